@@ -1,0 +1,76 @@
+// The backend's single entry point for every transport: look up the method, validate the input
+// against the contract, run the handler with a cancellation signal and a progress sink, and turn
+// any failure into an ApiError. Transports never call handlers directly.
+import { z } from 'zod';
+import { contract, isMethodName, type MethodName, type MethodResult, type ParsedInput } from '../../src-common/api/contract.ts';
+import type { Progress } from '../../src-common/api/types.ts';
+import { ApiError, type Problem } from '../../src-common/errors.ts';
+
+export interface CallContext {
+  signal: AbortSignal;
+  /** Report progress of a long job; ignored for non-job methods. Throttled by the transport. */
+  progress(p: Progress): void;
+}
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  ctx: CallContext,
+) => Promise<MethodResult<M>> | MethodResult<M>;
+
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Dispatcher {
+  /** Validate and run one call. Rejects only with ApiError. */
+  call(name: string, rawInput: unknown, opts?: CallOptions): Promise<unknown>;
+}
+
+export function createDispatcher(handlers: Handlers, log: (msg: string) => void = console.error): Dispatcher {
+  return {
+    async call(name, rawInput, opts = {}) {
+      if (!isMethodName(name)) {
+        throw new ApiError('not_found', `unknown API method "${name}"`);
+      }
+      const spec = contract[name];
+      const parsed = spec.input.safeParse(rawInput ?? {});
+      if (!parsed.success) throw invalidInput(name, parsed.error);
+      const signal = opts.signal ?? new AbortController().signal;
+      const ctx: CallContext = {
+        signal,
+        progress: spec.job && opts.onProgress ? opts.onProgress : () => {},
+      };
+      try {
+        if (signal.aborted) throw new ApiError('cancelled', `${name} was cancelled`);
+        const handler = handlers[name] as Handler<MethodName>;
+        return await handler(parsed.data as ParsedInput<MethodName>, ctx);
+      } catch (err) {
+        throw toApiError(name, err, signal, log);
+      }
+    },
+  };
+}
+
+function invalidInput(name: string, error: z.ZodError): ApiError {
+  const problems: Problem[] = error.issues.map((i) => ({
+    where: i.path.length ? i.path.join('.') : '(input)',
+    message: i.message,
+  }));
+  const first = problems[0];
+  return new ApiError(
+    'invalid_input',
+    `invalid input for ${name}: ${first ? `${first.where}: ${first.message}` : 'rejected'}`,
+    problems,
+  );
+}
+
+function toApiError(name: string, err: unknown, signal: AbortSignal, log: (m: string) => void): ApiError {
+  if (err instanceof ApiError) return err;
+  if (signal.aborted) return new ApiError('cancelled', `${name} was cancelled`);
+  // Unexpected: keep the message (useful, not secret: this is a local tool) and log the stack.
+  log(`[backend] ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return new ApiError('internal', `${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+}

@@ -1,0 +1,255 @@
+// The command-line host: every command is a call through the same dispatcher the app uses.
+//   node src-backend/hosts/cli.ts <command> [options]      (npm run cli -- <command> …)
+import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { openBackend, REPO_ROOT, type Backend } from '../backend.ts';
+import { startHttpServer } from './http-server.ts';
+import { ApiError } from '../../src-common/errors.ts';
+import type { Progress } from '../../src-common/api/types.ts';
+
+const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
+const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
+
+const USAGE = `QGS Workbench CLI
+
+usage: node src-backend/hosts/cli.ts <command> [options]     (or: npm run cli -- <command> …)
+
+commands:
+  demo    [--sessions N --seed S]          set up the demo workspace: import the bundled demo
+                                           (resources/demo) or generate N sessions and import them
+  serve   [--port N] [--host H] [--token T] [--static DIR] [--allow-dir DIR]…
+                                           browser mode: API + renderer on 127.0.0.1 with a token
+  import  sessions|run|qrels FILE [--set NAME]
+                                           import a session log (.jsonl/.jsonl.gz), a TREC run, or
+                                           TREC qrels (into judgment set NAME)
+  export  run --tag TAG FILE | qrels --set NAME FILE
+  stats                                    workspace summary
+  call    METHOD [JSON]                    call any API method (see src-common/api/contract.ts)
+
+common options:
+  --workspace PATH   workspace database (default: $QGS_WORKSPACE or .workspace/demo.db)
+  --json             print results as JSON
+`;
+
+const { values: opt, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    workspace: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    static: { type: 'string' },
+    'allow-dir': { type: 'string', multiple: true },
+    sessions: { type: 'string' },
+    seed: { type: 'string' },
+    set: { type: 'string' },
+    tag: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const [command, ...args] = positionals;
+if (!command || opt.help) {
+  process.stdout.write(USAGE);
+  process.exit(command || opt.help ? 0 : 2);
+}
+
+const workspacePath = resolve(opt.workspace ?? process.env.QGS_WORKSPACE ?? DEFAULT_WORKSPACE);
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+function int(name: string, v: string | undefined, fallback?: number): number {
+  if (v === undefined) {
+    if (fallback === undefined) fail(`--${name} is required`);
+    return fallback;
+  }
+  const n = Number(v);
+  if (!Number.isInteger(n)) fail(`--${name} must be an integer, got "${v}"`);
+  return n;
+}
+
+/** Progress on stderr, one updating line on a terminal, a line per phase otherwise. */
+function progressPrinter(): (p: Progress) => void {
+  let lastPhase = '';
+  return (p) => {
+    const pct = p.total ? ` (${((100 * p.done) / p.total).toFixed(0)}%)` : '';
+    const text = `${p.phase}: ${p.done.toLocaleString('en')}${p.total ? ` / ${p.total.toLocaleString('en')}` : ''} ${p.unit}${pct}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+    else if (p.phase !== lastPhase) process.stderr.write(`${text}\n`);
+    lastPhase = p.phase;
+  };
+}
+
+async function call(backend: Backend, method: string, input: unknown): Promise<unknown> {
+  const abort = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ncancelling…\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await backend.dispatcher.call(method, input, { signal: abort.signal, onProgress: progressPrinter() });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    return result;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function print(result: unknown, human: (r: never) => string): void {
+  process.stdout.write(opt.json ? JSON.stringify(result, null, 2) + '\n' : human(result as never) + '\n');
+}
+
+function open(host: 'cli' | 'serve', pathRoots: string[] | null = null): Backend {
+  mkdirSync(dirname(workspacePath), { recursive: true });
+  return openBackend({ workspacePath, host, pathRoots });
+}
+
+async function main(): Promise<void> {
+  switch (command) {
+    case 'demo': {
+      const backend = open('cli');
+      let sessionsFile: string;
+      let qrelsFile: string;
+      if (opt.sessions) {
+        const outDir = join(dirname(workspacePath), 'demo-generated');
+        mkdirSync(outDir, { recursive: true });
+        const r = (await call(backend, 'demo.generate', {
+          sessions: int('sessions', opt.sessions),
+          seed: int('seed', opt.seed, 7),
+          outDir,
+        })) as { files: { sessions: string; qrels: string } };
+        sessionsFile = r.files.sessions;
+        qrelsFile = r.files.qrels;
+      } else {
+        sessionsFile = join(DEMO_DIR, 'sessions.jsonl.gz');
+        qrelsFile = existsSync(join(DEMO_DIR, 'qrels.txt')) ? join(DEMO_DIR, 'qrels.txt') : join(DEMO_DIR, 'qrels.txt.gz');
+      }
+      const imported = await call(backend, 'import.sessions', { path: sessionsFile });
+      const judged = await call(backend, 'import.qrels', { path: qrelsFile, setName: 'ground-truth' });
+      print({ workspace: workspacePath, sessions: imported, qrels: judged }, (r: { sessions: ImportLike; qrels: ImportLike }) =>
+        [`workspace ${workspacePath}`, describeImport(r.sessions), describeImport(r.qrels)].join('\n'),
+      );
+      backend.close();
+      return;
+    }
+    case 'serve': {
+      const staticDir = resolve(opt.static ?? join(REPO_ROOT, 'out', 'renderer'));
+      const roots = [dirname(workspacePath), DEMO_DIR, ...(opt['allow-dir'] ?? []).map((d) => resolve(d))];
+      const backend = open('serve', roots);
+      const server = await startHttpServer({
+        dispatcher: backend.dispatcher,
+        staticDir,
+        host: opt.host ?? '127.0.0.1',
+        port: int('port', opt.port, 0),
+        ...(opt.token ? { token: opt.token } : {}),
+      });
+      if (!['127.0.0.1', 'localhost', '::1'].includes(opt.host ?? '127.0.0.1')) {
+        process.stderr.write(`warning: listening on ${opt.host}, reachable from other machines; anyone with the token can use it\n`);
+      }
+      process.stdout.write(`QGS Workbench serving at ${server.openUrl}\n`);
+      process.stdout.write(`workspace ${workspacePath}; files may be read/written under: ${roots.join(', ')}\n`);
+      const stop = () => {
+        void server.close().then(() => {
+          backend.close();
+          process.exit(0);
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      return;
+    }
+    case 'import': {
+      const [kind, file] = args;
+      if (!kind || !file) fail('usage: import sessions|run|qrels FILE [--set NAME]');
+      const backend = open('cli');
+      const method = { sessions: 'import.sessions', run: 'import.trecRun', qrels: 'import.qrels' }[kind];
+      if (!method) fail(`unknown import kind "${kind}" (sessions, run or qrels)`);
+      const input = kind === 'qrels' ? { path: resolve(file), setName: opt.set ?? fail('--set NAME is required for qrels') } : { path: resolve(file) };
+      print(await call(backend, method, input), describeImport);
+      backend.close();
+      return;
+    }
+    case 'export': {
+      const [kind, file] = args;
+      if (!kind || !file) fail('usage: export run --tag TAG FILE | export qrels --set NAME FILE');
+      const backend = open('cli');
+      const r =
+        kind === 'run'
+          ? await call(backend, 'export.trecRun', { tag: opt.tag ?? fail('--tag TAG is required'), path: resolve(file) })
+          : kind === 'qrels'
+            ? await call(backend, 'export.qrels', { setName: opt.set ?? fail('--set NAME is required'), path: resolve(file) })
+            : fail(`unknown export kind "${kind}" (run or qrels)`);
+      print(r, (x: { path: string; rows: number }) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
+      backend.close();
+      return;
+    }
+    case 'stats': {
+      const backend = open('cli');
+      print(await call(backend, 'workspace.stats', {}), (s: Record<string, unknown>) =>
+        Object.entries(s)
+          .map(([k, v]) => `${k.padEnd(14)} ${Array.isArray(v) ? v.join(', ') || '-' : typeof v === 'number' ? v.toLocaleString('en') : String(v)}`)
+          .join('\n'),
+      );
+      backend.close();
+      return;
+    }
+    case 'call': {
+      const [method, json] = args;
+      if (!method) fail('usage: call METHOD [JSON]');
+      let input: unknown = {};
+      if (json) {
+        try {
+          input = JSON.parse(json);
+        } catch (err) {
+          fail(`JSON argument: ${(err as Error).message}`);
+        }
+      }
+      const backend = open('cli');
+      process.stdout.write(JSON.stringify(await call(backend, method, input), null, 2) + '\n');
+      backend.close();
+      return;
+    }
+    default:
+      fail(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+interface ImportLike {
+  file: string;
+  kind: string;
+  alreadyImported: boolean;
+  sessions: number;
+  skippedSessions: number;
+  turns: number;
+  resultRows: number;
+  newFeatureNames: string[];
+  warnings: string[];
+  durationMs: number;
+}
+
+function describeImport(r: ImportLike): string {
+  if (r.alreadyImported) return `${r.file}: already imported (nothing changed)`;
+  const lines = [
+    `${r.file}: imported ${r.kind}: ${r.sessions.toLocaleString('en')} sessions (${r.skippedSessions} unchanged), ` +
+      `${r.turns.toLocaleString('en')} turns, ${r.resultRows.toLocaleString('en')} rows in ${(r.durationMs / 1000).toFixed(1)} s`,
+  ];
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ApiError) {
+    process.stderr.write(`error (${err.code}): ${err.message}\n`);
+    for (const p of err.problems.slice(0, 50)) process.stderr.write(`  ${p.where}: ${p.message}\n`);
+    if (err.problems.length > 50) process.stderr.write(`  … and ${err.problems.length - 50} more\n`);
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});
