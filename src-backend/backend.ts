@@ -1,7 +1,7 @@
 // Assembles the backend: opens the workspace store and binds every contract method to its
 // implementation. Hosts (Electron utility process, `serve`, CLI) call openBackend and then only
 // talk to `dispatcher`.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from '../src-common/api/contract.ts';
@@ -14,7 +14,12 @@ import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/t
 import { generateDemo } from './data/demo/generate.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding package.json: the repo in development, the app folder when bundled. */
+export const REPO_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export interface BackendOptions {
   workspacePath: string;

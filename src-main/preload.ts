@@ -3,7 +3,9 @@
 import { contextBridge, ipcRenderer } from 'electron';
 
 ipcRenderer.on('backend-port', (e) => {
-  window.postMessage('qgs:backend-port', window.location.origin, e.ports);
+  // The page is file://, whose origin is opaque, so no origin can be named here; the message goes
+  // to this same window only and carries nothing but the port (the renderer checks e.source).
+  window.postMessage('qgs:backend-port', '*', e.ports);
 });
 
 contextBridge.exposeInMainWorld('qgsDesktop', {
