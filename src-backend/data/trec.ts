@@ -1,0 +1,271 @@
+// TREC run (`qid Q0 docno rank score tag`) and qrels (`qid 0 docno grade`) import and export.
+// qid is a turn id `<session_id>#<event index>`; the turn must already be in the workspace
+// (import its session log first). docno is an item id; unknown items are created without a title.
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { ApiError } from '../../src-common/errors.ts';
+import type { ImportReport } from '../../src-common/api/types.ts';
+import type { Store } from '../store/store.ts';
+import { readLines } from './lines.ts';
+import { ItemResolver } from './session-log.ts';
+import {
+  Problems,
+  ProgressReporter,
+  Yielder,
+  cancelled,
+  checkFile,
+  emptyReport,
+  findImport,
+  inTransaction,
+  sha256File,
+  type ImportOptions,
+} from './import-common.ts';
+
+/** TREC lines are short; anything longer is not a TREC file. */
+const MAX_TREC_LINE_BYTES = 64 * 1024;
+const INTEGER = /^[+-]?\d+$/;
+// Decimal or exponent notation as trec_eval's atof accepts it, but no NaN/Infinity/hex.
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+class TurnResolver {
+  private readonly cache = new Map<string, number | null>();
+  private readonly find: StatementSync;
+  constructor(db: DatabaseSync) {
+    this.find = db.prepare('SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?');
+  }
+  resolve(qid: string): number | null {
+    let pk = this.cache.get(qid);
+    if (pk === undefined) {
+      const hash = qid.lastIndexOf('#');
+      const idx = qid.slice(hash + 1);
+      pk = null;
+      if (hash > 0 && /^\d+$/.test(idx)) {
+        const row = this.find.get(qid.slice(0, hash), Number(idx)) as { turn_pk: number } | undefined;
+        pk = row?.turn_pk ?? null;
+      }
+      this.cache.set(qid, pk);
+    }
+    return pk;
+  }
+}
+
+function qidProblem(qid: string): string {
+  return qid.lastIndexOf('#') > 0
+    ? `expected the id of a turn in this workspace, got ${JSON.stringify(qid)} (import its session log first)`
+    : `expected a turn id "<session_id>#<event index>", got ${JSON.stringify(qid)}`;
+}
+
+interface TrecFormat {
+  what: string;
+  kind: ImportReport['kind'];
+  columns: string[];
+}
+
+/** Streams a whitespace-separated file, calling onRow for each well-formed non-blank line. */
+async function eachRow(
+  path: string,
+  fmt: TrecFormat,
+  problems: Problems,
+  opts: ImportOptions,
+  size: number,
+  onRow: (lineNo: number, cols: string[]) => void,
+): Promise<number> {
+  const src = await readLines(path, MAX_TREC_LINE_BYTES);
+  const progress = new ProgressReporter(opts.onProgress);
+  const yielder = new Yielder();
+  let rows = 0;
+  for await (const line of src.lines) {
+    if (opts.signal?.aborted) throw cancelled(path);
+    progress.report({ phase: 'importing', done: src.bytesRead(), total: size, unit: 'bytes' });
+    await yielder.maybe();
+    if (line.bytes === null) {
+      problems.add(line.no, '(line)', `line ${line.no} is ${line.length} bytes, limit is ${MAX_TREC_LINE_BYTES} for a ${fmt.what} line`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = UTF8.decode(line.bytes);
+    } catch {
+      problems.add(line.no, '(line)', 'expected UTF-8 text, got invalid UTF-8');
+      continue;
+    }
+    const t = text.trim();
+    if (t === '') continue;
+    const cols = t.split(/\s+/);
+    if (cols.length !== fmt.columns.length) {
+      problems.add(line.no, '(line)', `expected ${fmt.columns.length} whitespace-separated columns (${fmt.columns.join(' ')}), got ${cols.length}`);
+      continue;
+    }
+    rows++;
+    onRow(line.no, cols);
+  }
+  return rows;
+}
+
+const RUN: TrecFormat = { what: 'TREC run', kind: 'trec-run', columns: ['qid', 'Q0', 'docno', 'rank', 'score', 'tag'] };
+const QRELS: TrecFormat = { what: 'qrels', kind: 'qrels', columns: ['qid', 'iter', 'docno', 'grade'] };
+
+/** Imports a TREC run file (one or more run tags). A tag already in the workspace is a conflict. */
+export async function importTrecRun(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const started = performance.now();
+  const { size, name } = checkFile(path);
+  const report = emptyReport(path, 'trec-run');
+  const sha = await sha256File(path, undefined, opts.signal);
+  if (findImport(store.db, sha, 'trec-run')) return { ...report, alreadyImported: true, durationMs: performance.now() - started };
+  const problems = new Problems(name);
+  await inTransaction(() => store.openWriter(), path, opts.signal, async (db) => {
+    if (findImport(db, sha, 'trec-run')) {
+      report.alreadyImported = true;
+      return;
+    }
+    const importId = Number(
+      db.prepare("INSERT INTO imports (sha256, kind, file_name, imported_at) VALUES (?, 'trec-run', ?, ?)").run(sha, name, new Date().toISOString()).lastInsertRowid,
+    );
+    const turns = new TurnResolver(db);
+    const items = new ItemResolver(db);
+    const runs = new Map<string, number>();
+    const existing = db.prepare('SELECT r.run_pk, i.file_name FROM runs r JOIN imports i ON i.import_id = r.import_id WHERE r.tag = ?');
+    const insRun = db.prepare('INSERT INTO runs (tag, import_id) VALUES (?, ?)');
+    const insEntry = db.prepare('INSERT INTO run_entries (run_pk, turn_pk, item_pk, rank, score) VALUES (?, ?, ?, ?, ?)');
+    const seen = new Map<string, number>();
+    const qids = new Set<string>();
+    const rows = await eachRow(path, RUN, problems, opts, size, (no, [qid, , docno, rank, score, tag]) => {
+      const turnPk = turns.resolve(qid!);
+      if (turnPk === null) problems.add(no, 'qid', qidProblem(qid!));
+      if (!INTEGER.test(rank!)) problems.add(no, 'rank', `expected an integer, got ${JSON.stringify(rank)}`);
+      if (!NUMBER.test(score!)) problems.add(no, 'score', `expected a number, got ${JSON.stringify(score)}`);
+      let runPk = runs.get(tag!);
+      if (runPk === undefined) {
+        const prior = existing.get(tag!) as { run_pk: number; file_name: string } | undefined;
+        if (prior) {
+          problems.conflicts++;
+          problems.add(no, 'tag', `run tag ${JSON.stringify(tag)} is already in the workspace (imported from ${prior.file_name}); rename the tag`);
+          runPk = -1;
+        } else runPk = Number(insRun.run(tag!, importId).lastInsertRowid);
+        runs.set(tag!, runPk);
+      }
+      const key = `${tag}\u0000${qid}\u0000${docno}`;
+      const dup = seen.get(key);
+      if (dup !== undefined) problems.add(no, 'docno', `expected each docno once per qid and tag, got ${JSON.stringify(docno)} again (first on line ${dup})`);
+      else seen.set(key, no);
+      if (problems.count > 0 || turnPk === null) return;
+      qids.add(qid!);
+      insEntry.run(runPk, turnPk, items.resolve(docno!, null).pk, Number(rank), Number(score));
+    });
+    if (opts.signal?.aborted) throw cancelled(path);
+    if (problems.count > 0) problems.throw('TREC run');
+    if (rows === 0) throw new ApiError('invalid_file', `TREC run ${name} has no lines; nothing was imported`, [{ where: `${name}:1:(file)`, message: 'expected at least one run line, got an empty file' }]);
+    report.turns = qids.size;
+    report.resultRows = rows;
+    report.warnings.push(`run tag(s): ${[...runs.keys()].join(', ')}`);
+    db.prepare('UPDATE imports SET turns = ?, result_rows = ? WHERE import_id = ?').run(report.turns, rows, importId);
+  });
+  report.durationMs = performance.now() - started;
+  return report;
+}
+
+/** Imports a qrels file into the named judgment set. An existing set name is a conflict. */
+export async function importQrels(store: Store, path: string, opts: ImportOptions & { setName: string }): Promise<ImportReport> {
+  const started = performance.now();
+  const setName = opts.setName?.trim();
+  if (!setName) throw new ApiError('invalid_input', 'qrels import needs a non-empty set name', [{ where: 'setName', message: `got ${JSON.stringify(opts.setName)}` }]);
+  const { size, name } = checkFile(path);
+  const report = emptyReport(path, 'qrels');
+  const sha = await sha256File(path, undefined, opts.signal);
+  if (findImport(store.db, sha, 'qrels', setName)) return { ...report, alreadyImported: true, durationMs: performance.now() - started };
+  const problems = new Problems(name);
+  await inTransaction(() => store.openWriter(), path, opts.signal, async (db) => {
+    if (findImport(db, sha, 'qrels', setName)) {
+      report.alreadyImported = true;
+      return;
+    }
+    const prior = db.prepare('SELECT 1 AS x FROM qrels_sets WHERE name = ?').get(setName);
+    if (prior) throw new ApiError('conflict', `judgment set "${setName}" already exists; choose another set name`, [{ where: 'setName', message: `"${setName}" exists` }]);
+    const importId = Number(
+      db.prepare("INSERT INTO imports (sha256, kind, target, file_name, imported_at) VALUES (?, 'qrels', ?, ?, ?)").run(sha, setName, name, new Date().toISOString()).lastInsertRowid,
+    );
+    const setPk = Number(db.prepare('INSERT INTO qrels_sets (name, import_id) VALUES (?, ?)').run(setName, importId).lastInsertRowid);
+    const turns = new TurnResolver(db);
+    const items = new ItemResolver(db);
+    const ins = db.prepare('INSERT INTO qrels (set_pk, turn_pk, item_pk, grade) VALUES (?, ?, ?, ?)');
+    const seen = new Map<string, number>();
+    const qids = new Set<string>();
+    const rows = await eachRow(path, QRELS, problems, opts, size, (no, [qid, , docno, grade]) => {
+      const turnPk = turns.resolve(qid!);
+      if (turnPk === null) problems.add(no, 'qid', qidProblem(qid!));
+      if (!INTEGER.test(grade!)) problems.add(no, 'grade', `expected an integer grade, got ${JSON.stringify(grade)}`);
+      const key = `${qid}\u0000${docno}`;
+      const dup = seen.get(key);
+      if (dup !== undefined) problems.add(no, 'docno', `expected each docno once per qid, got ${JSON.stringify(docno)} again (first on line ${dup})`);
+      else seen.set(key, no);
+      if (problems.count > 0 || turnPk === null) return;
+      qids.add(qid!);
+      ins.run(setPk, turnPk, items.resolve(docno!, null).pk, Number(grade));
+    });
+    if (opts.signal?.aborted) throw cancelled(path);
+    if (problems.count > 0) problems.throw('qrels');
+    if (rows === 0) throw new ApiError('invalid_file', `qrels ${name} has no lines; nothing was imported`, [{ where: `${name}:1:(file)`, message: 'expected at least one qrels line, got an empty file' }]);
+    report.turns = qids.size;
+    report.resultRows = rows;
+    db.prepare('UPDATE imports SET turns = ?, result_rows = ? WHERE import_id = ?').run(report.turns, rows, importId);
+  });
+  report.durationMs = performance.now() - started;
+  return report;
+}
+
+/** Writes lines to path atomically (temp file + rename), so a failed export leaves no half file. */
+async function writeLines(path: string, rows: Iterable<string>): Promise<number> {
+  const tmp = `${path}.partial-${process.pid}`;
+  const out = createWriteStream(tmp);
+  let n = 0;
+  try {
+    for (const line of rows) {
+      n++;
+      if (!out.write(line + '\n')) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    await rename(tmp, path);
+  } catch (err) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return n;
+}
+
+/** Exports one run in TREC format, ordered by turn then rank. Returns the number of lines. */
+export async function exportTrecRun(store: Store, tag: string, path: string): Promise<number> {
+  const run = store.db.prepare('SELECT run_pk FROM runs WHERE tag = ?').get(tag) as { run_pk: number } | undefined;
+  if (!run) throw new ApiError('not_found', `no run tagged "${tag}" in this workspace`, [{ where: 'tag', message: `unknown run tag ${JSON.stringify(tag)}` }]);
+  const rows = store.db
+    .prepare(
+      `SELECT s.session_id, t.idx, i.item_id, e.rank, e.score FROM run_entries e
+       JOIN turns t ON t.turn_pk = e.turn_pk JOIN sessions s ON s.session_pk = t.session_pk JOIN items i ON i.item_pk = e.item_pk
+       WHERE e.run_pk = ? ORDER BY t.session_pk, t.idx, e.rank, i.item_id`,
+    )
+    .iterate(run.run_pk) as Iterable<{ session_id: string; idx: number; item_id: string; rank: number; score: number }>;
+  // String(score) is the shortest text that parses back to the same double: exact round trip.
+  return writeLines(path, map(rows, (r) => `${r.session_id}#${r.idx} Q0 ${r.item_id} ${r.rank} ${String(r.score)} ${tag}`));
+}
+
+/** Exports one judgment set in qrels format, ordered by turn then docno. */
+export async function exportQrels(store: Store, setName: string, path: string): Promise<number> {
+  const set = store.db.prepare('SELECT set_pk FROM qrels_sets WHERE name = ?').get(setName) as { set_pk: number } | undefined;
+  if (!set) throw new ApiError('not_found', `no judgment set "${setName}" in this workspace`, [{ where: 'setName', message: `unknown set ${JSON.stringify(setName)}` }]);
+  const rows = store.db
+    .prepare(
+      `SELECT s.session_id, t.idx, i.item_id, q.grade FROM qrels q
+       JOIN turns t ON t.turn_pk = q.turn_pk JOIN sessions s ON s.session_pk = t.session_pk JOIN items i ON i.item_pk = q.item_pk
+       WHERE q.set_pk = ? ORDER BY t.session_pk, t.idx, i.item_id`,
+    )
+    .iterate(set.set_pk) as Iterable<{ session_id: string; idx: number; item_id: string; grade: number }>;
+  return writeLines(path, map(rows, (r) => `${r.session_id}#${r.idx} 0 ${r.item_id} ${r.grade}`));
+}
+
+function* map<T, U>(it: Iterable<T>, f: (t: T) => U): Iterable<U> {
+  for (const x of it) yield f(x);
+}

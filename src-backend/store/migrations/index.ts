@@ -1,0 +1,7 @@
+// Ordered list of migrations. Migration N (1-based) upgrades schema version N-1 to N; the schema
+// version lives in PRAGMA user_version. Append only.
+import m001 from './001_init.ts';
+import m002 from './002_inference.ts';
+
+export const MIGRATIONS: readonly string[] = [m001, m002];
+export const SCHEMA_VERSION = MIGRATIONS.length;
