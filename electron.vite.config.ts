@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           main: resolve(import.meta.dirname, 'src-main/main.ts'),
           backend: resolve(import.meta.dirname, 'src-backend/hosts/utility.ts'),
+          'inference-worker': resolve(import.meta.dirname, 'src-backend/inference/worker.ts'),
         },
       },
     },

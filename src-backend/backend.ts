@@ -13,6 +13,9 @@ import { importSessionLog } from './data/session-log.ts';
 import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/trec.ts';
 import { generateDemo } from './data/demo/generate.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
+import { InferenceService } from './inference/service.ts';
+import { defaultModelsDir } from './inference/registry.ts';
+import type { EngineOptions } from './inference/engine.ts';
 
 /** The folder holding package.json: the repo in development, the app folder when bundled. */
 export const REPO_ROOT = ((): string => {
@@ -26,12 +29,16 @@ export interface BackendOptions {
   host: AppInfo['host'];
   /** Folders that path arguments may point into; null = anywhere (CLI, Electron). */
   pathRoots: string[] | null;
+  /** Inference engine overrides (tests: provider plan, batch size). */
+  inference?: EngineOptions;
 }
 
 export interface Backend {
   dispatcher: Dispatcher;
   store: Store;
-  close(): void;
+  inference: InferenceService;
+  /** Closes the store; the inference worker is terminated (await the promise to know it is gone). */
+  close(): Promise<void>;
 }
 
 function appVersion(): string {
@@ -46,6 +53,11 @@ export function openBackend(opts: BackendOptions): Backend {
   const store = openStore(opts.workspacePath);
   const policy = makePolicy(opts.pathRoots);
   const version = appVersion();
+  const inference = new InferenceService(store, {
+    modelsDir: defaultModelsDir(opts.workspacePath),
+    shippedDir: join(REPO_ROOT, 'resources', 'models'),
+    ...(opts.inference ? { engine: opts.inference } : {}),
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -83,11 +95,32 @@ export function openBackend(opts: BackendOptions): Backend {
         (done, total) => ctx.progress({ phase: 'generate', done, total, unit: 'sessions' }),
         ctx.signal,
       ),
+
+    'models.list': () => inference.registry.list(),
+    'models.add': (input) => inference.registry.add(resolveReadable(policy, input.path), input.name ? { name: input.name } : {}),
+    'models.rename': (input) => inference.registry.rename(input.sha256, input.name),
+    'models.remove': (input) => inference.removeModel(input.sha256),
+    'models.registerShipped': () => inference.registry.registerShipped(),
+    'inference.status': () => inference.status(),
+    'inference.configure': (input) => inference.configure(input),
+    'score.turn': (input, ctx) =>
+      inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
+    'score.counterfactual': (input, ctx) =>
+      inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, edit: input.edit, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
+    'score.batch': (input, ctx) => inference.batch(input, ctx),
+    'score.stored': (input) => inference.stored(input.turnId, input.model),
   };
 
   return {
     dispatcher: createDispatcher(handlers),
     store,
-    close: () => store.close(),
+    inference,
+    // Synchronous part first (process 'exit' handlers cannot await): queued scoring is rejected,
+    // the worker is told to terminate, the store is closed.
+    close: () => {
+      const stopped = inference.close();
+      store.close();
+      return stopped;
+    },
   };
 }

@@ -70,13 +70,15 @@ class FeatureSets {
     this.db = db;
     for (const r of db.prepare('SELECT feature_id, name FROM feature_names').all() as { feature_id: number; name: string }[]) this.names.set(r.name, r.feature_id);
   }
-  private lastNames: string[] = [];
-  private lastId = -1;
+  // null until the first lookup: an empty first list must still get a real set id.
+  private lastNames: string[] | null = null;
+  private lastId = 0;
   /** set_id for this ordered list of names. */
   setId(names: string[]): number {
     // Logs almost always repeat the same names in the same order: compare with the last list
     // before building a cache key.
-    if (names.length === this.lastNames.length && names.every((n, i) => n === this.lastNames[i])) return this.lastId;
+    const last = this.lastNames;
+    if (last !== null && names.length === last.length && names.every((n, i) => n === last[i])) return this.lastId;
     const key = names.join('\n');
     let id = this.sets.get(key);
     if (id !== undefined) {

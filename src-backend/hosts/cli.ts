@@ -25,6 +25,12 @@ commands:
                                            TREC qrels (into judgment set NAME)
   export  run --tag TAG FILE | qrels --set NAME FILE
   stats                                    workspace summary
+  models  list | add FILE [--name N] | remove MODEL | shipped
+                                           the model registry (MODEL: name, sha256 or a prefix)
+  score   MODEL [--split S] [--rescore]    batch-score every turn (or one split) into the workspace;
+                                           resumable, re-running is a no-op; Ctrl-C cancels
+  score   turn TURN_ID MODEL [MODEL2] [--max-history N]
+                                           rank one turn's candidates with one or two models
   call    METHOD [JSON]                    call any API method (see src-common/api/contract.ts)
 
 common options:
@@ -46,6 +52,10 @@ const { values: opt, positionals } = parseArgs({
     seed: { type: 'string' },
     set: { type: 'string' },
     tag: { type: 'string' },
+    name: { type: 'string' },
+    split: { type: 'string' },
+    rescore: { type: 'boolean', default: false },
+    'max-history': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -132,10 +142,17 @@ async function main(): Promise<void> {
       }
       const imported = await call(backend, 'import.sessions', { path: sessionsFile });
       const judged = await call(backend, 'import.qrels', { path: qrelsFile, setName: 'ground-truth' });
-      print({ workspace: workspacePath, sessions: imported, qrels: judged }, (r: { sessions: ImportLike; qrels: ImportLike }) =>
-        [`workspace ${workspacePath}`, describeImport(r.sessions), describeImport(r.qrels)].join('\n'),
+      // The demo workspace opens with the shipped models (resources/models) registered.
+      const models = (await call(backend, 'models.registerShipped', {})) as ModelLike[];
+      print({ workspace: workspacePath, sessions: imported, qrels: judged, models }, (r: { sessions: ImportLike; qrels: ImportLike; models: ModelLike[] }) =>
+        [
+          `workspace ${workspacePath}`,
+          describeImport(r.sessions),
+          describeImport(r.qrels),
+          r.models.length ? `models: ${r.models.map((m) => `${m.name} (${m.encoder}, ${m.sha256.slice(0, 12)})`).join(', ')}` : 'models: none shipped in resources/models',
+        ].join('\n'),
       );
-      backend.close();
+      await backend.close();
       return;
     }
     case 'serve': {
@@ -155,10 +172,11 @@ async function main(): Promise<void> {
       process.stdout.write(`QGS Workbench serving at ${server.openUrl}\n`);
       process.stdout.write(`workspace ${workspacePath}; files may be read/written under: ${roots.join(', ')}\n`);
       const stop = () => {
-        void server.close().then(() => {
-          backend.close();
-          process.exit(0);
-        });
+        // Await the backend: the inference worker exits between model runs (docs/inference.md).
+        void server
+          .close()
+          .then(() => backend.close())
+          .then(() => process.exit(0));
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -199,6 +217,52 @@ async function main(): Promise<void> {
       backend.close();
       return;
     }
+    case 'models': {
+      const [sub, arg] = args;
+      const backend = open('cli');
+      if (sub === 'list' || sub === undefined) {
+        print(await call(backend, 'models.list', {}), (ms: ModelLike[]) => (ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)'));
+      } else if (sub === 'add') {
+        if (!arg) fail('usage: models add FILE [--name NAME]');
+        const m = (await call(backend, 'models.add', { path: resolve(arg), ...(opt.name ? { name: opt.name } : {}) })) as ModelLike & { alreadyRegistered: boolean };
+        print(m, (x: ModelLike & { alreadyRegistered: boolean }) => `${x.alreadyRegistered ? 'already registered' : 'added'}: ${describeModel(x)}`);
+      } else if (sub === 'remove') {
+        if (!arg) fail('usage: models remove MODEL');
+        const sha = await modelRef(backend, arg);
+        print(await call(backend, 'models.remove', { sha256: sha }), (r: { name: string; scoresDeleted: number }) => `removed ${r.name} and ${r.scoresDeleted.toLocaleString('en')} stored scores`);
+      } else if (sub === 'shipped') {
+        print(await call(backend, 'models.registerShipped', {}), (ms: ModelLike[]) => ms.map(describeModel).join('\n') || 'no models in resources/models');
+      } else fail(`unknown models command "${sub}" (list, add, remove, shipped)`);
+      await backend.close();
+      return;
+    }
+    case 'score': {
+      const backend = open('cli');
+      if (args[0] === 'turn') {
+        const [, turnId, ...refs] = args;
+        if (!turnId || !refs.length) fail('usage: score turn TURN_ID MODEL [MODEL2]');
+        const models = await Promise.all(refs.map((r) => modelRef(backend, r)));
+        const input = { turnId, models, ...(opt['max-history'] ? { maxHistory: int('max-history', opt['max-history']) } : {}) };
+        print(await call(backend, 'score.turn', input), describeTurn);
+      } else {
+        const [ref] = args;
+        if (!ref) fail('usage: score MODEL [--split train|valid|test] [--rescore]   |   score turn TURN_ID MODEL [MODEL2]');
+        const split = opt.split;
+        if (split !== undefined && !['train', 'valid', 'test'].includes(split)) fail(`--split must be train, valid or test, got "${split}"`);
+        const r = await call(backend, 'score.batch', { model: await modelRef(backend, ref), rescore: opt.rescore, ...(split ? { split } : {}) });
+        print(r, (x: { model: { name: string }; provider: string; fallback: string | null; turns: number; scored: number; alreadyScored: number; turnsPerSecond: number; durationMs: number; zeroCandidateTurns: number; truncatedTurns: number; missingFeatures: Record<string, number> }) =>
+          [
+            `${x.model.name}: scored ${x.scored.toLocaleString('en')} turns (${x.alreadyScored.toLocaleString('en')} already scored, ${x.turns.toLocaleString('en')} in scope) in ${(x.durationMs / 1000).toFixed(1)} s, ${x.turnsPerSecond.toFixed(0)} turns/s on ${x.provider}`,
+            ...(x.fallback ? [`  provider fallback: ${x.fallback}`] : []),
+            ...(x.zeroCandidateTurns ? [`  ${x.zeroCandidateTurns} turns had no candidates`] : []),
+            ...(x.truncatedTurns ? [`  ${x.truncatedTurns} turns had their history truncated`] : []),
+            ...Object.entries(x.missingFeatures).map(([f, n]) => `  feature ${f} missing from the log for ${n.toLocaleString('en')} candidates (filled with 0)`),
+          ].join('\n'),
+        );
+      }
+      await backend.close();
+      return;
+    }
     case 'call': {
       const [method, json] = args;
       if (!method) fail('usage: call METHOD [JSON]');
@@ -231,6 +295,49 @@ interface ImportLike {
   newFeatureNames: string[];
   warnings: string[];
   durationMs: number;
+}
+
+interface ModelLike {
+  sha256: string;
+  name: string;
+  version: string;
+  encoder: string;
+  groups: { name: string; features: string[] }[];
+}
+
+function describeModel(m: ModelLike): string {
+  return `${m.sha256.slice(0, 12)}  ${m.name} ${m.version} (${m.encoder}; groups: ${m.groups.map((g) => `${g.name}[${g.features.length}]`).join(', ')})`;
+}
+
+/** A model named on the command line: its name, sha256 or a sha256 prefix. */
+async function modelRef(backend: Backend, ref: string): Promise<string> {
+  const models = (await backend.dispatcher.call('models.list', {})) as ModelLike[];
+  const byName = models.filter((m) => m.name === ref);
+  if (byName.length === 1) return byName[0]!.sha256;
+  if (byName.length > 1) fail(`more than one model is named "${ref}"; use its sha256: ${byName.map((m) => m.sha256.slice(0, 12)).join(', ')}`);
+  return ref;
+}
+
+interface TurnLike {
+  turnId: string;
+  query: string;
+  history: { step: number }[];
+  warnings: string[];
+  models: { model: { name: string }; runtime: { provider: string; fallback: string | null }; groups: string[]; candidates: { rank: number; itemId: string; position: number; score: number; groupWeight: number[]; title: string }[] }[];
+}
+
+function describeTurn(r: TurnLike): string {
+  const lines = [`turn ${r.turnId}: "${r.query}" (${r.history.length} history steps)`];
+  for (const m of r.models) {
+    lines.push(`\n${m.model.name} on ${m.runtime.provider}${m.runtime.fallback ? ` (fallback: ${m.runtime.fallback})` : ''}`);
+    lines.push(`  rank  pos  score      ${m.groups.join(' / ')}  item`);
+    for (const c of m.candidates.slice(0, 20)) {
+      lines.push(`  ${String(c.rank).padStart(4)}  ${String(c.position).padStart(3)}  ${c.score.toFixed(4).padStart(9)}  ${c.groupWeight.map((g) => g.toFixed(2)).join(' / ')}  ${c.itemId} ${c.title.slice(0, 50)}`);
+    }
+    if (m.candidates.length > 20) lines.push(`  … ${m.candidates.length - 20} more`);
+  }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
 }
 
 function describeImport(r: ImportLike): string {

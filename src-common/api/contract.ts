@@ -53,6 +53,171 @@ export interface DemoReport {
   files: { sessions: string; qrels: string; features: string };
 }
 
+
+// ---- Inference (docs/inference.md) ----
+
+export const PROVIDER_SETTINGS = ['auto', 'cpu', 'cuda', 'webgpu', 'directml', 'coreml'] as const;
+export type ProviderSettingName = (typeof PROVIDER_SETTINGS)[number];
+
+export interface ModelSummary {
+  /** The model's identity: sha256 of its ONNX file. Scores are keyed by it. */
+  sha256: string;
+  name: string;
+  version: string;
+  /** linear / softmax / flattened (the item-only baseline). */
+  encoder: string;
+  contractVersion: string;
+  /** Feature groups in input order (HFG group_weight is in this order). */
+  groups: { name: string; features: string[] }[];
+  tokenizer: { tokenBuckets: number; itemBuckets: number; queryTokens: number; titleTokens: number };
+  filePath: string;
+  bytes: number;
+  addedAt: string;
+  shipped: boolean;
+  metadata: Record<string, string>;
+}
+
+export interface ModelAddResult extends ModelSummary {
+  /** The same file (by sha256) was already registered: nothing changed. */
+  alreadyRegistered: boolean;
+}
+
+export interface ProviderAttemptInfo {
+  provider: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Which execution provider actually runs a model, and why when it is not the first choice. */
+export interface ModelRuntime {
+  sha256: string;
+  name: string;
+  /** Provider whose session runs the model ('cpu', 'cuda', 'webgpu', 'dml', 'coreml'). */
+  provider: string;
+  /** null when the first provider tried loaded; else each failed provider and onnxruntime's reason. */
+  fallback: string | null;
+  attempts: ProviderAttemptInfo[];
+  loadMs: number;
+}
+
+export interface InferenceSettings {
+  provider: ProviderSettingName;
+  /** CPU intra-op threads for model runs. */
+  threads: number;
+  /** History steps kept per turn (most recent). */
+  maxHistory: number;
+}
+
+export interface InferenceStatus {
+  settings: InferenceSettings;
+  platform: string;
+  /** Providers onnxruntime-node has on this machine (bundled or installed). */
+  backends: { name: string; bundled: boolean }[];
+  /** Providers `auto` tries here, in order. */
+  autoPlan: string[];
+  /** Models loaded now. */
+  loaded: ModelRuntime[];
+}
+
+export interface HistoryStepInfo {
+  /** Step number over the turn's whole history (0 = oldest), also the id counterfactual edits use. */
+  step: number;
+  turnIndex: number;
+  query: string;
+  itemId: string | null;
+  action: 'no_click' | 'click' | 'long_click';
+}
+
+export interface ScoredCandidate {
+  itemId: string;
+  title: string;
+  /** Position in the logged result list. */
+  position: number;
+  /** 1 = best, by score (ties: logged position). */
+  rank: number;
+  score: number;
+  /** HFG attention per feature group, in the model's group order; sums to 1. */
+  groupWeight: number[];
+}
+
+export interface AssemblyInfo {
+  historySteps: number;
+  truncatedSteps: number;
+  maxHistory: number;
+  /** Features the model needs that the log lacks, with how many candidates were filled and with what. */
+  missingFeatures: { feature: string; candidates: number; fill: number }[];
+}
+
+export interface ModelTurnScores {
+  model: { sha256: string; name: string; version: string; encoder: string };
+  runtime: ModelRuntime;
+  groups: string[];
+  /** Ranked, best first. */
+  candidates: ScoredCandidate[];
+  /** Share of each kept history step in the query-conditioned user state, aligned with TurnScoring.history. */
+  historyWeight: number[];
+  assembly: AssemblyInfo;
+  /** Time inside onnxruntime for the batch this turn rode in, and that batch's size. */
+  runMs: number;
+  batchTurns: number;
+}
+
+export interface TurnScoring {
+  turnId: string;
+  query: string;
+  /** True for score.counterfactual: an edited turn, nothing written. */
+  counterfactual: boolean;
+  /** The kept history steps fed to the models, oldest first. */
+  history: HistoryStepInfo[];
+  models: ModelTurnScores[];
+  /** Things a user should know (truncation, missing features, zero candidates, edits with no effect). */
+  warnings: string[];
+}
+
+export interface BatchScoreReport {
+  model: { sha256: string; name: string };
+  provider: string;
+  fallback: string | null;
+  split: 'train' | 'valid' | 'test' | null;
+  /** Turns in scope. */
+  turns: number;
+  /** Scored by this run. */
+  scored: number;
+  /** Already scored by an earlier run (skipped: re-running is a no-op). */
+  alreadyScored: number;
+  candidatesScored: number;
+  zeroCandidateTurns: number;
+  truncatedTurns: number;
+  /** Feature → candidates filled with 0 across this run. */
+  missingFeatures: Record<string, number>;
+  maxHistory: number;
+  /** Scoring time (after `rescore` forgot the old scores) and turns scored per second of it. */
+  durationMs: number;
+  turnsPerSecond: number;
+  /** Time spent deleting this model's old scores when `rescore` was set (0 otherwise). */
+  forgetMs: number;
+}
+
+export interface StoredTurnScores {
+  turnId: string;
+  model: { sha256: string; name: string };
+  scored: boolean;
+  candidates: { itemId: string; rank: number; score: number; groupWeight: number[] }[];
+}
+
+const sha256Ref = z.string().regex(/^[0-9a-fA-F]{8,64}$/, 'a model sha256 (or a unique prefix of ≥ 8 hex digits)');
+const turnId = z.string().min(3).max(600);
+const turnEdit = z
+  .object({
+    /** Replace the turn's query text. */
+    query: z.string().max(2000).optional(),
+    /** History step numbers (HistoryStepInfo.step) to leave out. */
+    removeHistorySteps: z.array(z.number().int().min(0)).max(100_000).optional(),
+    /** Set a candidate's feature value (adds the feature if the log lacks it). */
+    features: z.array(z.object({ itemId: z.string().min(1).max(1000), feature: z.string().min(1).max(200), value: z.number() }).strict()).max(100_000).optional(),
+  })
+  .strict();
+
 export const contract = {
   'app.info': method<AppInfo>()(z.object({}).strict()),
   'workspace.stats': method<WorkspaceStats>()(z.object({}).strict()),
@@ -89,6 +254,48 @@ export const contract = {
       .strict(),
     { job: true },
   ),
+  'models.list': method<ModelSummary[]>()(z.object({}).strict()),
+  'models.add': method<ModelAddResult>()(z.object({ path, name: z.string().min(1).max(200).optional() }).strict()),
+  'models.rename': method<ModelSummary>()(z.object({ sha256: sha256Ref, name: z.string().min(1).max(200) }).strict()),
+  'models.remove': method<{ sha256: string; name: string; scoresDeleted: number }>()(z.object({ sha256: sha256Ref }).strict()),
+  /** Registers the models shipped in resources/models (the demo workspace's). Idempotent. */
+  'models.registerShipped': method<ModelAddResult[]>()(z.object({}).strict()),
+
+  'inference.status': method<InferenceStatus>()(z.object({}).strict()),
+  'inference.configure': method<InferenceStatus>()(
+    z
+      .object({
+        provider: z.enum(PROVIDER_SETTINGS).optional(),
+        threads: z.number().int().min(1).max(64).optional(),
+        maxHistory: z.number().int().min(0).max(8192).optional(),
+      })
+      .strict(),
+  ),
+
+  /** Score one stored turn with one or two models. Writes nothing. */
+  'score.turn': method<TurnScoring>()(
+    z.object({ turnId, models: z.array(sha256Ref).min(1).max(2), maxHistory: z.number().int().min(0).max(8192).optional() }).strict(),
+  ),
+  /** Score an edited copy of a stored turn (query text, history steps removed, feature values). Writes nothing. */
+  'score.counterfactual': method<TurnScoring>()(
+    z
+      .object({ turnId, models: z.array(sha256Ref).min(1).max(2), edit: turnEdit, maxHistory: z.number().int().min(0).max(8192).optional() })
+      .strict(),
+  ),
+  /** Score every turn (or one split) with a model into the workspace; resumable, re-running is a no-op. */
+  'score.batch': method<BatchScoreReport>()(
+    z
+      .object({
+        model: sha256Ref,
+        split: z.enum(['train', 'valid', 'test']).optional(),
+        /** Forget this model's stored scores first and score everything again. */
+        rescore: z.boolean().default(false),
+      })
+      .strict(),
+    { job: true },
+  ),
+  /** Scores a batch job stored for one turn. */
+  'score.stored': method<StoredTurnScores>()(z.object({ turnId, model: sha256Ref }).strict()),
 } as const;
 
 export type Contract = typeof contract;
