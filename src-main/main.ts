@@ -41,7 +41,7 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'QGS Workbench',
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/preload.js'),
+      preload: join(import.meta.dirname, '../preload/preload.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -55,3 +55,6 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
 export function fold(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }
+
+/** Thrown by a test whose precondition is missing (e.g. no model registered): reported as skipped, not passed. */
+export class Skip extends Error {}

@@ -60,6 +60,29 @@ export class SessionSource {
     return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
   }
 
+  /** Position of a session among the loaded rows of the current filter, or -1. */
+  indexOf(sessionId: string): number {
+    for (const [p, rows] of this.pages) {
+      const k = rows.findIndex((r) => r.sessionId === sessionId);
+      if (k >= 0) return p * this.pageSize + k;
+    }
+    return -1;
+  }
+
+  /** The row at `index`, fetching its page if needed (for next/previous-session navigation). */
+  async load(index: number): Promise<SessionSummary | undefined> {
+    const have = this.row(index);
+    if (have) return have;
+    const p = Math.floor(index / this.pageSize);
+    const filters = this.filters;
+    const page = await this.client.call('sessions.list', toListInput(filters, p * this.pageSize, this.pageSize));
+    if (filters !== this.filters) return undefined;
+    this.pages.set(p, page.rows);
+    this.total = page.total;
+    this.version++;
+    return page.rows[index % this.pageSize];
+  }
+
   /** Makes sure rows first..last are loaded or loading; drops requests far outside that range. */
   ensure(first: number, last: number): void {
     const p0 = Math.floor(Math.max(0, first) / this.pageSize);
