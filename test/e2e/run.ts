@@ -183,9 +183,10 @@ async function main(): Promise<void> {
     if (server) await stop(server);
     rmSync(dir, { recursive: true, force: true });
   }
-  if (skipped) console.log(`${skipped} skipped (see the reasons above)`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  // A missing precondition (e.g. no model) is a failure in CI, never a silent pass.
+  if (skipped) console.log(`${skipped} could not run (see the reasons above); counted as failed`);
+  console.log(`${passed} passed, ${failed + skipped} failed`);
+  process.exit(failed + skipped > 0 ? 1 : 0);
 }
 
 await main();

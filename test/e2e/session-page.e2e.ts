@@ -93,10 +93,11 @@ test('a link to a turn restores it; j/k move between turns and update the URL', 
   const url = new URL(page.url());
   assert.equal(url.search, '');
   assert.equal(url.hash, `#/session/${encodeURIComponent(s.sessionId)}/turn/${n}`);
-  // Scrolled into view.
+  // Scrolled into view, below the sticky session header (which holds the timeline), not under it.
   await eventually(async () => {
     const box = await turnSection(page, n).boundingBox();
-    assert.ok(box && box.y >= 0 && box.y < 900, `turn ${n} is on screen (y=${box?.y})`);
+    const head = await page.locator('.session-head').boundingBox();
+    assert.ok(box && head && box.y >= head.y + head.height - 1 && box.y < 900, `turn ${n} is on screen below the header (y=${box?.y}, header ends ${head && head.y + head.height})`);
   });
   await screenshot('session-deep-link');
 
