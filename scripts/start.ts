@@ -2,21 +2,13 @@
 // workbench — in Electron when its binary is installed, otherwise in browser mode (`serve`), saying
 // why. `npm start -- --browser` forces browser mode; `--port N` picks its port.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { newestMtime } from './newest-mtime.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const WORKSPACE = process.env.QGS_WORKSPACE ?? join(ROOT, '.workspace', 'demo.db');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 function sh(cmd: string, cmdArgs: string[]): void {
   const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: 'inherit' });

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { openBackend, REPO_ROOT, type Backend } from '../backend.ts';
 import { startHttpServer } from './http-server.ts';
 import { ApiError } from '../../src-common/errors.ts';
-import type { Progress } from '../../src-common/api/types.ts';
+import type { ImportReport, Progress } from '../../src-common/api/types.ts';
+import type { ModelSummary } from '../../src-common/api/contract.ts';
 
 const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
 const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
@@ -143,8 +144,8 @@ async function main(): Promise<void> {
       const imported = await call(backend, 'import.sessions', { path: sessionsFile });
       const judged = await call(backend, 'import.qrels', { path: qrelsFile, setName: 'ground-truth' });
       // The demo workspace opens with the shipped models (resources/models) registered.
-      const models = (await call(backend, 'models.registerShipped', {})) as ModelLike[];
-      print({ workspace: workspacePath, sessions: imported, qrels: judged, models }, (r: { sessions: ImportLike; qrels: ImportLike; models: ModelLike[] }) =>
+      const models = (await call(backend, 'models.registerShipped', {})) as ModelSummary[];
+      print({ workspace: workspacePath, sessions: imported, qrels: judged, models }, (r: { sessions: ImportReport; qrels: ImportReport; models: ModelSummary[] }) =>
         [
           `workspace ${workspacePath}`,
           describeImport(r.sessions),
@@ -221,17 +222,17 @@ async function main(): Promise<void> {
       const [sub, arg] = args;
       const backend = open('cli');
       if (sub === 'list' || sub === undefined) {
-        print(await call(backend, 'models.list', {}), (ms: ModelLike[]) => (ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)'));
+        print(await call(backend, 'models.list', {}), (ms: ModelSummary[]) => (ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)'));
       } else if (sub === 'add') {
         if (!arg) fail('usage: models add FILE [--name NAME]');
-        const m = (await call(backend, 'models.add', { path: resolve(arg), ...(opt.name ? { name: opt.name } : {}) })) as ModelLike & { alreadyRegistered: boolean };
-        print(m, (x: ModelLike & { alreadyRegistered: boolean }) => `${x.alreadyRegistered ? 'already registered' : 'added'}: ${describeModel(x)}`);
+        const m = (await call(backend, 'models.add', { path: resolve(arg), ...(opt.name ? { name: opt.name } : {}) })) as ModelSummary & { alreadyRegistered: boolean };
+        print(m, (x: ModelSummary & { alreadyRegistered: boolean }) => `${x.alreadyRegistered ? 'already registered' : 'added'}: ${describeModel(x)}`);
       } else if (sub === 'remove') {
         if (!arg) fail('usage: models remove MODEL');
         const sha = await modelRef(backend, arg);
         print(await call(backend, 'models.remove', { sha256: sha }), (r: { name: string; scoresDeleted: number }) => `removed ${r.name} and ${r.scoresDeleted.toLocaleString('en')} stored scores`);
       } else if (sub === 'shipped') {
-        print(await call(backend, 'models.registerShipped', {}), (ms: ModelLike[]) => ms.map(describeModel).join('\n') || 'no models in resources/models');
+        print(await call(backend, 'models.registerShipped', {}), (ms: ModelSummary[]) => ms.map(describeModel).join('\n') || 'no models in resources/models');
       } else fail(`unknown models command "${sub}" (list, add, remove, shipped)`);
       await backend.close();
       return;
@@ -284,34 +285,13 @@ async function main(): Promise<void> {
   }
 }
 
-interface ImportLike {
-  file: string;
-  kind: string;
-  alreadyImported: boolean;
-  sessions: number;
-  skippedSessions: number;
-  turns: number;
-  resultRows: number;
-  newFeatureNames: string[];
-  warnings: string[];
-  durationMs: number;
-}
-
-interface ModelLike {
-  sha256: string;
-  name: string;
-  version: string;
-  encoder: string;
-  groups: { name: string; features: string[] }[];
-}
-
-function describeModel(m: ModelLike): string {
+function describeModel(m: ModelSummary): string {
   return `${m.sha256.slice(0, 12)}  ${m.name} ${m.version} (${m.encoder}; groups: ${m.groups.map((g) => `${g.name}[${g.features.length}]`).join(', ')})`;
 }
 
 /** A model named on the command line: its name, sha256 or a sha256 prefix. */
 async function modelRef(backend: Backend, ref: string): Promise<string> {
-  const models = (await backend.dispatcher.call('models.list', {})) as ModelLike[];
+  const models = (await backend.dispatcher.call('models.list', {})) as ModelSummary[];
   const byName = models.filter((m) => m.name === ref);
   if (byName.length === 1) return byName[0]!.sha256;
   if (byName.length > 1) fail(`more than one model is named "${ref}"; use its sha256: ${byName.map((m) => m.sha256.slice(0, 12)).join(', ')}`);
@@ -340,7 +320,7 @@ function describeTurn(r: TurnLike): string {
   return lines.join('\n');
 }
 
-function describeImport(r: ImportLike): string {
+function describeImport(r: ImportReport): string {
   if (r.alreadyImported) return `${r.file}: already imported (nothing changed)`;
   const lines = [
     `${r.file}: imported ${r.kind}: ${r.sessions.toLocaleString('en')} sessions (${r.skippedSessions} unchanged), ` +

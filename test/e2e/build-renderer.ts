@@ -1,21 +1,13 @@
 // Builds only the renderer bundle (out/renderer) with the renderer section of the one
 // electron.vite.config.ts, so e2e runs do not depend on the Electron main/preload bundles building.
 // Rebuilds when any renderer or shared source is newer than the last build.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { newestMtime } from '../../scripts/newest-mtime.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const RENDERER_OUT = join(REPO_ROOT, 'out', 'renderer');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 export function rendererIsStale(): boolean {
   const index = join(RENDERER_OUT, 'index.html');

@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { ApiError } from '../../../src-common/errors.ts';
+import type { DemoReport } from '../../../src-common/api/contract.ts';
 import { FEATURE_GROUPS, generateSessions } from './sessions.ts';
 import { buildWorld } from './world.ts';
 
@@ -19,15 +20,8 @@ export interface DemoOptions {
   gzip?: boolean;
 }
 
-export interface DemoSummary {
-  sessions: number;
-  turns: number;
-  resultRows: number;
-  users: number;
-  topics: number;
-  switches: number;
-  files: { sessions: string; qrels: string; features: string };
-}
+/** What a generation run produced; the API returns it as `demo.generate`'s result. */
+export type DemoSummary = DemoReport;
 
 export const MAX_SESSIONS = 10_000_000;
 /** Hand control back to the event loop this often (ms) so progress, cancel and requests get through. */
