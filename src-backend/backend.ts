@@ -8,7 +8,9 @@ import type { AppInfo } from '../src-common/api/contract.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatch.ts';
 import { makePolicy, resolveReadable, resolveWritable, resolveWritableDir } from './api/paths.ts';
 import { openStore, type Store } from './store/store.ts';
-import { getSession, listSessions, workspaceStats } from './store/queries.ts';
+import { getSession, listSessions, turnGrades, workspaceStats } from './store/queries.ts';
+import { turnMetrics } from './ranking/turn-metrics.ts';
+import { parseTurnId } from './inference/turn-source.ts';
 import { importSessionLog } from './data/session-log.ts';
 import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/trec.ts';
 import { generateDemo } from './data/demo/generate.ts';
@@ -109,6 +111,15 @@ export function openBackend(opts: BackendOptions): Backend {
       inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, edit: input.edit, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
     'score.batch': (input, ctx) => inference.batch(input, ctx),
     'score.stored': (input) => inference.stored(input.turnId, input.model),
+    'qrels.turn': (input) => {
+      const { sessionId, index } = parseTurnId(input.turnId);
+      return turnGrades(store, input.turnId, sessionId, index, input.setName);
+    },
+    'metrics.turns': (input, ctx) => {
+      const a = inference.registry.get(input.modelA, 'modelA');
+      const b = inference.registry.get(input.modelB, 'modelB');
+      return turnMetrics(store, { ...input, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name }, ctx.signal);
+    },
   };
 
   return {

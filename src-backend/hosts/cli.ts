@@ -7,7 +7,7 @@ import { openBackend, REPO_ROOT, type Backend } from '../backend.ts';
 import { startHttpServer } from './http-server.ts';
 import { ApiError } from '../../src-common/errors.ts';
 import type { ImportReport, Progress } from '../../src-common/api/types.ts';
-import type { ModelSummary } from '../../src-common/api/contract.ts';
+import type { ModelSummary, TurnMetricsPage } from '../../src-common/api/contract.ts';
 
 const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
 const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
@@ -32,6 +32,9 @@ commands:
                                            resumable, re-running is a no-op; Ctrl-C cancels
   score   turn TURN_ID MODEL [MODEL2] [--max-history N]
                                            rank one turn's candidates with one or two models
+  regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]
+                                           per-turn NDCG@10 / MRR of two batch-scored models: means by
+                                           turn kind, then the turns where B is worst against A
   call    METHOD [JSON]                    call any API method (see src-common/api/contract.ts)
 
 common options:
@@ -57,6 +60,8 @@ const { values: opt, positionals } = parseArgs({
     split: { type: 'string' },
     rescore: { type: 'boolean', default: false },
     'max-history': { type: 'string' },
+    kind: { type: 'string' },
+    limit: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -264,6 +269,26 @@ async function main(): Promise<void> {
       await backend.close();
       return;
     }
+    case 'regressions': {
+      const [refA, refB] = args;
+      if (!refA || !refB) fail('usage: regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]');
+      const kind = opt.kind;
+      if (kind !== undefined && !['switch', 'continuation', 'start'].includes(kind)) fail(`--kind must be switch, continuation or start, got "${kind}"`);
+      const split = opt.split;
+      if (split !== undefined && !['train', 'valid', 'test'].includes(split)) fail(`--split must be train, valid or test, got "${split}"`);
+      const backend = open('cli');
+      const input = {
+        modelA: await modelRef(backend, refA),
+        modelB: await modelRef(backend, refB),
+        setName: opt.set ?? 'ground-truth',
+        limit: int('limit', opt.limit, 20),
+        ...(kind ? { boundary: kind } : {}),
+        ...(split ? { split } : {}),
+      };
+      print(await call(backend, 'metrics.turns', input), describeRegressions);
+      await backend.close();
+      return;
+    }
     case 'call': {
       const [method, json] = args;
       if (!method) fail('usage: call METHOD [JSON]');
@@ -283,6 +308,20 @@ async function main(): Promise<void> {
     default:
       fail(`unknown command "${command}"\n\n${USAGE}`);
   }
+}
+
+function describeRegressions(r: TurnMetricsPage): string {
+  const f = (n: number | null) => (n === null ? '     —' : n.toFixed(4));
+  const lines = [`A = ${r.modelA.name}, B = ${r.modelB.name}, grades: ${r.setName}, NDCG@${r.k}; Δ = B − A`, '  turn kind        turns  NDCG A  NDCG B  MRR A   MRR B'];
+  for (const k of ['start', 'switch', 'continuation', 'all'] as const) {
+    const s = r.summary[k];
+    lines.push(`  ${k.padEnd(15)} ${String(s.turns).padStart(6)}  ${f(s.ndcgA)}  ${f(s.ndcgB)}  ${f(s.mrrA)}  ${f(s.mrrB)}`);
+  }
+  lines.push(`  ${r.skippedNoRelevant.toLocaleString('en')} turns left out (no relevant candidate)`);
+  if (r.unscored.either) lines.push(`  ${r.unscored.either.toLocaleString('en')} turns not batch-scored (A: ${r.unscored.modelA}, B: ${r.unscored.modelB}) — run: score MODEL`);
+  lines.push(`\n${r.total.toLocaleString('en')} turns; worst for B first:`, '      Δ  NDCG A  NDCG B  kind          turn  query');
+  for (const x of r.rows) lines.push(`  ${x.delta.toFixed(3).padStart(6)}  ${x.ndcgA.toFixed(3)}   ${x.ndcgB.toFixed(3)}   ${x.kind.padEnd(12)}  ${x.turnId}  ${x.query.slice(0, 50)}`);
+  return lines.join('\n');
 }
 
 function describeModel(m: ModelSummary): string {

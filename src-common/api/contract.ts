@@ -205,6 +205,66 @@ export interface StoredTurnScores {
   candidates: { itemId: string; rank: number; score: number; groupWeight: number[] }[];
 }
 
+
+// ---- Ranking metrics over stored batch scores (docs/debugging-views.md, src-backend/ranking/) ----
+
+export interface TurnGrades {
+  setName: string;
+  turnId: string;
+  /** Judged candidates of the turn; an item not listed is unjudged (grade 0 in NDCG/RR). */
+  grades: { itemId: string; grade: number }[];
+}
+
+/** Turn kinds the dataset view splits by: `continuation` = refinement or repeat. */
+export type TurnKind = 'start' | 'switch' | 'continuation';
+export const TURN_KINDS = ['start', 'switch', 'continuation'] as const;
+
+export interface KindSummary {
+  /** Turns with both models' scores and ≥ 1 relevant candidate (the ones the means are over). */
+  turns: number;
+  /** Mean NDCG@k / mean reciprocal rank of each model over those turns (NaN → null when turns = 0). */
+  ndcgA: number | null;
+  ndcgB: number | null;
+  mrrA: number | null;
+  mrrB: number | null;
+}
+
+export interface TurnMetricsRow {
+  turnId: string;
+  sessionId: string;
+  index: number;
+  query: string;
+  userId: string;
+  /** Stored boundary kind of the turn (src-common/segmentation.ts). */
+  boundary: 'start' | 'repeat' | 'refinement' | 'switch';
+  kind: TurnKind;
+  ndcgA: number;
+  ndcgB: number;
+  mrrA: number;
+  mrrB: number;
+  /** ndcgB − ndcgA: negative = B is worse on this turn (a regression of B against A). */
+  delta: number;
+}
+
+export interface TurnMetricsPage {
+  modelA: { sha256: string; name: string };
+  modelB: { sha256: string; name: string };
+  setName: string;
+  k: number;
+  /** Rows matching every filter (before offset/limit). */
+  total: number;
+  offset: number;
+  rows: TurnMetricsRow[];
+  /** Means by turn kind and over all kinds. Honour every filter except `boundary` (the chart shows all kinds). */
+  summary: Record<TurnKind | 'all', KindSummary>;
+  /** Turns in scope (all filters but `boundary`) left out: no candidate with grade ≥ 1 (NDCG undefined). */
+  skippedNoRelevant: number;
+  /** Turns in scope not yet batch-scored (score.batch) by A / by B / by either; left out of rows and means. */
+  unscored: { modelA: number; modelB: number; either: number };
+  /** Turns in scope (all filters but `boundary`). */
+  turnsInScope: number;
+}
+
 const sha256Ref = z.string().regex(/^[0-9a-fA-F]{8,64}$/, 'a model sha256 (or a unique prefix of ≥ 8 hex digits)');
 const turnId = z.string().min(3).max(600);
 const turnEdit = z
@@ -296,6 +356,29 @@ export const contract = {
   ),
   /** Scores a batch job stored for one turn. */
   'score.stored': method<StoredTurnScores>()(z.object({ turnId, model: sha256Ref }).strict()),
+
+  /** Graded relevance of one turn's candidates in a judgment set (qrels). Set names: workspace.stats.qrelsSets. */
+  'qrels.turn': method<TurnGrades>()(z.object({ turnId, setName: id }).strict()),
+  /** Per-turn NDCG@k / MRR of two models from their stored batch scores, sorted by delta (B − A). */
+  'metrics.turns': method<TurnMetricsPage>()(
+    z
+      .object({
+        modelA: sha256Ref,
+        modelB: sha256Ref,
+        setName: id,
+        k: z.number().int().min(1).max(1000).default(10),
+        split: z.enum(['train', 'valid', 'test']).optional(),
+        boundary: z.enum(TURN_KINDS).optional(),
+        /** Case-insensitive substring of the turn's query. */
+        q: z.string().max(500).optional(),
+        userId: id.optional(),
+        /** `delta`: most negative ndcgB − ndcgA first (worst regressions of B); `-delta`: best first. Ties in turn order. */
+        sort: z.enum(['delta', '-delta']).default('delta'),
+        offset: z.number().int().min(0).max(100_000_000).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type Contract = typeof contract;

@@ -4,7 +4,38 @@
 // An optional `?m=<model>[,<model>]` (model sha256 prefixes) names the models the turn is analysed
 // with, so a link can point at "this turn, QGS vs baseline".
 
-export type Route = { name: 'list' } | { name: 'session'; sessionId: string; turn: number | null; models?: string[] };
+// `#/dataset?a=<sha>&b=<sha>[&kind=switch|continuation|start][&q=…][&user=…][&sort=-delta]` is the
+// dataset view (two models' per-turn metrics over the workspace).
+
+export type DatasetKind = 'start' | 'switch' | 'continuation';
+export interface DatasetRoute {
+  name: 'dataset';
+  a?: string;
+  b?: string;
+  kind?: DatasetKind;
+  q?: string;
+  user?: string;
+  sort?: 'delta' | '-delta';
+}
+export type Route = { name: 'list' } | { name: 'session'; sessionId: string; turn: number | null; models?: string[] } | DatasetRoute;
+
+const SHA = /^[0-9a-f]{8,64}$/i;
+
+function parseDataset(params: URLSearchParams): DatasetRoute {
+  const r: DatasetRoute = { name: 'dataset' };
+  const a = params.get('a');
+  const b = params.get('b');
+  if (a && SHA.test(a)) r.a = a;
+  if (b && SHA.test(b)) r.b = b;
+  const kind = params.get('kind');
+  if (kind === 'start' || kind === 'switch' || kind === 'continuation') r.kind = kind;
+  const q = params.get('q');
+  if (q) r.q = q.slice(0, 500);
+  const user = params.get('user');
+  if (user) r.user = user.slice(0, 256);
+  if (params.get('sort') === '-delta') r.sort = '-delta';
+  return r;
+}
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -12,6 +43,7 @@ export function parseHash(hash: string): Route {
   const path = q >= 0 ? raw.slice(0, q) : raw;
   const params = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
   const parts = path.split('/');
+  if (parts[0] === 'dataset') return parseDataset(params);
   if (parts[0] === 'session' && parts[1]) {
     let sessionId: string;
     try {
@@ -31,6 +63,17 @@ export function parseHash(hash: string): Route {
 
 export function routeHash(r: Route): string {
   if (r.name === 'list') return '#/';
+  if (r.name === 'dataset') {
+    const p = new URLSearchParams();
+    if (r.a) p.set('a', r.a);
+    if (r.b) p.set('b', r.b);
+    if (r.kind) p.set('kind', r.kind);
+    if (r.q) p.set('q', r.q);
+    if (r.user) p.set('user', r.user);
+    if (r.sort === '-delta') p.set('sort', '-delta');
+    const qs = p.toString();
+    return qs ? `#/dataset?${qs}` : '#/dataset';
+  }
   const base = `#/session/${encodeURIComponent(r.sessionId)}`;
   const path = r.turn === null ? base : `${base}/turn/${r.turn}`;
   return r.models && r.models.length ? `${path}?m=${r.models.join(',')}` : path;

@@ -1,0 +1,206 @@
+// Per-turn NDCG@k / reciprocal rank of two models over the whole workspace, from the scores their
+// batch jobs stored (`scores`, `scored_turns`), against a judgment set (`qrels`). Behind
+// `metrics.turns` (the dataset view and "jump to worst regression"). The metrics themselves are
+// src-common/metrics.ts (the one module; mirrors trainer/metrics.py):
+//   - candidates = the turn's logged results in logged order; a candidate's score is the model's
+//     stored score for (turn, item); ties keep logged order (rankOrder is stable), as score.turn does;
+//   - grade = the set's grade for (turn, item), 0 when unjudged;
+//   - a turn with no candidate of grade ≥ 1 has NaN NDCG and is left out (counted: skippedNoRelevant);
+//   - a turn that A or B has not batch-scored yet is left out (counted: unscored).
+// Per-turn values are computed once per (A, B, set, k) and cached until the scored-turn counts, the
+// set's size or the turn count change; filters and sorting then work on the cached array. The
+// computation reads in turn ranges and yields to the event loop between them (and stops when the
+// call is cancelled), so a large workspace does not stall other requests.
+import type { KindSummary, TurnKind, TurnMetricsPage, TurnMetricsRow } from '../../src-common/api/contract.ts';
+import type { Split } from '../../src-common/api/types.ts';
+import { ndcgAt, reciprocalRank } from '../../src-common/metrics.ts';
+import { qrelsSetPk, searchFold } from '../store/queries.ts';
+import type { Store } from '../store/store.ts';
+
+export interface TurnMetricsQuery {
+  modelA: string;
+  modelB: string;
+  setName: string;
+  k: number;
+  split?: Split | undefined;
+  boundary?: TurnKind | undefined;
+  q?: string | undefined;
+  userId?: string | undefined;
+  sort: 'delta' | '-delta';
+  offset: number;
+  limit: number;
+}
+
+type Boundary = TurnMetricsRow['boundary'];
+
+interface TurnRecord {
+  turnPk: number;
+  row: TurnMetricsRow | null; // null: scored by both but no relevant candidate
+  scoredA: boolean;
+  scoredB: boolean;
+  split: Split | null;
+  userId: string;
+  folded: string;
+  kind: TurnKind;
+}
+
+export function kindOf(boundary: Boundary): TurnKind {
+  return boundary === 'start' || boundary === 'switch' ? boundary : 'continuation';
+}
+
+const cache = new WeakMap<Store, Map<string, { version: string; turns: TurnRecord[] }>>();
+
+function version(store: Store, a: string, b: string, setPk: number): string {
+  const db = store.db;
+  const n = (sql: string, ...args: (string | number)[]) => (db.prepare(sql).get(...args) as { n: number }).n;
+  return [
+    n('SELECT count(*) AS n FROM turns'),
+    n('SELECT count(*) AS n FROM scored_turns WHERE model_sha256 = ?', a),
+    n('SELECT count(*) AS n FROM scored_turns WHERE model_sha256 = ?', b),
+    n('SELECT count(*) AS n FROM qrels WHERE set_pk = ?', setPk),
+    n('SELECT coalesce(sum(grade), 0) AS n FROM qrels WHERE set_pk = ?', setPk),
+  ].join('/');
+}
+
+/** Rows read between yields to the event loop, so a large workspace does not stall the request loop. */
+const CHUNK = 20_000;
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
+  const db = store.db;
+  const turns = db
+    .prepare(
+      `SELECT t.turn_pk, t.idx, t.query, t.boundary, s.session_id, s.user_id, s.split,
+         EXISTS (SELECT 1 FROM scored_turns x WHERE x.model_sha256 = ? AND x.turn_pk = t.turn_pk) AS sa,
+         EXISTS (SELECT 1 FROM scored_turns x WHERE x.model_sha256 = ? AND x.turn_pk = t.turn_pk) AS sb
+       FROM turns t JOIN sessions s ON s.session_pk = t.session_pk
+       ORDER BY t.session_pk, t.idx`,
+    )
+    .all(a, b) as unknown as {
+    turn_pk: number;
+    idx: number;
+    query: string;
+    boundary: Boundary;
+    session_id: string;
+    user_id: string;
+    split: Split | null;
+    sa: number;
+    sb: number;
+  }[];
+  // Candidates of every turn, logged order, with grade and both stored scores.
+  const cands = new Map<number, { grades: number[]; sa: number[]; sb: number[] }>();
+  // Read in turn_pk ranges (each a short statement), yielding between them; the reads are on
+  // store.db, which sees only committed data.
+  const maxPk = (db.prepare('SELECT coalesce(max(turn_pk), 0) AS n FROM turns').get() as { n: number }).n;
+  const stmt = db.prepare(
+    `SELECT r.turn_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
+     FROM results r
+     LEFT JOIN qrels q ON q.set_pk = ? AND q.turn_pk = r.turn_pk AND q.item_pk = r.item_pk
+     LEFT JOIN scores sa ON sa.model_sha256 = ? AND sa.turn_pk = r.turn_pk AND sa.item_pk = r.item_pk
+     LEFT JOIN scores sb ON sb.model_sha256 = ? AND sb.turn_pk = r.turn_pk AND sb.item_pk = r.item_pk
+     WHERE r.turn_pk > ? AND r.turn_pk <= ?
+     ORDER BY r.turn_pk, r.position`,
+  );
+  const rows: { turn_pk: number; grade: number; a: number | null; b: number | null }[] = [];
+  const TURNS_PER_READ = Math.max(1, Math.floor(CHUNK / 15));
+  for (let lo = 0; lo < maxPk; lo += TURNS_PER_READ) {
+    for (const r of stmt.all(setPk, a, b, lo, lo + TURNS_PER_READ) as { turn_pk: number; grade: number; a: number | null; b: number | null }[]) rows.push(r);
+    await yieldNow();
+    signal?.throwIfAborted();
+  }
+  for (const r of rows) {
+    let c = cands.get(r.turn_pk);
+    if (!c) cands.set(r.turn_pk, (c = { grades: [], sa: [], sb: [] }));
+    c.grades.push(r.grade);
+    c.sa.push(r.a ?? Number.NaN);
+    c.sb.push(r.b ?? Number.NaN);
+  }
+  return turns.map((t) => {
+    const kind = kindOf(t.boundary);
+    const rec: TurnRecord = { turnPk: t.turn_pk, row: null, scoredA: t.sa === 1, scoredB: t.sb === 1, split: t.split, userId: t.user_id, folded: searchFold(t.query), kind };
+    const c = cands.get(t.turn_pk);
+    if (!rec.scoredA || !rec.scoredB || !c || !c.grades.some((g) => g >= 1)) return rec;
+    const ndcgA = ndcgAt(c.sa, c.grades, k);
+    const ndcgB = ndcgAt(c.sb, c.grades, k);
+    rec.row = {
+      turnId: `${t.session_id}#${t.idx}`,
+      sessionId: t.session_id,
+      index: t.idx,
+      query: t.query,
+      userId: t.user_id,
+      boundary: t.boundary,
+      kind,
+      ndcgA,
+      ndcgB,
+      mrrA: reciprocalRank(c.sa, c.grades),
+      mrrB: reciprocalRank(c.sb, c.grades),
+      delta: ndcgB - ndcgA,
+    };
+    return rec;
+  });
+}
+
+async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
+  let perStore = cache.get(store);
+  if (!perStore) cache.set(store, (perStore = new Map()));
+  const key = `${a}|${b}|${setPk}|${k}`;
+  const v = version(store, a, b, setPk);
+  const hit = perStore.get(key);
+  if (hit && hit.version === v) return hit.turns;
+  const turns = await computeAll(store, a, b, setPk, k, signal);
+  if (perStore.size > 8) perStore.clear();
+  perStore.set(key, { version: v, turns });
+  return turns;
+}
+
+function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
+  if (rows.length === 0) return { turns: 0, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
+  const mean = (f: (r: TurnMetricsRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
+  return { turns: rows.length, ndcgA: mean((r) => r.ndcgA), ndcgB: mean((r) => r.ndcgB), mrrA: mean((r) => r.mrrA), mrrB: mean((r) => r.mrrB) };
+}
+
+/**
+ * `metrics.turns`: models already resolved to sha256 (and names). Filters combine with AND; the
+ * summary and the counts honour every filter except `boundary`, so the chart always shows all kinds.
+ */
+export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal): Promise<TurnMetricsPage> {
+  const setPk = qrelsSetPk(store, q.setName);
+  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, signal);
+  const needle = q.q !== undefined && q.q.trim() !== '' ? searchFold(q.q.trim()) : null;
+  const inScope = all.filter(
+    (t) => (q.split === undefined || t.split === q.split) && (q.userId === undefined || t.userId === q.userId) && (needle === null || t.folded.includes(needle)),
+  );
+  const unscored = { modelA: 0, modelB: 0, either: 0 };
+  let skippedNoRelevant = 0;
+  const scoredRows: TurnMetricsRow[] = [];
+  for (const t of inScope) {
+    if (!t.scoredA) unscored.modelA++;
+    if (!t.scoredB) unscored.modelB++;
+    if (!t.scoredA || !t.scoredB) unscored.either++;
+    else if (t.row === null) skippedNoRelevant++;
+    else scoredRows.push(t.row);
+  }
+  const summary = {
+    all: summarise(scoredRows),
+    start: summarise(scoredRows.filter((r) => r.kind === 'start')),
+    switch: summarise(scoredRows.filter((r) => r.kind === 'switch')),
+    continuation: summarise(scoredRows.filter((r) => r.kind === 'continuation')),
+  };
+  const matching = q.boundary === undefined ? scoredRows : scoredRows.filter((r) => r.kind === q.boundary);
+  const sign = q.sort === 'delta' ? 1 : -1;
+  // Stable sort: equal deltas stay in turn order (session import order, then turn index).
+  const sorted = [...matching].sort((x, y) => sign * (x.delta - y.delta));
+  return {
+    modelA: { sha256: q.modelA, name: q.nameA },
+    modelB: { sha256: q.modelB, name: q.nameB },
+    setName: q.setName,
+    k: q.k,
+    total: sorted.length,
+    offset: q.offset,
+    rows: sorted.slice(q.offset, q.offset + q.limit),
+    summary,
+    skippedNoRelevant,
+    unscored,
+    turnsInScope: inScope.length,
+  };
+}

@@ -1,0 +1,183 @@
+// Dataset view (issue 5 item 5), the grade column and per-turn NDCG/MRR of the ranking and diff
+// views, and the "jump to the worst regression" key, against the real backend: batch scores come
+// from score.batch run by the UI, every expected value from the API (metrics.turns, qrels.turn,
+// score.turn) and src-common/metrics.ts.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { ApiClient } from '../../src-common/api/client.ts';
+import type { ModelSummary, TurnMetricsPage } from '../../src-common/api/contract.ts';
+import { ndcgOfRanked, reciprocalRankOfRanked } from '../../src-common/metrics.ts';
+import { defaultPair } from '../../src-renderer/src/lib/dataset.ts';
+import { eventually, Skip, test } from './harness.ts';
+
+const SET = 'ground-truth';
+const short = (sha: string) => sha.slice(0, 12);
+
+async function pair(api: ApiClient): Promise<{ a: ModelSummary; b: ModelSummary }> {
+  const all = await api.call('models.list', {});
+  const p = defaultPair(all);
+  if (!p) throw new Skip(`needs 2 registered models, the workspace has ${all.length}`);
+  const stats = await api.call('workspace.stats', {});
+  if (!stats.qrelsSets.includes(SET)) throw new Skip(`needs the demo's judgment set "${SET}"`);
+  return { a: all.find((m) => m.sha256 === p.a)!, b: all.find((m) => m.sha256 === p.b)! };
+}
+
+async function ensureScored(api: ApiClient, a: ModelSummary, b: ModelSummary): Promise<void> {
+  await api.call('score.batch', { model: a.sha256 });
+  await api.call('score.batch', { model: b.sha256 });
+}
+
+const tableIds = (page: Page) => page.locator('[data-testid=dataset-table] tbody tr[data-turn-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-turn-id')));
+
+async function assertTableMatches(page: Page, want: TurnMetricsPage): Promise<void> {
+  await eventually(async () => assert.deepEqual(await tableIds(page), want.rows.map((r) => r.turnId)), 20_000);
+  const rows = page.locator('[data-testid=dataset-table] tbody tr[data-turn-id]');
+  for (const [i, r] of want.rows.slice(0, 8).entries()) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    assert.equal(cells[0], r.turnId);
+    assert.equal(cells[2], r.query);
+    assert.equal(cells[3], r.userId);
+    assert.equal(cells[4], r.ndcgA.toFixed(3));
+    assert.equal(cells[5], r.ndcgB.toFixed(3));
+    assert.equal(Number(cells[6]!.replace('−', '-')).toFixed(3), r.delta.toFixed(3));
+    assert.equal(cells[7], r.mrrA.toFixed(3));
+    assert.equal(cells[8], r.mrrB.toFixed(3));
+  }
+  assert.equal(await page.getByTestId('dataset-total').textContent().then((t) => Number(t!.split(' ')[0]!.replace(/\D/g, ''))), want.total);
+}
+
+test('dataset view: scores the missing turns (progress, cancel, resume), then the table and the chart match metrics.turns', async ({ page, api, openApp, screenshot }) => {
+  const { a, b } = await pair(api);
+  const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
+  const before = await api.call('metrics.turns', q);
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await page.getByTestId('dataset').waitFor();
+
+  if (before.unscored.either > 0) {
+    // Offered, because turns are not batch-scored: run it, cancel while it runs, then resume.
+    await page.getByTestId('unscored').getByText(`${before.unscored.either.toLocaleString()}`, { exact: false }).first().waitFor();
+    await page.getByRole('button', { name: 'Score missing turns' }).click();
+    await page.getByTestId('score-progress').waitFor({ timeout: 20_000 });
+    await screenshot('dataset-scoring');
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    if (await cancel.isVisible()) {
+      await cancel.click().catch(() => {});
+      await eventually(async () => assert.ok(await page.getByTestId('score-note').isVisible()), 30_000);
+    }
+    // Resume until nothing is missing (a cancelled run keeps what it finished).
+    for (let round = 0; round < 3; round++) {
+      const now = await api.call('metrics.turns', q);
+      if (now.unscored.either === 0) break;
+      await eventually(async () => assert.ok(await page.getByRole('button', { name: 'Score missing turns' }).isVisible()), 30_000);
+      await page.getByRole('button', { name: 'Score missing turns' }).click();
+      await eventually(async () => assert.match((await page.getByTestId('score-note').textContent()) ?? '', /turns scored now/), 120_000);
+    }
+  }
+  const want = await api.call('metrics.turns', q);
+  assert.equal(want.unscored.either, 0, 'every turn is scored by both models after the UI ran score.batch');
+  await eventually(async () => assert.equal(await page.getByTestId('unscored').count(), 0), 20_000);
+  assert.ok(want.total > 100, `the demo has many scored turns with a relevant candidate (${want.total})`);
+  await assertTableMatches(page, want);
+  // Worst regressions first: deltas ascending.
+  for (let i = 1; i < want.rows.length; i++) assert.ok(want.rows[i - 1]!.delta <= want.rows[i]!.delta);
+
+  // The chart's bars are the summary's means, per turn kind and model.
+  for (const kind of ['start', 'switch', 'continuation'] as const) {
+    const s = want.summary[kind];
+    assert.ok(s.turns > 0, `the demo has ${kind} turns`);
+    const val = async (m: 'A' | 'B') => Number(await page.locator(`[data-testid=bar][data-kind=${kind}][data-model=${m}]`).getAttribute('data-value'));
+    assert.equal(await val('A'), s.ndcgA);
+    assert.equal(await val('B'), s.ndcgB);
+  }
+  console.log(
+    `    figures: mean NDCG@10 ${a.name} → ${b.name}: ` +
+      (['start', 'switch', 'continuation', 'all'] as const)
+        .map((k) => `${k} ${want.summary[k].ndcgA!.toFixed(4)} → ${want.summary[k].ndcgB!.toFixed(4)} (n=${want.summary[k].turns})`)
+        .join('; ') +
+      `; skipped (no relevant) ${want.skippedNoRelevant}`,
+  );
+  await screenshot('dataset');
+
+  // Filters: after a switch; then query text; then best first.
+  await page.getByRole('button', { name: 'after switch' }).click();
+  const sw = await api.call('metrics.turns', { ...q, boundary: 'switch' });
+  await assertTableMatches(page, sw);
+  assert.ok(sw.rows.every((r) => r.boundary === 'switch'));
+  const word = sw.rows[0]!.query.split(/\s+/)[0]!;
+  await page.getByLabel('Filter by query text').fill(word);
+  const withQ = await api.call('metrics.turns', { ...q, boundary: 'switch', q: word });
+  await assertTableMatches(page, withQ);
+  await page.getByTestId('sort-delta').click();
+  const best = await api.call('metrics.turns', { ...q, boundary: 'switch', q: word, sort: '-delta' });
+  await assertTableMatches(page, best);
+  assert.match(page.url(), /kind=switch/);
+  await screenshot('dataset-filtered');
+});
+
+test('dataset view: one click opens the turn with both models, grades and the per-turn NDCG/MRR the dataset reported', async ({ page, api, openApp, screenshot }) => {
+  const { a, b } = await pair(api);
+  await ensureScored(api, a, b);
+  const want = await api.call('metrics.turns', { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 5 });
+  const row = want.rows[0]!;
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await eventually(async () => assert.equal((await tableIds(page))[0], row.turnId), 20_000);
+  await page.locator(`[data-testid=dataset-table] tr[data-turn-id="${row.turnId}"]`).click();
+
+  await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), row.sessionId));
+  assert.ok(page.url().endsWith(`#/session/${encodeURIComponent(row.sessionId)}/turn/${row.index}?m=${short(a.sha256)},${short(b.sha256)}`), page.url());
+  await eventually(async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(a.name)), 30_000);
+  assert.match((await page.getByTestId('model-b-label').textContent()) ?? '', new RegExp(b.name));
+  // The live per-turn metrics (score.turn + qrels.turn) agree with the batch-based row.
+  const num = async (id: string) => Number(((await page.getByTestId(id).textContent()) ?? '').replace('−', '-'));
+  await eventually(async () => assert.ok(Math.abs((await num('ndcg-a')) - row.ndcgA) < 0.0015, `NDCG A ${await num('ndcg-a')} vs ${row.ndcgA}`), 30_000);
+  assert.ok(Math.abs((await num('ndcg-b')) - row.ndcgB) < 0.0015);
+  assert.ok(Math.abs((await num('mrr-a')) - row.mrrA) < 0.0015);
+  assert.ok(Math.abs((await num('ndcg-delta')) - row.delta) < 0.003);
+  // Grades beside A's ranking are the judgment set's.
+  const grades = new Map((await api.call('qrels.turn', { turnId: row.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]));
+  const side = page.locator('[data-testid=diff-a] li[data-item-id]');
+  const n = await side.count();
+  assert.ok(n > 0);
+  for (let i = 0; i < n; i++) {
+    const id = (await side.nth(i).getAttribute('data-item-id'))!;
+    assert.equal(await side.nth(i).getByTestId('side-grade').textContent(), String(grades.get(id) ?? '—'));
+  }
+  await page.getByTestId('turn-metrics').scrollIntoViewIfNeeded();
+  await screenshot('dataset-opened-turn');
+});
+
+test('ranking view: the grade column and NDCG@10 / MRR from qrels.turn', async ({ page, api, openApp }) => {
+  const { b } = await pair(api);
+  const sessions = await api.call('sessions.list', { hasSwitch: true, limit: 5 });
+  const s = await api.call('sessions.get', { sessionId: sessions.rows[0]!.sessionId });
+  const t = s.turns.find((x) => x.results.length >= 5) ?? s.turns[0]!;
+  const grades = new Map((await api.call('qrels.turn', { turnId: t.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]));
+  const scored = (await api.call('score.turn', { turnId: t.turnId, models: [b.sha256] })).models[0]!;
+  const ranked = [...scored.candidates].sort((x, y) => x.rank - y.rank);
+  await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${t.index}?m=${short(b.sha256)}`);
+  const rows = page.locator('[data-testid=ranking] tbody tr[data-item-id]');
+  await eventually(async () => assert.equal(await rows.count(), ranked.length), 30_000);
+  await eventually(async () => assert.notEqual(await rows.first().getByTestId('grade').textContent(), ''), 10_000);
+  for (const [i, c] of ranked.entries()) assert.equal(await rows.nth(i).getByTestId('grade').textContent(), String(grades.get(c.itemId) ?? '—'));
+  const g = ranked.map((c) => grades.get(c.itemId) ?? 0);
+  const ndcg = ndcgOfRanked(g, 10);
+  assert.equal(await page.getByTestId('ndcg-a').textContent(), Number.isFinite(ndcg) ? ndcg.toFixed(3) : '—');
+  assert.equal(await page.getByTestId('mrr-a').textContent(), reciprocalRankOfRanked(g).toFixed(3));
+});
+
+test('keyboard: W jumps from anywhere to the worst regression of the pair', async ({ page, api, openApp }) => {
+  const { a, b } = await pair(api);
+  await ensureScored(api, a, b);
+  const worst = (await api.call('metrics.turns', { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 1 })).rows[0]!;
+  // Open the dataset view once so the pair is the one used last, then go elsewhere and press W.
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await eventually(async () => assert.equal((await tableIds(page))[0], worst.turnId), 20_000);
+  await page.getByRole('link', { name: 'Sessions' }).click();
+  await page.locator('.welcome').waitFor();
+  await page.keyboard.press('Shift+W');
+  await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), worst.sessionId), 20_000);
+  assert.ok(page.url().includes(`/turn/${worst.index}?m=${short(a.sha256)},${short(b.sha256)}`), page.url());
+  // The header link reaches the dataset view.
+  await page.getByTestId('nav-dataset').click();
+  await page.getByTestId('dataset').waitFor();
+});
