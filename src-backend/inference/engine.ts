@@ -78,6 +78,10 @@ export class InferenceEngine {
   private closed = false;
   /** Batches run since start (for tests and the bench). */
   batchesRun = 0;
+  /** True while a batch is running in the worker (tests use it to cancel in flight). */
+  get busy(): boolean {
+    return this.inFlight !== null;
+  }
   workerStarts = 0;
 
   constructor(opts: EngineOptions = {}) {

@@ -73,7 +73,9 @@ describe('InferenceEngine', () => {
 
     const inflight = new AbortController();
     const p = e.score('m', [big], DIMS, inflight.signal);
-    setTimeout(() => inflight.abort(), 1);
+    // Cancel once it is running in the worker (not on a timer, which a loaded machine delays).
+    while (!e.busy) await new Promise((r) => setImmediate(r));
+    inflight.abort();
     await expect(p).rejects.toMatchObject({ code: 'cancelled' });
   });
 
