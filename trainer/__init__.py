@@ -1,0 +1,1 @@
+"""QGS reference model family: tokenizer, history assembly, model, training, ONNX export (docs/trainer.md)."""
