@@ -65,7 +65,12 @@ const trained = ['qgs-linear', 'qgs-softmax', 'baseline-flat']
   .map((name) => [name, join(repo, 'trainer/.runs', `${name}-seed1`, 'model.pt')] as const)
   .filter(([, path]) => existsSync(path));
 
-describe.skipIf(!haveTorch)('PyTorch ↔ onnxruntime-node parity', () => {
+// A missing prerequisite fails (with what to install); it is never a silent skip.
+describe('PyTorch ↔ onnxruntime-node parity', () => {
+  it('has Debian PyTorch to compare against', () => {
+    expect(haveTorch, `${python} cannot import torch: run \`bash scripts/system-deps.sh\` (apt-get install python3-torch python3-onnx)`).toBe(true);
+  });
+
   it.each(['linear', 'softmax', 'flattened'])('%s encoder (fresh weights) agrees to 1e-4 on every output', async (encoder) => {
     await checkParity(encoder, ['--encoder', encoder]);
   });
