@@ -10,6 +10,7 @@ import { makePolicy, resolveReadable, resolveWritable, resolveWritableDir } from
 import { openStore, type Store } from './store/store.ts';
 import { getSession, listSessions, turnGrades, workspaceStats } from './store/queries.ts';
 import { turnMetrics } from './ranking/turn-metrics.ts';
+import { deleteVariant, listVariants, saveVariant } from './store/variants.ts';
 import { parseTurnId } from './inference/turn-source.ts';
 import { importSessionLog } from './data/session-log.ts';
 import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/trec.ts';
@@ -115,6 +116,9 @@ export function openBackend(opts: BackendOptions): Backend {
       const { sessionId, index } = parseTurnId(input.turnId);
       return turnGrades(store, input.turnId, sessionId, index, input.setName);
     },
+    'variants.save': (input) => saveVariant(store, input.turnId, input.name, input.edit),
+    'variants.list': (input) => listVariants(store, input.turnId),
+    'variants.delete': (input) => deleteVariant(store, input.variantId),
     'metrics.turns': (input, ctx) => {
       const a = inference.registry.get(input.modelA, 'modelA');
       const b = inference.registry.get(input.modelB, 'modelB');

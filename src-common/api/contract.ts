@@ -267,7 +267,8 @@ export interface TurnMetricsPage {
 
 const sha256Ref = z.string().regex(/^[0-9a-fA-F]{8,64}$/, 'a model sha256 (or a unique prefix of ≥ 8 hex digits)');
 const turnId = z.string().min(3).max(600);
-const turnEdit = z
+/** An edit of a stored turn: what score.counterfactual takes and what a saved variant stores. */
+export const turnEdit = z
   .object({
     /** Replace the turn's query text. */
     query: z.string().max(2000).optional(),
@@ -277,6 +278,16 @@ const turnEdit = z
     features: z.array(z.object({ itemId: z.string().min(1).max(1000), feature: z.string().min(1).max(200), value: z.number() }).strict()).max(100_000).optional(),
   })
   .strict();
+export type TurnEdit = z.output<typeof turnEdit>;
+
+/** A saved counterfactual variant of a turn (variants.save): a named edit, re-applied with score.counterfactual. */
+export interface Variant {
+  variantId: number;
+  turnId: string;
+  name: string;
+  edit: TurnEdit;
+  createdAt: string;
+}
 
 export const contract = {
   'app.info': method<AppInfo>()(z.object({}).strict()),
@@ -359,6 +370,11 @@ export const contract = {
 
   /** Graded relevance of one turn's candidates in a judgment set (qrels). Set names: workspace.stats.qrelsSets. */
   'qrels.turn': method<TurnGrades>()(z.object({ turnId, setName: id }).strict()),
+  /** Save a named counterfactual edit of a turn (the edit score.counterfactual takes). Names are unique per turn. */
+  'variants.save': method<Variant>()(z.object({ turnId, name: z.string().trim().min(1).max(200), edit: turnEdit }).strict()),
+  /** Saved variants of a turn, oldest first. */
+  'variants.list': method<Variant[]>()(z.object({ turnId }).strict()),
+  'variants.delete': method<{ variantId: number; deleted: true }>()(z.object({ variantId: z.number().int().min(1) }).strict()),
   /** Per-turn NDCG@k / MRR of two models from their stored batch scores, sorted by delta (B − A). */
   'metrics.turns': method<TurnMetricsPage>()(
     z

@@ -195,6 +195,58 @@ test('counterfactual: editing the query and a feature value re-ranks live with d
   assert.deepEqual(again.turns.find((t) => t.index === n), s.turns.find((t) => t.index === n));
 });
 
+test('counterfactual variants: save an edit under a name, reset, re-apply it from the saved list, delete it', async ({ page, api, openApp, screenshot }) => {
+  const [m] = await models(api, 1);
+  const { s, n } = await turnWithHistory(api, 1);
+  const turnId = `${s.sessionId}#${n}`;
+  const orig = await api.call('score.turn', { turnId, models: [m!.sha256] });
+  await open(page, openApp, s, n, [m!]);
+  await eventually(async () => assert.equal((await rankingIds(page)).length, orig.models[0]!.candidates.length), 30_000);
+  const q = s.turns.find((t) => t.index === n)!.query;
+  const edited = `${q} under 50 euro`;
+  const name = 'under 50 euro';
+  // A rerun on a kept workspace (QGS_E2E_WORKSPACE) starts clean: names are unique per turn.
+  for (const v of await api.call('variants.list', { turnId })) if (v.name === name) await api.call('variants.delete', { variantId: v.variantId });
+  const queryBox = page.getByLabel('Counterfactual query');
+  await queryBox.fill(edited);
+  const cf = await api.call('score.counterfactual', { turnId, models: [m!.sha256], edit: { query: edited } });
+  const cfIds = byRank(cf.models[0]!).map((c) => c.itemId);
+  await eventually(async () => assert.deepEqual(await rankingIds(page), cfIds), 30_000);
+  await eventually(async () => assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /not saved/), 30_000);
+
+  // Save it as a named variant.
+  await page.getByRole('button', { name: 'Save variant…' }).click();
+  await page.getByLabel('Variant name').fill(name);
+  await screenshot('counterfactual-save-variant');
+  await page.getByLabel('Variant name').press('Enter');
+  await eventually(async () => assert.ok(((await page.getByTestId('cf-status').textContent()) ?? '').includes(`saved as “${name}”`)));
+  const saved = (await api.call('variants.list', { turnId })).find((v) => v.name === name);
+  assert.ok(saved, 'variants.list has the saved variant');
+  assert.deepEqual(saved.edit, { query: edited });
+
+  // Reset to the logged turn: the saved list stays, the query and ranking are the logged ones.
+  await page.getByRole('button', { name: 'Reset to logged turn' }).click();
+  await eventually(async () => assert.deepEqual(await rankingIds(page), byRank(orig.models[0]!).map((c) => c.itemId)));
+  assert.equal(await queryBox.inputValue(), q);
+  assert.equal(await page.getByTestId('cf-status').count(), 0);
+
+  // Apply the saved variant: the query box and the ranking show the edit again.
+  await page.getByTestId('variants').getByRole('button', { name, exact: true }).click();
+  await eventually(async () => assert.equal(await queryBox.inputValue(), edited));
+  await eventually(async () => assert.deepEqual(await rankingIds(page), cfIds), 30_000);
+  await eventually(async () => assert.ok(((await page.getByTestId('cf-status').textContent()) ?? '').includes(`saved as “${name}”`)));
+  await screenshot('counterfactual-variant');
+  // The stored turn itself is unchanged.
+  const again = await api.call('sessions.get', { sessionId: s.sessionId });
+  assert.deepEqual(again.turns.find((t) => t.index === n), s.turns.find((t) => t.index === n));
+
+  // Delete it from the list.
+  await page.getByRole('button', { name: `Delete variant ${name}` }).click();
+  await eventually(async () => assert.equal(await page.getByRole('button', { name: `Delete variant ${name}` }).count(), 0));
+  assert.equal((await api.call('variants.list', { turnId })).some((v) => v.name === name), false);
+  assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /not saved/);
+});
+
 test('a long-history turn: the history limit re-scores, the timeline overlays exactly the kept steps; models follow J', async ({ page, api, openApp, screenshot }) => {
   const [m] = await models(api, 1);
   const turnId = `${LONG_SESSION_ID}#1000`;

@@ -2,6 +2,7 @@
 // version lives in PRAGMA user_version. Append only.
 import m001 from './001_init.ts';
 import m002 from './002_inference.ts';
+import m003 from './003_variants.ts';
 
-export const MIGRATIONS: readonly string[] = [m001, m002];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003];
 export const SCHEMA_VERSION = MIGRATIONS.length;

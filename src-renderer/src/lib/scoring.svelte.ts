@@ -1,10 +1,11 @@
 // Scoring state of the selected turn, shared by the timeline (history_weight overlay, step toggles)
 // and the ranking/diff view: the registered models, the one or two chosen, the original scoring
-// (`score.turn`) and the live counterfactual (`score.counterfactual`) of the current edit. Nothing
-// is ever written: both methods only read. Requests of an old turn/edit are aborted.
+// (`score.turn`) and the live counterfactual (`score.counterfactual`) of the current edit. Scoring
+// never writes (both methods only read); the only writes are the user's explicit saves and deletes
+// of named variants (`variants.save` / `variants.delete`). Requests of an old turn/edit are aborted.
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ApiClient } from '../../../src-common/api/client.ts';
-import type { MethodInput, ModelSummary, TurnScoring } from '../../../src-common/api/contract.ts';
+import type { MethodInput, ModelSummary, TurnEdit, TurnScoring, Variant } from '../../../src-common/api/contract.ts';
 import { errorBanner, isCancelled } from './errors.svelte.ts';
 
 /** Wait after the last edit before re-scoring (typing in the query box). */
@@ -33,6 +34,12 @@ export class TurnScorer {
   editQuery = $state<string | null>(null);
   readonly removed = new SvelteSet<number>();
   readonly features = new SvelteMap<string, { itemId: string; feature: string; value: number }>();
+
+  /** Saved variants of `variantsTurnId` (variants.list), oldest first. */
+  variants = $state.raw<Variant[]>([]);
+  variantsTurnId = $state<string | null>(null);
+  savingVariant = $state(false);
+  private variantsCtl: AbortController | null = null;
 
   private readonly client: ApiClient;
   private scoreCtl: AbortController | null = null;
@@ -95,6 +102,7 @@ export class TurnScorer {
     this.chosen = chosen;
     this.original = null;
     this.error = null;
+    if (turnId && chosen.length && turnId !== this.variantsTurnId) this.loadVariants(turnId);
     if (!turnId || chosen.length === 0) return;
     const ctl = new AbortController();
     this.scoreCtl = ctl;
@@ -165,13 +173,77 @@ export class TurnScorer {
     this.cfTimer = setTimeout(() => void this.runCounterfactual(), EDIT_DEBOUNCE_MS);
   }
 
+  /** The current edit as score.counterfactual takes it (and variants.save stores it). */
+  currentEdit(): TurnEdit {
+    const edit: TurnEdit = {};
+    if (this.editQuery !== null && this.editQuery !== this.original?.query) edit.query = this.editQuery;
+    if (this.removed.size) edit.removeHistorySteps = [...this.removed].sort((a, b) => a - b);
+    if (this.features.size) edit.features = [...this.features.values()].map((f) => ({ itemId: f.itemId, feature: f.feature, value: f.value }));
+    return edit;
+  }
+
+  /** The saved variant whose edit is exactly the current edit, if any. */
+  get savedAs(): Variant | null {
+    if (!this.edited) return null;
+    const key = JSON.stringify(this.currentEdit());
+    return this.variants.find((v) => JSON.stringify(v.edit) === key) ?? null;
+  }
+
+  loadVariants(turnId: string | null): void {
+    this.variantsCtl?.abort();
+    this.variantsTurnId = turnId;
+    this.variants = [];
+    if (!turnId) return;
+    const ctl = (this.variantsCtl = new AbortController());
+    this.client.call('variants.list', { turnId }, { signal: ctl.signal }).then(
+      (r) => {
+        if (!ctl.signal.aborted) this.variants = r;
+      },
+      (err: unknown) => {
+        if (!ctl.signal.aborted && !isCancelled(err)) errorBanner.report(err);
+      },
+    );
+  }
+
+  /** Saves the current edit as a named variant of the turn (variants.save); true when saved. */
+  async saveVariant(name: string): Promise<boolean> {
+    const turnId = this.turnId;
+    if (!turnId || !this.edited || !name.trim()) return false;
+    this.savingVariant = true;
+    try {
+      const v = await this.client.call('variants.save', { turnId, name, edit: this.currentEdit() });
+      if (this.variantsTurnId === turnId) this.variants = [...this.variants, v];
+      return true;
+    } catch (err) {
+      errorBanner.report(err);
+      return false;
+    } finally {
+      this.savingVariant = false;
+    }
+  }
+
+  /** Replaces the current edit with a saved variant's and re-scores (score.counterfactual). */
+  applyVariant(v: Variant): void {
+    this.resetEdit();
+    if (v.edit.query !== undefined) this.editQuery = v.edit.query;
+    for (const step of v.edit.removeHistorySteps ?? []) this.removed.add(step);
+    for (const f of v.edit.features ?? []) this.features.set(featureKey(f.itemId, f.feature), { itemId: f.itemId, feature: f.feature, value: f.value });
+    this.rescore();
+  }
+
+  async deleteVariant(v: Variant): Promise<void> {
+    try {
+      await this.client.call('variants.delete', { variantId: v.variantId });
+      this.variants = this.variants.filter((x) => x.variantId !== v.variantId);
+    } catch (err) {
+      errorBanner.report(err);
+    }
+  }
+
   private async runCounterfactual(): Promise<void> {
     const turnId = this.turnId;
     if (!turnId) return;
-    const edit: MethodInput<'score.counterfactual'>['edit'] = {};
-    if (this.editQuery !== null && this.editQuery !== this.original?.query) edit.query = this.editQuery;
-    if (this.removed.size) edit.removeHistorySteps = [...this.removed].sort((a, b) => a - b);
-    if (this.features.size) edit.features = [...this.features.values()];
+    const edit = this.currentEdit();
     const ctl = new AbortController();
     this.cfCtl = ctl;
     const seq = ++this.cfSeq;
@@ -199,6 +271,7 @@ export class TurnScorer {
 
   dispose(): void {
     this.scoreCtl?.abort();
+    this.variantsCtl?.abort();
     this.cfCtl?.abort();
     if (this.cfTimer) clearTimeout(this.cfTimer);
   }
