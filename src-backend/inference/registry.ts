@@ -7,27 +7,13 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ApiError, type Problem } from '../../src-common/errors.ts';
+import type { ModelSummary } from '../../src-common/api/contract.ts';
 import type { TokenizerParams } from '../../src-common/tokenizer.ts';
 import type { Store } from '../store/store.ts';
 import type { ModelInputSpec } from './assemble.ts';
 
-export interface ModelInfo {
-  sha256: string;
-  name: string;
-  version: string;
-  /** linear / softmax / flattened (the baseline). */
-  encoder: string;
-  contractVersion: string;
-  groups: { name: string; features: string[] }[];
-  tokenizer: TokenizerParams;
-  filePath: string;
-  bytes: number;
-  addedAt: string;
-  /** Registered from resources/models (referenced in place, not copied). */
-  shipped: boolean;
-  /** Every ONNX metadata_props entry, as stored. */
-  metadata: Record<string, string>;
-}
+/** A registered model, exactly as the API reports it. */
+export type ModelInfo = ModelSummary;
 
 /** What the contract validator (contract.ts, owned by the trainer) gives back. */
 export interface ValidationResult {

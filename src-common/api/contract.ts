@@ -3,6 +3,7 @@
 // (streams progress, cancellable). Electron (MessagePort), browser mode (HTTP) and the CLI are thin
 // transports over this map; the renderer's client is typed from it. Runs anywhere (no Node imports).
 import { z } from 'zod';
+import type { TokenizerParams } from '../tokenizer.ts';
 import type {
   ImportReport,
   SessionDetail,
@@ -69,7 +70,7 @@ export interface ModelSummary {
   contractVersion: string;
   /** Feature groups in input order (HFG group_weight is in this order). */
   groups: { name: string; features: string[] }[];
-  tokenizer: { tokenBuckets: number; itemBuckets: number; queryTokens: number; titleTokens: number };
+  tokenizer: TokenizerParams;
   filePath: string;
   bytes: number;
   addedAt: string;
