@@ -11,7 +11,6 @@ import { openStore, type Store } from './store/store.ts';
 import { getSession, listSessions, turnGrades, workspaceStats } from './store/queries.ts';
 import { turnMetrics } from './ranking/turn-metrics.ts';
 import { deleteVariant, listVariants, saveVariant } from './store/variants.ts';
-import { parseTurnId } from './inference/turn-source.ts';
 import { importSessionLog } from './data/session-log.ts';
 import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/trec.ts';
 import { generateDemo } from './data/demo/generate.ts';
@@ -112,10 +111,7 @@ export function openBackend(opts: BackendOptions): Backend {
       inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, edit: input.edit, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
     'score.batch': (input, ctx) => inference.batch(input, ctx),
     'score.stored': (input) => inference.stored(input.turnId, input.model),
-    'qrels.turn': (input) => {
-      const { sessionId, index } = parseTurnId(input.turnId);
-      return turnGrades(store, input.turnId, sessionId, index, input.setName);
-    },
+    'qrels.turn': (input) => turnGrades(store, input.turnId, input.setName),
     'variants.save': (input) => saveVariant(store, input.turnId, input.name, input.edit),
     'variants.list': (input) => listVariants(store, input.turnId),
     'variants.delete': (input) => deleteVariant(store, input.variantId),

@@ -8,6 +8,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import type { ImportReport } from '../../src-common/api/types.ts';
 import type { Store } from '../store/store.ts';
+import { splitTurnId, TURN_PK_SQL } from '../store/turn-ids.ts';
 import { readLines } from './lines.ts';
 import { ItemResolver } from './session-log.ts';
 import {
@@ -34,18 +35,13 @@ class TurnResolver {
   private readonly cache = new Map<string, number | null>();
   private readonly find: StatementSync;
   constructor(db: DatabaseSync) {
-    this.find = db.prepare('SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?');
+    this.find = db.prepare(TURN_PK_SQL);
   }
   resolve(qid: string): number | null {
     let pk = this.cache.get(qid);
     if (pk === undefined) {
-      const hash = qid.lastIndexOf('#');
-      const idx = qid.slice(hash + 1);
-      pk = null;
-      if (hash > 0 && /^\d+$/.test(idx)) {
-        const row = this.find.get(qid.slice(0, hash), Number(idx)) as { turn_pk: number } | undefined;
-        pk = row?.turn_pk ?? null;
-      }
+      const parts = splitTurnId(qid);
+      pk = parts ? ((this.find.get(parts.sessionId, parts.index) as { turn_pk: number } | undefined)?.turn_pk ?? null) : null;
       this.cache.set(qid, pk);
     }
     return pk;

@@ -6,6 +6,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import { FeatureSetReader } from '../store/features.ts';
+import { parseTurnId, splitTurnId } from '../store/turn-ids.ts';
 import type { Candidate, HistoryTurn } from './assemble.ts';
 
 export interface StoredTurn {
@@ -18,18 +19,6 @@ export interface StoredTurn {
   /** History steps of turns older than `earlier` (left out because maxHistory could never reach them). */
   omittedSteps: number;
   candidates: (Candidate & { itemPk: number })[];
-}
-
-/** "<session_id>#<index>" → parts; session ids may themselves contain '#'. */
-export function parseTurnId(turnId: string): { sessionId: string; index: number } {
-  const cut = turnId.lastIndexOf('#');
-  const index = Number(turnId.slice(cut + 1));
-  if (cut <= 0 || !/^\d+$/.test(turnId.slice(cut + 1)) || !Number.isSafeInteger(index)) {
-    throw new ApiError('invalid_input', `turn id ${JSON.stringify(turnId)} is not "<session id>#<turn index>"`, [
-      { where: 'turnId', message: `expected "<session id>#<turn index>", got ${JSON.stringify(turnId)}` },
-    ]);
-  }
-  return { sessionId: turnId.slice(0, cut), index };
 }
 
 interface ResultRow {
@@ -85,22 +74,8 @@ export class TurnReader {
     this.sessionResultsStmt.setReturnArrays(true);
   }
 
-  /**
-   * Feature values by name. Reads the float64 blob in place (no copy): this runs once per candidate
-   * of every turn a batch job scores. An empty blob means nothing was logged (the importer may then
-   * record feature set -1, which has no row).
-   */
-  private decode(setId: number, blob: Uint8Array): Record<string, number> {
-    const out: Record<string, number> = {};
-    if (blob.byteLength === 0) return out;
-    const names = this.fs.names(setId);
-    const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-    for (let i = 0; i < names.length; i++) out[names[i]!] = view.getFloat64(i * 8, true);
-    return out;
-  }
-
   private candidate(r: ResultRow): Candidate & { itemPk: number } {
-    return { itemPk: r.item_pk, itemId: r.item_id, title: r.title, position: r.position, features: this.decode(r.feature_set, r.features) };
+    return { itemPk: r.item_pk, itemId: r.item_id, title: r.title, position: r.position, features: this.fs.decode(r.feature_set, r.features) };
   }
 
   /** One turn by id, or ApiError not_found naming what is missing. */
@@ -126,10 +101,10 @@ export class TurnReader {
 
   /** turn_pk of a turn id, or undefined (two indexed lookups; validates a cached StoredTurn). */
   turnPk(turnId: string): number | undefined {
-    const cut = turnId.lastIndexOf('#');
-    const s = this.sessionStmt.get(turnId.slice(0, cut)) as { session_pk: number } | undefined;
-    if (!s) return undefined;
-    return (this.turnStmt.get(s.session_pk, Number(turnId.slice(cut + 1))) as { turn_pk: number } | undefined)?.turn_pk;
+    const parts = splitTurnId(turnId);
+    const s = parts && (this.sessionStmt.get(parts.sessionId) as { session_pk: number } | undefined);
+    if (!parts || !s) return undefined;
+    return (this.turnStmt.get(s.session_pk, parts.index) as { turn_pk: number } | undefined)?.turn_pk;
   }
 
   /** Sessions to visit for a batch job, in import order; optionally one split. */

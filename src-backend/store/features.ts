@@ -14,13 +14,6 @@ export function unpackIds(blob: Uint8Array): number[] {
   return out;
 }
 
-export function unpackValues(blob: Uint8Array): Float64Array {
-  // Copy: the blob's byteOffset need not be 8-aligned.
-  const out = new Float64Array(blob.byteLength / 8);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
-}
-
 /** Reads feature_sets joined to names: set_id → ordered feature names. Cached per call site. */
 export class FeatureSetReader {
   private readonly sets = new Map<number, string[]>();
@@ -41,11 +34,16 @@ export class FeatureSetReader {
     }
     return names;
   }
+  /**
+   * Feature values by name, read from the float64 blob in place (a DataView needs no 8-byte
+   * alignment, so no copy): batch scoring runs this for every candidate of every turn.
+   */
   decode(setId: number, blob: Uint8Array): Record<string, number> {
-    const names = this.names(setId);
-    const values = unpackValues(blob);
     const out: Record<string, number> = {};
-    for (let i = 0; i < names.length; i++) out[names[i]!] = values[i]!;
+    if (blob.byteLength === 0) return out; // nothing logged for this result
+    const names = this.names(setId);
+    const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+    for (let i = 0; i < names.length; i++) out[names[i]!] = view.getFloat64(i * 8, true);
     return out;
   }
 }

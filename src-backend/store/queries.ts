@@ -14,6 +14,7 @@ import type {
   WorkspaceStats,
 } from '../../src-common/api/types.ts';
 import { FeatureSetReader } from './features.ts';
+import { parseTurnId, requireTurnPk } from './turn-ids.ts';
 import type { Store } from './store.ts';
 import { SCHEMA_VERSION } from './migrations/index.ts';
 
@@ -226,18 +227,16 @@ export function qrelsSetPk(store: Store, setName: string): number {
 }
 
 /** Graded relevance of one turn's items in a judgment set, in the turn's logged order (then unlogged items by id). */
-export function turnGrades(store: Store, turnId: string, sessionId: string, index: number, setName: string): { setName: string; turnId: string; grades: { itemId: string; grade: number }[] } {
+export function turnGrades(store: Store, turnId: string, setName: string): { setName: string; turnId: string; grades: { itemId: string; grade: number }[] } {
+  parseTurnId(turnId); // a malformed id is reported before an unknown set, an unknown set before an unknown turn
   const setPk = qrelsSetPk(store, setName);
-  const t = store.db
-    .prepare('SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?')
-    .get(sessionId, index) as { turn_pk: number } | undefined;
-  if (!t) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+  const turnPk = requireTurnPk(store.db, turnId);
   const rows = store.db
     .prepare(
       `SELECT i.item_id, q.grade, (SELECT min(r.position) FROM results r WHERE r.turn_pk = q.turn_pk AND r.item_pk = q.item_pk) AS pos
        FROM qrels q JOIN items i ON i.item_pk = q.item_pk WHERE q.set_pk = ? AND q.turn_pk = ?`,
     )
-    .all(setPk, t.turn_pk) as { item_id: string; grade: number; pos: number | null }[];
+    .all(setPk, turnPk) as { item_id: string; grade: number; pos: number | null }[];
   rows.sort((a, b) => (a.pos ?? Infinity) - (b.pos ?? Infinity) || (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : 0));
   return { setName, turnId, grades: rows.map((r) => ({ itemId: r.item_id, grade: r.grade })) };
 }

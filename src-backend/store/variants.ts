@@ -6,7 +6,7 @@
 // live edit.
 import { ApiError } from '../../src-common/errors.ts';
 import { turnEdit, type TurnEdit, type Variant } from '../../src-common/api/contract.ts';
-import { parseTurnId } from '../inference/turn-source.ts';
+import { requireTurnPk } from './turn-ids.ts';
 import type { Store } from './store.ts';
 
 interface VariantRow {
@@ -14,15 +14,6 @@ interface VariantRow {
   name: string;
   edit: string;
   created_at: string;
-}
-
-function turnPk(store: Store, turnId: string): number {
-  const { sessionId, index } = parseTurnId(turnId);
-  const row = store.db
-    .prepare('SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?')
-    .get(sessionId, index) as { turn_pk: number } | undefined;
-  if (!row) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
-  return row.turn_pk;
 }
 
 function toVariant(turnId: string, r: VariantRow): Variant {
@@ -35,7 +26,7 @@ export function editIsEmpty(edit: TurnEdit): boolean {
 }
 
 export function saveVariant(store: Store, turnId: string, name: string, edit: TurnEdit): Variant {
-  const pk = turnPk(store, turnId);
+  const pk = requireTurnPk(store.db, turnId);
   if (editIsEmpty(edit)) {
     throw new ApiError('invalid_input', 'the edit changes nothing: set a query, remove history steps or change a feature value', [
       { where: 'edit', message: 'empty edit' },
@@ -60,7 +51,7 @@ export function saveVariant(store: Store, turnId: string, name: string, edit: Tu
 }
 
 export function listVariants(store: Store, turnId: string): Variant[] {
-  const pk = turnPk(store, turnId);
+  const pk = requireTurnPk(store.db, turnId);
   const rows = store.db
     .prepare('SELECT variant_id, name, edit, created_at FROM counterfactual_variants WHERE turn_pk = ? ORDER BY variant_id')
     .all(pk) as unknown as VariantRow[];
