@@ -74,3 +74,15 @@ function toApiError(name: string, err: unknown, signal: AbortSignal, log: (m: st
   log(`[backend] ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return new ApiError('internal', `${name} failed: ${err instanceof Error ? err.message : String(err)}`);
 }
+
+/** Progress events a transport sends: at most one per interval, and always the final one. */
+export function throttledProgress(send: (p: Progress) => void, intervalMs = 100): (p: Progress) => void {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - last >= intervalMs || p.done === p.total) {
+      last = now;
+      send(p);
+    }
+  };
+}

@@ -9,7 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { CallEvent } from '../../src-common/api/contract.ts';
 import { ApiError } from '../../src-common/errors.ts';
-import type { Dispatcher } from '../api/dispatch.ts';
+import { throttledProgress, type Dispatcher } from '../api/dispatch.ts';
 
 export interface HttpServerOptions {
   dispatcher: Dispatcher;
@@ -31,7 +31,6 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 1024 * 1024;
-const PROGRESS_INTERVAL_MS = 100;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -101,17 +100,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     const send = (e: CallEvent) => {
       if (!res.destroyed) res.write(JSON.stringify(e) + '\n');
     };
-    let lastProgress = 0;
     try {
       const result = await opts.dispatcher.call(method, body, {
         signal: abort.signal,
-        onProgress: (progress) => {
-          const now = performance.now();
-          if (now - lastProgress >= PROGRESS_INTERVAL_MS || progress.done === progress.total) {
-            lastProgress = now;
-            send({ type: 'progress', progress });
-          }
-        },
+        onProgress: throttledProgress((progress) => send({ type: 'progress', progress })),
       });
       send({ type: 'result', result });
     } catch (err) {

@@ -3,14 +3,12 @@
 import type { CallEvent } from '../../src-common/api/contract.ts';
 import type { PortReply, PortRequest } from '../../src-common/api/client.ts';
 import { ApiError } from '../../src-common/errors.ts';
-import type { Dispatcher } from '../api/dispatch.ts';
+import { throttledProgress, type Dispatcher } from '../api/dispatch.ts';
 
 export interface ServerPort {
   postMessage(msg: unknown): void;
   onMessage(fn: (data: unknown) => void): void;
 }
-
-const PROGRESS_INTERVAL_MS = 100;
 
 export function servePort(dispatcher: Dispatcher, port: ServerPort): void {
   const running = new Map<number, AbortController>();
@@ -25,17 +23,10 @@ export function servePort(dispatcher: Dispatcher, port: ServerPort): void {
     }
     const abort = new AbortController();
     running.set(msg.id, abort);
-    let last = 0;
     dispatcher
       .call(String(msg.method), msg.input, {
         signal: abort.signal,
-        onProgress: (progress) => {
-          const now = performance.now();
-          if (now - last >= PROGRESS_INTERVAL_MS || progress.done === progress.total) {
-            last = now;
-            send(msg.id, { type: 'progress', progress });
-          }
-        },
+        onProgress: throttledProgress((progress) => send(msg.id, { type: 'progress', progress })),
       })
       .then(
         (result) => send(msg.id, { type: 'result', result }),
