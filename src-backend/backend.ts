@@ -1,7 +1,7 @@
 // Assembles the backend: opens the workspace store and binds every contract method to its
 // implementation. Hosts (Electron utility process, `serve`, CLI) call openBackend and then only
 // talk to `dispatcher`.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from '../src-common/api/contract.ts';
@@ -70,7 +70,7 @@ export function openBackend(opts: BackendOptions): Backend {
       schemaVersion: SCHEMA_VERSION,
       nodeVersion: process.versions.node,
     }),
-    'workspace.stats': () => ({ ...workspaceStats(store), fileBytes: statSync(opts.workspacePath).size }),
+    'workspace.stats': () => workspaceStats(store),
     'sessions.list': (input) => listSessions(store, input),
     'sessions.get': (input) => getSession(store, input.sessionId),
     'import.sessions': (input, ctx) =>

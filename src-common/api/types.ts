@@ -86,6 +86,7 @@ export interface WorkspaceStats {
   imports: number;
   runs: string[];
   qrelsSets: string[];
+  /** Bytes on disk: the database file plus its write-ahead log. */
   fileBytes: number;
 }
 
