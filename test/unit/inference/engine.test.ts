@@ -73,8 +73,11 @@ describe('InferenceEngine', () => {
 
     const inflight = new AbortController();
     const p = e.score('m', [big], DIMS, inflight.signal);
-    // Cancel once it is running in the worker (not on a timer, which a loaded machine delays).
-    while (!e.busy) await new Promise((r) => setImmediate(r));
+    // Cancel once it is running in the worker. The engine dispatches within microtasks of score();
+    // the worker's reply is a macrotask, so a microtask-only wait cannot miss the in-flight window
+    // (a timer, or setImmediate, can on a fast run or a loaded machine).
+    for (let i = 0; i < 1000 && !e.busy; i++) await Promise.resolve();
+    expect(e.busy).toBe(true);
     inflight.abort();
     await expect(p).rejects.toMatchObject({ code: 'cancelled' });
   });
