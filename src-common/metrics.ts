@@ -169,3 +169,206 @@ export function topKChanges(a: readonly string[], b: readonly string[], k: numbe
 function checkPaired(a: readonly number[], b: readonly number[]): void {
   if (a.length !== b.length) throw new RangeError(`metrics: paired arrays differ in length (${a.length} vs ${b.length})`);
 }
+
+// ---- Evaluation to trec_eval's definitions (docs/evaluation.md) ----
+//
+// One topic = one ranked list of docnos plus the topic's judgments (docno → integer grade). The
+// definitions follow trec_eval 9 (usnistgov/trec_eval) and, for ERR, gdeval.pl (TREC Web track):
+//   - relevant = grade ≥ relevanceLevel (trec_eval -l, default 1); num_rel counts the topic's
+//     judged documents that are relevant, retrieved or not.
+//   - Negative grades are judgments that count as not relevant and carry no gain (trec_eval reads
+//     them as "judged, not in the pool sample"; gdeval as gain 0).
+//   - ndcg / ndcg_cut: gain = grade (linear; grades ≤ 0 give nothing), discount 1/log2(rank + 1);
+//     the ideal DCG ranks every judged document of the topic by grade (`ideal: 'topic'`, what
+//     trec_eval does for runs) or only the documents in the ranking (`ideal: 'shown'`, what a
+//     model turn knows: its candidates). No gain anywhere → 0.
+//   - P_k divides by k even when fewer than k documents were retrieved.
+//   - map: Σ precision at each relevant retrieved document / num_rel; Rprec: relevant in the top
+//     num_rel / num_rel; recip_rank: 1 / rank of the first relevant document. All 0 when num_rel = 0.
+//   - err_k (gdeval): R(g) = (2^g − 1) / 2^maxGrade (maxGrade 4 as in gdeval; grades ≤ 0 → 0),
+//     ERR = Σ_r R_r / r · Π_{i<r} (1 − R_i).
+//   - judged_k (not in trec_eval; as in ir_measures' Judged@k): share of the top k positions whose
+//     document has any judgment; divides by k.
+// A topic with no relevant document gets 0 in every measure and still counts in the mean, as in
+// trec_eval (the app's per-turn metrics above show "—" for such turns and leave them out instead).
+
+/** Measures `evaluateTopic` computes; those with cutoffs are written `P.5,10` on input, `P_5` on output. */
+export const CUTOFF_MEASURES = ['P', 'ndcg_cut', 'err', 'judged'] as const;
+export const SINGLE_MEASURES = ['map', 'Rprec', 'recip_rank', 'ndcg', 'num_ret', 'num_rel', 'num_rel_ret'] as const;
+export type CutoffMeasure = (typeof CUTOFF_MEASURES)[number];
+export type SingleMeasure = (typeof SINGLE_MEASURES)[number];
+/** trec_eval's default cutoffs for P and ndcg_cut; gdeval's default depth 20 for err. */
+export const DEFAULT_CUTOFFS: Record<CutoffMeasure, number[]> = {
+  P: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
+  ndcg_cut: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
+  err: [20],
+  judged: [10],
+};
+/** Summed, not averaged, over topics in the `all` line (trec_eval prints them as integers). */
+export const COUNT_MEASURES: ReadonlySet<string> = new Set(['num_ret', 'num_rel', 'num_rel_ret', 'num_q']);
+
+export type MeasureRequest = { measure: SingleMeasure } | { measure: CutoffMeasure; cutoffs: number[] };
+
+export interface EvalOptions {
+  /** trec_eval -l: the lowest grade that counts as relevant (binary measures). Default 1. */
+  relevanceLevel?: number;
+  /** Which judged documents make the ideal ranking (NDCG): every judged one of the topic, or only those ranked. */
+  ideal?: 'topic' | 'shown';
+  /** gdeval's MAX_JUDGMENT for ERR: the grade with stopping probability ~1. Default 4. */
+  errMaxGrade?: number;
+}
+
+/**
+ * Parses trec_eval-style measure names: `map`, `P` (default cutoffs), `P.5,10`, `ndcg_cut.10`,
+ * `err.20`, `judged.10`, `Rprec`, `recip_rank`, `ndcg`. Throws a RangeError that names the bad part.
+ */
+export function parseMeasure(spec: string): MeasureRequest {
+  const [name, params, ...rest] = spec.trim().split('.');
+  if (rest.length > 0 || name === undefined || name === '') throw new RangeError(`measure ${JSON.stringify(spec)}: expected NAME or NAME.K1,K2`);
+  if ((SINGLE_MEASURES as readonly string[]).includes(name)) {
+    if (params !== undefined) throw new RangeError(`measure ${JSON.stringify(spec)}: ${name} takes no cutoffs`);
+    return { measure: name as SingleMeasure };
+  }
+  if ((CUTOFF_MEASURES as readonly string[]).includes(name)) {
+    const m = name as CutoffMeasure;
+    if (params === undefined) return { measure: m, cutoffs: [...DEFAULT_CUTOFFS[m]] };
+    const cutoffs = params.split(',').map((p) => {
+      if (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 1_000_000) {
+        throw new RangeError(`measure ${JSON.stringify(spec)}: cutoff ${JSON.stringify(p)} is not a whole number from 1 to 1000000`);
+      }
+      return Number(p);
+    });
+    if (new Set(cutoffs).size !== cutoffs.length) throw new RangeError(`measure ${JSON.stringify(spec)}: duplicate cutoffs`);
+    return { measure: m, cutoffs: cutoffs.sort((a, b) => a - b) };
+  }
+  const known = [...SINGLE_MEASURES, ...CUTOFF_MEASURES].join(', ');
+  throw new RangeError(`measure ${JSON.stringify(spec)}: unknown; known measures: ${known}`);
+}
+
+/** Output names of a request, in trec_eval's spelling (`P_10`, `ndcg_cut_10`, `map`). */
+export function measureNames(req: MeasureRequest): string[] {
+  return 'cutoffs' in req ? req.cutoffs.map((k) => `${req.measure}_${k}`) : [req.measure];
+}
+
+/** Compares strings as C's strcmp compares their UTF-8 bytes (= by code point), unlike JS `<` (UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(i)!;
+    if (ca !== cb) return ca - cb;
+    if (ca > 0xffff) i++; // skip the low surrogate of an astral character
+  }
+  return a.length - b.length;
+}
+
+/**
+ * A run's documents for one topic in trec_eval's order: score descending, ties broken by docno in
+ * DESCENDING byte order (trec_eval's comp_sim_docno and gdeval's runOrder). The run's rank column
+ * is ignored, as trec_eval ignores it.
+ */
+export function trecRunOrder(entries: readonly { docno: string; score: number }[]): string[] {
+  return [...entries].sort((x, y) => (x.score !== y.score ? y.score - x.score : compareCodePoints(y.docno, x.docno))).map((e) => e.docno);
+}
+
+/** Evaluates one topic's ranking against its judgments: output name → value. */
+export function evaluateTopic(
+  ranked: readonly string[],
+  judgments: ReadonlyMap<string, number>,
+  requests: readonly MeasureRequest[],
+  opts: EvalOptions = {},
+): Map<string, number> {
+  const level = opts.relevanceLevel ?? 1;
+  const maxGrade = opts.errMaxGrade ?? 4;
+  // Grade of each ranked document; undefined = not judged.
+  const grades = ranked.map((d) => judgments.get(d));
+  const pool = opts.ideal === 'shown' ? grades.filter((g): g is number => g !== undefined) : [...judgments.values()];
+  const numRel = pool.filter((g) => g >= level).length;
+  const isRel = grades.map((g) => g !== undefined && g >= level);
+  const gains = grades.map((g) => Math.max(g ?? 0, 0));
+  const ideal = pool.map((g) => Math.max(g, 0)).sort((a, b) => b - a);
+  const out = new Map<string, number>();
+  const relAtOrBefore = (k: number) => isRel.slice(0, k).filter(Boolean).length;
+  for (const req of requests) {
+    switch (req.measure) {
+      case 'num_ret':
+        out.set('num_ret', ranked.length);
+        break;
+      case 'num_rel':
+        out.set('num_rel', numRel);
+        break;
+      case 'num_rel_ret':
+        out.set('num_rel_ret', isRel.filter(Boolean).length);
+        break;
+      case 'map': {
+        let found = 0;
+        let sum = 0;
+        isRel.forEach((r, i) => {
+          if (r) sum += ++found / (i + 1);
+        });
+        out.set('map', numRel > 0 ? sum / numRel : 0);
+        break;
+      }
+      case 'Rprec':
+        out.set('Rprec', numRel > 0 ? relAtOrBefore(numRel) / numRel : 0);
+        break;
+      case 'recip_rank': {
+        const i = isRel.indexOf(true);
+        out.set('recip_rank', i < 0 ? 0 : 1 / (i + 1));
+        break;
+      }
+      case 'ndcg': {
+        const idcg = dcg(ideal, Infinity);
+        out.set('ndcg', idcg > 0 ? dcg(gains, Infinity) / idcg : 0);
+        break;
+      }
+      case 'ndcg_cut':
+        for (const k of req.cutoffs) {
+          const idcg = dcg(ideal, k);
+          out.set(`ndcg_cut_${k}`, idcg > 0 ? dcg(gains, k) / idcg : 0);
+        }
+        break;
+      case 'P':
+        for (const k of req.cutoffs) out.set(`P_${k}`, relAtOrBefore(k) / k);
+        break;
+      case 'err':
+        for (const k of req.cutoffs) out.set(`err_${k}`, err(gains, k, maxGrade));
+        break;
+      case 'judged':
+        for (const k of req.cutoffs) out.set(`judged_${k}`, grades.slice(0, k).filter((g) => g !== undefined).length / k);
+        break;
+    }
+  }
+  return out;
+}
+
+/** ERR@k of gains in ranked order (gdeval.pl): stopping probability (2^g − 1) / 2^maxGrade. */
+function err(gainsInOrder: readonly number[], k: number, maxGrade: number): number {
+  let score = 0;
+  let stillLooking = 1;
+  const n = Math.min(k, gainsInOrder.length);
+  for (let i = 0; i < n; i++) {
+    const r = (2 ** gainsInOrder[i]! - 1) / 2 ** maxGrade;
+    score += (r * stillLooking) / (i + 1);
+    stillLooking *= 1 - r;
+  }
+  return score;
+}
+
+/**
+ * The `all` line: the mean of each measure over the evaluated topics (sums for the num_* counts),
+ * plus num_q. Topics are those given — trec_eval evaluates the topics present in both run and qrels.
+ */
+export function summarizeTopics(perTopic: readonly ReadonlyMap<string, number>[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const t of perTopic) for (const [name, v] of t) sums.set(name, (sums.get(name) ?? 0) + v);
+  const out = new Map<string, number>([['num_q', perTopic.length]]);
+  for (const [name, s] of sums) out.set(name, COUNT_MEASURES.has(name) || perTopic.length === 0 ? s : s / perTopic.length);
+  return out;
+}
+
+/** One line of trec_eval's output: name padded to 22, tab, topic, tab, value (%6.4f; counts as integers). */
+export function formatTrecEvalLine(name: string, topic: string, value: number): string {
+  const v = COUNT_MEASURES.has(name) ? String(Math.round(value)) : value.toFixed(4).padStart(6);
+  return `${name.padEnd(22)}\t${topic}\t${v}`;
+}
