@@ -10,6 +10,7 @@ import { makePolicy, resolveReadable, resolveWritable, resolveWritableDir } from
 import { openStore, type Store } from './store/store.ts';
 import { getSession, listSessions, turnGrades, workspaceStats } from './store/queries.ts';
 import { turnMetrics } from './ranking/turn-metrics.ts';
+import { evaluateRunFile } from './ranking/evaluate.ts';
 import { deleteVariant, listVariants, saveVariant } from './store/variants.ts';
 import { importSessionLog } from './data/session-log.ts';
 import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/trec.ts';
@@ -120,6 +121,14 @@ export function openBackend(opts: BackendOptions): Backend {
       const b = inference.registry.get(input.modelB, 'modelB');
       return turnMetrics(store, { ...input, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name }, ctx.signal);
     },
+    'evaluate.run': (input, ctx) =>
+      evaluateRunFile(resolveReadable(policy, input.run), resolveReadable(policy, input.qrels), {
+        ...(input.measures ? { measures: input.measures } : {}),
+        relevanceLevel: input.relevanceLevel,
+        perTopic: input.perTopic,
+        signal: ctx.signal,
+        onProgress: ctx.progress,
+      }),
   };
 
   return {

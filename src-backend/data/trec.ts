@@ -26,9 +26,9 @@ import {
 
 /** TREC lines are short; anything longer is not a TREC file. */
 const MAX_TREC_LINE_BYTES = 64 * 1024;
-const INTEGER = /^[+-]?\d+$/;
+export const INTEGER = /^[+-]?\d+$/;
 // Decimal or exponent notation as trec_eval's atof accepts it, but no NaN/Infinity/hex.
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 class TurnResolver {
@@ -54,14 +54,14 @@ function qidProblem(qid: string): string {
     : `expected a turn id "<session_id>#<event index>", got ${JSON.stringify(qid)}`;
 }
 
-interface TrecFormat {
+export interface TrecFormat {
   what: string;
   kind: ImportReport['kind'];
   columns: string[];
 }
 
 /** Streams a whitespace-separated file, calling onRow for each well-formed non-blank line. */
-async function eachRow(
+export async function eachRow(
   path: string,
   fmt: TrecFormat,
   problems: Problems,
@@ -101,8 +101,8 @@ async function eachRow(
   return rows;
 }
 
-const RUN: TrecFormat = { what: 'TREC run', kind: 'trec-run', columns: ['qid', 'Q0', 'docno', 'rank', 'score', 'tag'] };
-const QRELS: TrecFormat = { what: 'qrels', kind: 'qrels', columns: ['qid', 'iter', 'docno', 'grade'] };
+export const RUN: TrecFormat = { what: 'TREC run', kind: 'trec-run', columns: ['qid', 'Q0', 'docno', 'rank', 'score', 'tag'] };
+export const QRELS: TrecFormat = { what: 'qrels', kind: 'qrels', columns: ['qid', 'iter', 'docno', 'grade'] };
 
 /** Imports a TREC run file (one or more run tags). A tag already in the workspace is a conflict. */
 export async function importTrecRun(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportReport> {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { TokenizerParams } from '../tokenizer.ts';
 import type {
   ImportReport,
+  RunEvaluation,
   SessionDetail,
   SessionPage,
   WorkspaceStats,
@@ -395,6 +396,22 @@ export const contract = {
         limit: z.number().int().min(1).max(1000).default(100),
       })
       .strict(),
+  ),
+  /** A TREC run file against a qrels file, measured as trec_eval measures them (docs/evaluation.md). Reads files only. */
+  'evaluate.run': method<RunEvaluation>()(
+    z
+      .object({
+        run: path,
+        qrels: path,
+        /** trec_eval -m names: map, P.5,10, ndcg_cut.10, err.20, judged.10, Rprec, recip_rank, ndcg, num_ret, … */
+        measures: z.array(z.string().min(1).max(200)).max(50).optional(),
+        /** trec_eval -l: lowest grade counted as relevant. */
+        relevanceLevel: z.number().int().min(-1000).max(1000).default(1),
+        /** trec_eval -q: also return each topic's values. */
+        perTopic: z.boolean().default(false),
+      })
+      .strict(),
+    { job: true },
   ),
 } as const;
 

@@ -96,3 +96,21 @@ export interface Progress {
   total: number | null;
   unit: string;
 }
+
+/** `evaluate.run`: a TREC run scored against a qrels file with trec_eval's definitions (docs/evaluation.md). */
+export interface RunEvaluation {
+  runTag: string;
+  relevanceLevel: number;
+  /** Output measure names in the order asked (`map`, `P_10`, …). */
+  measures: string[];
+  /** Per-topic values, in trec_eval's topic order; empty unless asked for. */
+  topics: { topic: string; values: Record<string, number> }[];
+  /** The `all` line: means over the evaluated topics (sums for num_*), plus num_q. */
+  all: Record<string, number>;
+  /** Topics in the run without judgments (not evaluated, as in trec_eval). */
+  topicsRunOnly: number;
+  /** Judged topics the run does not answer (not evaluated; trec_eval -c would count them as 0). */
+  topicsQrelsOnly: number;
+  lines: { run: number; qrels: number };
+  durationMs: number;
+}
