@@ -56,29 +56,30 @@ export async function evaluateRunFile(runPath: string, qrelsPath: string, opts: 
   if (qrelsLines === 0) throw emptyFile('qrels', qrelsFile.name);
   firstLine.clear();
 
-  // run: one tag; qid → [{docno, score}]; a docno twice in a topic is refused, as trec_eval does.
-  const ranked = new Map<string, { docno: string; score: number }[]>();
+  // run: one tag; qid → [{docno, score, line}]; a docno twice in a topic is refused, as trec_eval does
+  // (checked per topic after reading: one short-lived Set per topic instead of a million-entry map).
+  const ranked = new Map<string, { docno: string; score: number; line: number }[]>();
   const runProblems = new Problems(runFile.name);
-  const seen = new Map<string, Map<string, number>>();
   let tag: string | undefined;
   const runLines = await eachRow(runPath, RUN, runProblems, phase('reading run', qrelsFile.size), runFile.size, (no, [qid, , docno, rank, score, t]) => {
     if (!INTEGER.test(rank!)) runProblems.add(no, 'rank', `expected an integer, got ${JSON.stringify(rank)}`);
     if (!NUMBER.test(score!)) return runProblems.add(no, 'score', `expected a number, got ${JSON.stringify(score)}`);
     if (tag === undefined) tag = t;
     else if (t !== tag) return runProblems.add(no, 'tag', `expected one run per file (tag ${JSON.stringify(tag)}), got tag ${JSON.stringify(t)}; evaluate each run separately`);
-    let docs = seen.get(qid!);
-    if (!docs) {
-      seen.set(qid!, (docs = new Map()));
-      ranked.set(qid!, []);
-    }
-    const dup = docs.get(docno!);
-    if (dup !== undefined) return runProblems.add(no, 'docno', `expected each docno once per qid, got ${JSON.stringify(docno)} again for qid ${JSON.stringify(qid)} (first on line ${dup})`);
-    docs.set(docno!, no);
-    ranked.get(qid!)!.push({ docno: docno!, score: Number(score) });
+    let docs = ranked.get(qid!);
+    if (!docs) ranked.set(qid!, (docs = []));
+    docs.push({ docno: docno!, score: Number(score), line: no });
   });
+  for (const [qid, docs] of ranked) {
+    const first = new Map<string, number>();
+    for (const d of docs) {
+      const dup = first.get(d.docno);
+      if (dup !== undefined) runProblems.add(d.line, 'docno', `expected each docno once per qid, got ${JSON.stringify(d.docno)} again for qid ${JSON.stringify(qid)} (first on line ${dup})`);
+      else first.set(d.docno, d.line);
+    }
+  }
   if (runProblems.count > 0) refuse('TREC run', runFile.name, runProblems);
   if (runLines === 0) throw emptyFile('TREC run', runFile.name);
-  seen.clear();
 
   // trec_eval evaluates the topics in both files, in qid order; the rest are counted, not scored.
   const topics = [...ranked.keys()].filter((q) => judged.has(q)).sort(compareCodePoints);
