@@ -208,7 +208,8 @@ function validateResult(c: Collector, r: unknown, rf: string, items: Set<string>
     if (positions.has(r.position)) c.add(`${rf}.position`, `expected positions unique within an event, got ${r.position} again`);
     positions.add(r.position);
   }
-  if (c.object(r.features, `${rf}.features`)) {
+  // `features` may be left out: real logs often carry none (ids and text alone); it reads as {}.
+  if (r.features !== undefined && c.object(r.features, `${rf}.features`)) {
     let n = 0;
     for (const name in r.features) {
       n++;
@@ -225,7 +226,7 @@ function validateResult(c: Collector, r: unknown, rf: string, items: Set<string>
     item_id: r.item_id as string,
     title: r.title as string,
     position: r.position as number,
-    features: r.features as Record<string, number>,
+    features: (r.features as Record<string, number> | undefined) ?? {},
     click: (r.click as boolean | undefined) ?? false,
     dwell_ms: (r.dwell_ms as number | undefined) ?? null,
   };

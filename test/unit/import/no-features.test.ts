@@ -1,6 +1,6 @@
 // A log whose first result carries no features (legal in v1) must import and read back intact.
 import { afterEach, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src-backend/store/store.ts';
@@ -33,4 +33,28 @@ it('stores and reads back results without features next to results with features
   const s = getSession(store, 'nf-1');
   expect(s.turns[0]?.results.map((r) => r.features)).toEqual([{}, { bm25: 2.5 }]);
   store.close();
+});
+
+it('imports a log whose results leave `features` out entirely (real logs often have none)', async () => {
+  const line = {
+    v: 1,
+    session_id: 'nf-2',
+    user_id: 'u',
+    events: [{ ts: '2026-01-01T00:00:00Z', query: 'ids only', results: [{ item_id: 'x', title: 'X', position: 1 }, { item_id: 'y', title: 'Y', position: 2, click: true }] }],
+  };
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'nf2.jsonl');
+  writeFileSync(file, JSON.stringify(line) + '\n');
+  const store = openStore(join(dir, 'nf2.db'));
+  try {
+    const report = await importSessionLog(store, file);
+    expect(report.resultRows).toBe(2);
+    const s = getSession(store, 'nf-2');
+    expect(s.events[0]!.results.map((r) => [r.itemId, r.features])).toEqual([
+      ['x', {}],
+      ['y', {}],
+    ]);
+  } finally {
+    store.close();
+  }
 });
