@@ -50,7 +50,7 @@ it('imports a log whose results leave `features` out entirely (real logs often h
     const report = await importSessionLog(store, file);
     expect(report.resultRows).toBe(2);
     const s = getSession(store, 'nf-2');
-    expect(s.events[0]!.results.map((r) => [r.itemId, r.features])).toEqual([
+    expect(s.turns[0]!.results.map((r) => [r.itemId, r.features])).toEqual([
       ['x', {}],
       ['y', {}],
     ]);
