@@ -30,7 +30,7 @@ const QRELS = ['t1 0 d1 3', 't1 0 d2 0', 't1 0 d3 1', 't1 0 d4 2', 't1 0 d5 -2',
 // The rank column is deliberately wrong: trec_eval orders by score, then docno descending.
 const RUN = ['t1 Q0 d2 1 0.9 sys', 't1 Q0 d1 1 0.8 sys', 't1 Q0 dX 1 0.8 sys', 't1 Q0 d3 1 0.5 sys', 't1 Q0 d5 1 0.4 sys', 't1 Q0 d4 1 0.1 sys', 't2 Q0 a 1 1 sys', 't7 Q0 q 1 1 sys'].join('\n') + '\n';
 
-const evaluate = (input: MethodInput<'evaluate.run'>) => evaluate(input) as Promise<RunEvaluation>;
+const evaluate = (input: MethodInput<'evaluate.run'>): Promise<RunEvaluation> => backend.dispatcher.call('evaluate.run', input) as Promise<RunEvaluation>;
 
 async function refused(p: Promise<unknown>): Promise<ApiError> {
   try {
