@@ -226,6 +226,17 @@ class HSTUBlock(nn.Module):
         return y, w
 
 
+class _NoFeatures(nn.Module):
+    """The token of a feature group that has no features: zeros (group_emb is added by the caller)."""
+
+    def __init__(self, d: int):
+        super().__init__()
+        self.d = d
+
+    def forward(self, x):
+        return x.new_zeros(x.shape[:-1] + (self.d,))
+
+
 class HFGAttention(nn.Module):
     """Hierarchical feature-group attention: one token per feature group, fused by an attention
     whose query is built from user state, target query and candidate. Its weights are group_weight."""
@@ -238,8 +249,10 @@ class HFGAttention(nn.Module):
         for _, names in cfg.groups:
             self.slices.append((start, start + len(names)))
             start += len(names)
+        # A group without features (logs that carry none: pair tokens and ids alone) is a learned
+        # token of its own: its MLP input is empty, so it contributes only group_emb.
         self.group_mlps = nn.ModuleList(
-            [nn.Sequential(nn.Linear(b - a, d), nn.SiLU(), nn.Linear(d, d)) for a, b in self.slices]
+            [nn.Sequential(nn.Linear(b - a, d), nn.SiLU(), nn.Linear(d, d)) if b > a else _NoFeatures(d) for a, b in self.slices]
         )
         self.group_emb = nn.Parameter(torch.randn(len(self.slices), d) * 0.02)
         self.context = nn.Sequential(nn.Linear(4 * d, d), nn.SiLU(), nn.Linear(d, d))

@@ -87,7 +87,7 @@ def feature_stats(examples: Sequence[TurnExample]):
     return torch.from_numpy(feats.mean(0)), torch.from_numpy(np.maximum(feats.std(0), 1e-3))
 
 
-def train_model(cfg: ModelConfig, train: Sequence[TurnExample], valid: Sequence[TurnExample], s: TrainSettings, log=print):
+def train_model(cfg: ModelConfig, train: Sequence[TurnExample], valid: Sequence[TurnExample], s: TrainSettings, log=print, on_epoch=None):
     torch.manual_seed(s.seed)
     rng = random.Random(s.seed)
     model = QGSModel(cfg)
@@ -111,6 +111,8 @@ def train_model(cfg: ModelConfig, train: Sequence[TurnExample], valid: Sequence[
         minutes = (time.monotonic() - started) / 60
         history.append({"epoch": epoch, "loss": float(np.mean(losses)), "valid_ndcg10": val, "minutes": minutes})
         log(f"[{cfg.encoder}] epoch {epoch}: loss {np.mean(losses):.4f}  valid NDCG@10 {val:.4f}  ({minutes:.1f} min)")
+        if on_epoch is not None:
+            on_epoch(history[-1])
         if val > best:
             best, stale = val, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}

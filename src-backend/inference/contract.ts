@@ -216,8 +216,10 @@ function parseGroups(v: unknown, problems: string[]): FeatureGroup[] | null {
       bad = true;
       return;
     }
-    if (!Array.isArray(o.features) || o.features.length === 0 || !o.features.every((f) => typeof f === 'string' && f !== '')) {
-      problems.push(`${where}[${i}] ("${o.name}"): "features" must be a non-empty array of feature names`);
+    // An empty list is allowed: a model trained on logs without features has one group that is a
+    // learned token (trainer/model.py _NoFeatures), and candidate_features is then [B,C,0].
+    if (!Array.isArray(o.features) || !o.features.every((f) => typeof f === 'string' && f !== '')) {
+      problems.push(`${where}[${i}] ("${o.name}"): "features" must be an array of feature names`);
       bad = true;
       return;
     }
