@@ -1,22 +1,16 @@
-// Read queries behind the API. They run on store.db, which never holds a long transaction, so
-// they see only committed data even while an import is writing through its own connection.
-import { statSync } from 'node:fs';
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+// Owner of the session tables: sessions, session_text (+ its trigram index session_fts), turns,
+// results and items (docs/store.md, "Who owns which table"). Every SQL statement on them lives here:
+// the API's reads, the turn reads scoring needs, and the prepared statements the importers run in
+// their hot loops (handed out by prepareSessionInserts / ItemResolver, so the SQL text stays here).
+// Reads run on store.db, which never holds a long transaction, so they see only committed data even
+// while an import is writing through its own connection.
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import type { BoundaryKind } from '../../src-common/segmentation.ts';
-import type {
-  SessionDetail,
-  SessionPage,
-  SessionQuery,
-  SessionSummary,
-  Split,
-  Turn,
-  WorkspaceStats,
-} from '../../src-common/api/types.ts';
+import type { SessionDetail, SessionMatch, SessionPage, SessionQuery, SessionSummary, Split, Turn } from '../../src-common/api/types.ts';
 import { FeatureSetReader } from './features.ts';
-import { parseTurnId, requireTurnPk } from './turn-ids.ts';
+import { formatTurnId, parseTurnId, splitTurnId } from './turn-ids.ts';
 import type { Store } from './store.ts';
-import { SCHEMA_VERSION } from './migrations/index.ts';
 
 interface SessionRow {
   session_id: string;
@@ -36,9 +30,16 @@ export function searchFold(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
+/** `userId` as a LIKE pattern: its literal text followed by anything. */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /**
  * One page of sessions in a stable order (import order, i.e. session_pk). Filters combine with
- * AND; `q` is a case-insensitive substring of any of the session's queries.
+ * AND; `q` is a case-insensitive substring of any of the session's queries (each row then names the
+ * first matching turn in `match`); `userId` a case-insensitive prefix of the user id (SQLite's LIKE:
+ * ASCII letters fold, other characters must match exactly).
  */
 export function listSessions(store: Store, q: SessionQuery): SessionPage {
   const problems = [];
@@ -49,9 +50,9 @@ export function listSessions(store: Store, q: SessionQuery): SessionPage {
 
   const where: string[] = [];
   const args: SQLInputValue[] = [];
-  if (q.userId !== undefined) {
-    where.push('s.user_id = ?');
-    args.push(q.userId);
+  if (q.userId !== undefined && q.userId !== '') {
+    where.push("s.user_id LIKE ? ESCAPE '\\'");
+    args.push(prefixPattern(q.userId));
   }
   if (q.hasSwitch !== undefined) where.push(q.hasSwitch ? 's.switches > 0' : 's.switches = 0');
   if (q.split !== undefined) {
@@ -78,7 +79,12 @@ export function listSessions(store: Store, q: SessionQuery): SessionPage {
     const ids = matchingIds(db, sql, [textArg, ...args]);
     const page = ids.subarray(Math.min(q.offset, ids.length), Math.min(q.offset + q.limit, ids.length));
     const get = db.prepare(`SELECT ${columns} FROM sessions s WHERE s.session_pk = ?`);
-    return { total: ids.length, offset: q.offset, rows: Array.from(page, (pk) => toSummary(get.get(pk) as unknown as SessionRow)) };
+    const queries = db.prepare('SELECT idx, query FROM turns WHERE session_pk = ? ORDER BY idx');
+    return {
+      total: ids.length,
+      offset: q.offset,
+      rows: Array.from(page, (pk) => toSummary(get.get(pk) as unknown as SessionRow, firstMatch(queries, pk, needle))),
+    };
   }
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT count(*) AS n FROM ${from} ${cond}`).get(...args) as { n: number }).n;
@@ -91,7 +97,19 @@ export function listSessions(store: Store, q: SessionQuery): SessionPage {
        ORDER BY s.session_pk`,
     )
     .all(...args, q.limit, q.offset) as unknown as SessionRow[];
-  return { total, offset: q.offset, rows: rows.map(toSummary) };
+  return { total, offset: q.offset, rows: rows.map((r) => toSummary(r, null)) };
+}
+
+/**
+ * The session's first turn whose query contains the folded needle (the rule session_text is searched
+ * with). Stops at the first hit, so a long session costs only the turns before it. null only when the
+ * needle spans two queries (it holds the newline session_text joins them with).
+ */
+function firstMatch(queries: StatementSync, sessionPk: number, needle: string): SessionMatch | null {
+  for (const t of queries.iterate(sessionPk) as Iterable<{ idx: number; query: string }>) {
+    if (searchFold(t.query).includes(needle)) return { turn: t.idx, query: t.query };
+  }
+  return null;
 }
 
 /** Per connection: the last few text searches, valid while the database is unchanged. */
@@ -122,7 +140,7 @@ function matchingIds(db: DatabaseSync, sql: string, args: SQLInputValue[]): Floa
   return ids;
 }
 
-function toSummary(r: SessionRow): SessionSummary {
+function toSummary(r: SessionRow, match: SessionMatch | null): SessionSummary {
   return {
     sessionId: r.session_id,
     userId: r.user_id,
@@ -132,6 +150,7 @@ function toSummary(r: SessionRow): SessionSummary {
     clicks: r.clicks,
     firstQuery: r.first_query,
     startedAt: r.started_at,
+    match,
   };
 }
 
@@ -163,7 +182,7 @@ export function readSession(db: DatabaseSync, sessionId: string): SessionDetail 
   );
   const fs = new FeatureSetReader(db);
   const turns: Turn[] = turnRows.map((t) => ({
-    turnId: `${s.session_id}#${t.idx}`,
+    turnId: formatTurnId(s.session_id, t.idx),
     index: t.idx,
     ts: t.ts,
     query: t.query,
@@ -188,55 +207,204 @@ export function readSession(db: DatabaseSync, sessionId: string): SessionDetail 
   return { sessionId: s.session_id, userId: s.user_id, split: s.split, turns };
 }
 
-export function workspaceStats(store: Store): WorkspaceStats {
-  const db = store.db;
-  const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  const names = (sql: string) => (db.prepare(sql).all() as { name: string }[]).map((r) => r.name);
-  let fileBytes = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      fileBytes += statSync(store.path + suffix).size;
-    } catch {
-      // no WAL file right now
-    }
+// ---- turns by id ----
+
+const TURN_PK_SQL = 'SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?';
+
+/** Resolves many turn ids on one connection (the TREC importers): a prepared lookup plus a cache. */
+export class TurnResolver {
+  private readonly cache = new Map<string, number | null>();
+  private readonly find: StatementSync;
+  constructor(db: DatabaseSync) {
+    this.find = db.prepare(TURN_PK_SQL);
   }
+  /** turn_pk of a stored turn, or null for a malformed or unknown id. */
+  resolve(turnId: string): number | null {
+    let pk = this.cache.get(turnId);
+    if (pk === undefined) {
+      const parts = splitTurnId(turnId);
+      pk = parts ? ((this.find.get(parts.sessionId, parts.index) as { turn_pk: number } | undefined)?.turn_pk ?? null) : null;
+      this.cache.set(turnId, pk);
+    }
+    return pk;
+  }
+}
+
+/** turn_pk of a stored turn; invalid_input for a malformed id, not_found for an unknown one. */
+export function requireTurnPk(db: DatabaseSync, turnId: string): number {
+  const { sessionId, index } = parseTurnId(turnId);
+  const row = db.prepare(TURN_PK_SQL).get(sessionId, index) as { turn_pk: number } | undefined;
+  if (!row) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+  return row.turn_pk;
+}
+
+// ---- items ----
+
+/** Items resolved during one import (the cache lives only as long as the transaction). */
+export class ItemResolver {
+  private readonly cache = new Map<string, { pk: number; title: string | null }>();
+  private readonly find: StatementSync;
+  private readonly insert: StatementSync;
+  private readonly setTitle: StatementSync;
+  constructor(db: DatabaseSync) {
+    this.find = db.prepare('SELECT item_pk, title FROM items WHERE item_id = ?');
+    this.insert = db.prepare('INSERT INTO items (item_id, title) VALUES (?, ?)');
+    this.setTitle = db.prepare('UPDATE items SET title = ? WHERE item_pk = ?');
+  }
+  /** Returns the item's pk and its stored title (filling a missing title from this one). */
+  resolve(itemId: string, title: string | null): { pk: number; title: string | null } {
+    let it = this.cache.get(itemId);
+    if (!it) {
+      const row = this.find.get(itemId) as { item_pk: number; title: string | null } | undefined;
+      if (row) it = { pk: row.item_pk, title: row.title };
+      else it = { pk: Number(this.insert.run(itemId, title).lastInsertRowid), title };
+      this.cache.set(itemId, it);
+    }
+    if (it.title === null && title !== null) {
+      this.setTitle.run(title, it.pk);
+      it.title = title;
+    }
+    return it;
+  }
+}
+
+// ---- bulk insert (the session importer's hot loop) ----
+
+/** Values of one sessions row, in the order insertSession takes them. */
+export interface NewSession {
+  sessionId: string;
+  userId: string;
+  split: Split | null;
+  importId: number;
+  turns: number;
+  switches: number;
+  clicks: number;
+  firstQuery: string;
+  startedAt: string;
+}
+
+/** Parameters per results row in insertResults (SQLite allows 32,766 per statement). */
+export const RESULT_COLUMNS = 8;
+
+/**
+ * Prepared statements for one import transaction on the importer's own connection. Kept prepared
+ * (not re-prepared per row) because the import loop runs them a million times.
+ */
+export function prepareSessionInserts(db: DatabaseSync) {
+  const exists = db.prepare('SELECT 1 AS x FROM sessions WHERE session_id = ?');
+  const insSession = db.prepare(
+    'INSERT INTO sessions (session_id, user_id, split, import_id, turns, switches, clicks, first_query, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insText = db.prepare('INSERT INTO session_text (session_pk, text) VALUES (?, ?)');
+  const insTurn = db.prepare('INSERT INTO turns (session_pk, idx, ts, query, boundary) VALUES (?, ?, ?, ?, ?)');
+  const insResults = new Map<number, StatementSync>();
   return {
-    path: store.path,
-    schemaVersion: SCHEMA_VERSION,
+    exists: (sessionId: string): boolean => exists.get(sessionId) !== undefined,
+    /** Inserts the session and its search text (the queries, each folded, joined by newlines). */
+    insertSession(s: NewSession, queries: readonly string[]): number {
+      const pk = Number(insSession.run(s.sessionId, s.userId, s.split, s.importId, s.turns, s.switches, s.clicks, s.firstQuery, s.startedAt).lastInsertRowid);
+      insText.run(pk, queries.map(searchFold).join('\n'));
+      return pk;
+    },
+    insertTurn: (sessionPk: number, idx: number, ts: string, query: string, boundary: BoundaryKind): number =>
+      Number(insTurn.run(sessionPk, idx, ts, query, boundary).lastInsertRowid),
+    /**
+     * Inserts n results rows in one multi-row INSERT (one call into SQLite per turn instead of one
+     * per result). `args` holds RESULT_COLUMNS values per row: turn_pk, position, item_pk, click,
+     * dwell_ms, title (NULL when equal to the item's), feature_set, features.
+     */
+    insertResults(n: number, args: SQLInputValue[]): void {
+      let st = insResults.get(n);
+      if (!st) {
+        const values = Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        st = db.prepare(`INSERT INTO results (turn_pk, position, item_pk, click, dwell_ms, title, feature_set, features) VALUES ${values}`);
+        insResults.set(n, st);
+      }
+      st.run(...args);
+    },
+  };
+}
+export type SessionInserts = ReturnType<typeof prepareSessionInserts>;
+
+// ---- reads for scoring (inference/turn-source.ts) ----
+
+/** A result row as scoring reads it (title already falls back to the item's). */
+export interface ScoringResultRow {
+  turn_pk: number;
+  position: number;
+  item_pk: number;
+  item_id: string;
+  title: string;
+  click: number;
+  dwell_ms: number | null;
+  feature_set: number;
+  features: Uint8Array;
+}
+type ResultArray = [number, number, number, string, string, number, number | null, number, Uint8Array];
+function fromArray(a: ResultArray): ScoringResultRow {
+  return { turn_pk: a[0], position: a[1], item_pk: a[2], item_id: a[3], title: a[4], click: a[5], dwell_ms: a[6], feature_set: a[7], features: a[8] };
+}
+const RESULT_COLUMNS_SQL = `r.turn_pk, r.position, r.item_pk, i.item_id, coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features`;
+
+/** Prepared reads of one connection for turn scoring: single turns by id and whole sessions in order. */
+export function prepareScoringReads(db: DatabaseSync) {
+  const session = db.prepare('SELECT session_pk FROM sessions WHERE session_id = ?');
+  const turn = db.prepare('SELECT turn_pk, query FROM turns WHERE session_pk = ? AND idx = ?');
+  const earlier = db.prepare('SELECT turn_pk, idx, query FROM turns WHERE session_pk = ? AND idx < ? ORDER BY idx');
+  const clicks = db.prepare(
+    `SELECT t.idx, r.position, i.item_id, coalesce(r.title, i.title, '') AS title, r.dwell_ms
+     FROM turns t JOIN results r ON r.turn_pk = t.turn_pk JOIN items i ON i.item_pk = r.item_pk
+     WHERE t.session_pk = ? AND t.idx < ? AND r.click = 1`,
+  );
+  const results = db.prepare(`SELECT ${RESULT_COLUMNS_SQL} FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position`);
+  const sessionTurns = db.prepare('SELECT turn_pk, idx, query FROM turns WHERE session_pk = ? ORDER BY idx');
+  const sessionResults = db.prepare(
+    `SELECT ${RESULT_COLUMNS_SQL} FROM turns t JOIN results r ON r.turn_pk = t.turn_pk JOIN items i ON i.item_pk = r.item_pk
+     WHERE t.session_pk = ? ORDER BY t.idx, r.position`,
+  );
+  // Rows as arrays: no per-row object with nine keys (a third faster on a batch job's reads).
+  sessionResults.setReturnArrays(true);
+  return {
+    sessionPk: (sessionId: string) => (session.get(sessionId) as { session_pk: number } | undefined)?.session_pk,
+    turn: (sessionPk: number, idx: number) => turn.get(sessionPk, idx) as { turn_pk: number; query: string } | undefined,
+    /** The session's turns before idx, in order. */
+    earlier: (sessionPk: number, idx: number) => earlier.all(sessionPk, idx) as unknown as { turn_pk: number; idx: number; query: string }[],
+    /** Clicked results of the session's turns before idx (any order). */
+    clicksBefore: (sessionPk: number, idx: number) =>
+      clicks.all(sessionPk, idx) as unknown as { idx: number; position: number; item_id: string; title: string; dwell_ms: number | null }[],
+    results: (turnPk: number) => results.all(turnPk) as unknown as ScoringResultRow[],
+    sessionTurns: (sessionPk: number) => sessionTurns.all(sessionPk) as unknown as { turn_pk: number; idx: number; query: string }[],
+    /** Every result of the session, by turn then position. */
+    sessionResults: (sessionPk: number) => (sessionResults.all(sessionPk) as unknown as ResultArray[]).map(fromArray),
+    /** Sessions in import order, optionally one split (what a batch job visits). */
+    sessions(split?: Split): { sessionPk: number; sessionId: string; turns: number }[] {
+      const sql = `SELECT session_pk, session_id, turns FROM sessions ${split ? 'WHERE split = ?' : ''} ORDER BY session_pk`;
+      const rows = (split ? db.prepare(sql).all(split) : db.prepare(sql).all()) as unknown as { session_pk: number; session_id: string; turns: number }[];
+      return rows.map((r) => ({ sessionPk: r.session_pk, sessionId: r.session_id, turns: r.turns }));
+    },
+  };
+}
+export type ScoringReads = ReturnType<typeof prepareScoringReads>;
+
+// ---- counts ----
+
+export function sessionCounts(db: DatabaseSync): { sessions: number; users: number; turns: number; resultRows: number; items: number } {
+  const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  return {
     sessions: one('SELECT count(*) AS n FROM sessions'),
     users: one('SELECT count(DISTINCT user_id) AS n FROM sessions'),
     turns: one('SELECT count(*) AS n FROM turns'),
     resultRows: one('SELECT count(*) AS n FROM results'),
     items: one('SELECT count(*) AS n FROM items'),
-    featureNames: names('SELECT name FROM feature_names ORDER BY feature_id'),
-    imports: one('SELECT count(*) AS n FROM imports'),
-    runs: names('SELECT tag AS name FROM runs ORDER BY tag'),
-    qrelsSets: names('SELECT name FROM qrels_sets ORDER BY name'),
-    fileBytes,
   };
 }
 
-/** The qrels set's primary key, or ApiError not_found naming the sets that exist. */
-export function qrelsSetPk(store: Store, setName: string): number {
-  const row = store.db.prepare('SELECT set_pk FROM qrels_sets WHERE name = ?').get(setName) as { set_pk: number } | undefined;
-  if (row) return row.set_pk;
-  const sets = (store.db.prepare('SELECT name FROM qrels_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-  throw new ApiError('not_found', `no judgment set "${setName}" in this workspace (sets: ${sets.length ? sets.join(', ') : 'none — import qrels first'})`, [
-    { where: 'setName', message: `unknown set ${JSON.stringify(setName)}` },
-  ]);
+/** Turns in the workspace (cheap; turn-metrics' cache key). */
+export function turnCount(db: DatabaseSync): number {
+  return (db.prepare('SELECT count(*) AS n FROM turns').get() as { n: number }).n;
 }
 
-/** Graded relevance of one turn's items in a judgment set, in the turn's logged order (then unlogged items by id). */
-export function turnGrades(store: Store, turnId: string, setName: string): { setName: string; turnId: string; grades: { itemId: string; grade: number }[] } {
-  parseTurnId(turnId); // a malformed id is reported before an unknown set, an unknown set before an unknown turn
-  const setPk = qrelsSetPk(store, setName);
-  const turnPk = requireTurnPk(store.db, turnId);
-  const rows = store.db
-    .prepare(
-      `SELECT i.item_id, q.grade, (SELECT min(r.position) FROM results r WHERE r.turn_pk = q.turn_pk AND r.item_pk = q.item_pk) AS pos
-       FROM qrels q JOIN items i ON i.item_pk = q.item_pk WHERE q.set_pk = ? AND q.turn_pk = ?`,
-    )
-    .all(setPk, turnPk) as { item_id: string; grade: number; pos: number | null }[];
-  rows.sort((a, b) => (a.pos ?? Infinity) - (b.pos ?? Infinity) || (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : 0));
-  return { setName, turnId, grades: rows.map((r) => ({ itemId: r.item_id, grade: r.grade })) };
+/** Largest turn_pk (0 when empty): the upper end of range reads over turns. */
+export function maxTurnPk(db: DatabaseSync): number {
+  return (db.prepare('SELECT coalesce(max(turn_pk), 0) AS n FROM turns').get() as { n: number }).n;
 }
