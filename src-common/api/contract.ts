@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { TokenizerParams } from '../tokenizer.ts';
 import type { BoundaryKind } from '../segmentation.ts';
+import type { StepAction } from '../history.ts';
 import { SPLITS, type ImportReport, type SessionDetail, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
 
 /** A method: its input schema, a phantom result type, and whether it streams progress. */
@@ -122,7 +123,7 @@ export interface HistoryStepInfo {
   turnIndex: number;
   query: string;
   itemId: string | null;
-  action: 'no_click' | 'click' | 'long_click';
+  action: StepAction;
 }
 
 export interface ScoredCandidate {
