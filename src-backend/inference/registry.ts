@@ -12,41 +12,29 @@ import type { TokenizerParams } from '../../src-common/tokenizer.ts';
 import type { Store } from '../store/store.ts';
 import { deleteModelRow, insertModelRow, listModelRows, modelRow, modelRowsByPrefix, renameModelRow, type ModelRow } from '../store/models.ts';
 import type { ModelInputSpec } from './assemble.ts';
+import type { ValidationResult } from './contract.ts';
+
+export type { ValidationResult };
 
 /** A registered model, exactly as the API reports it. */
 export type ModelInfo = ModelSummary;
 
-/** What the contract validator (contract.ts, owned by the trainer) gives back. */
-export interface ValidationResult {
-  ok: boolean;
-  problems: unknown[];
-  meta: unknown;
-}
 export type Validator = (path: string) => ValidationResult | Promise<ValidationResult>;
 
 /** The validator from contract.ts, loaded on first use. */
 async function defaultValidator(path: string): Promise<ValidationResult> {
-  const mod = (await import('./contract.ts')) as { validateModelFile: Validator };
-  return mod.validateModelFile(path);
+  const { validateModelFile } = await import('./contract.ts');
+  return validateModelFile(path);
 }
 
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-function problemOf(p: unknown, file: string): Problem {
-  if (typeof p === 'string') {
-    // The validator's problems read 'input "x": …' / 'metadata "k": …': keep that as the where.
-    const m = /^([^:]{1,160}): (.+)$/s.exec(p);
-    return m ? { where: `${file}: ${m[1]}`, message: m[2]! } : { where: file, message: p };
-  }
-  if (p && typeof p === 'object') {
-    const o = p as Record<string, unknown>;
-    const where = typeof o.where === 'string' ? o.where : typeof o.path === 'string' ? o.path : typeof o.field === 'string' ? o.field : file;
-    const message = typeof o.message === 'string' ? o.message : JSON.stringify(p);
-    return { where, message };
-  }
-  return { where: file, message: String(p) };
+function problemOf(p: string, file: string): Problem {
+  // The validator's problems read 'input "x": …' / 'metadata "k": …': keep that as the where.
+  const m = /^([^:]{1,160}): (.+)$/s.exec(p);
+  return m ? { where: `${file}: ${m[1]}`, message: m[2]! } : { where: file, message: p };
 }
 
 function parseMaybeJson(v: unknown): unknown {
