@@ -7,7 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import type { Split } from '../../src-common/api/types.ts';
 import { FeatureSetReader } from '../store/features.ts';
-import { prepareScoringReads, type ScoringReads, type ScoringResultRow } from '../store/sessions.ts';
+import { prepareScoringReads, type ScoringReads, type StoredResultRow } from '../store/sessions.ts';
 import { formatTurnId, parseTurnId, splitTurnId } from '../store/turn-ids.ts';
 import type { Candidate, HistoryTurn } from './assemble.ts';
 
@@ -32,7 +32,7 @@ export class TurnReader {
     this.q = prepareScoringReads(db);
   }
 
-  private candidate(r: ScoringResultRow): Candidate & { itemPk: number } {
+  private candidate(r: StoredResultRow): Candidate & { itemPk: number } {
     return { itemPk: r.item_pk, itemId: r.item_id, title: r.title, position: r.position, features: this.fs.decode(r.feature_set, r.features) };
   }
 
@@ -82,7 +82,7 @@ export class TurnReader {
   readSessionTurns(sessionPk: number, sessionId: string, maxHistory: number): StoredTurn[] {
     const turns = this.q.sessionTurns(sessionPk);
     const results = this.q.sessionResults(sessionPk);
-    const byTurn = new Map<number, ScoringResultRow[]>();
+    const byTurn = new Map<number, StoredResultRow[]>();
     for (const r of results) {
       let list = byTurn.get(r.turn_pk);
       if (!list) byTurn.set(r.turn_pk, (list = []));

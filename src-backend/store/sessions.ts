@@ -176,10 +176,7 @@ export function readSession(db: DatabaseSync, sessionId: string): SessionDetail 
     query: string;
     boundary: BoundaryKind;
   }[];
-  const resultsStmt = db.prepare(
-    `SELECT r.position, i.item_id, coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features
-     FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position`,
-  );
+  const resultsStmt = db.prepare(RESULTS_OF_TURN_SQL);
   const fs = new FeatureSetReader(db);
   const turns: Turn[] = turnRows.map((t) => ({
     turnId: formatTurnId(s.session_id, t.idx),
@@ -187,15 +184,7 @@ export function readSession(db: DatabaseSync, sessionId: string): SessionDetail 
     ts: t.ts,
     query: t.query,
     boundary: t.boundary,
-    results: (resultsStmt.all(t.turn_pk) as unknown as {
-      position: number;
-      item_id: string;
-      title: string;
-      click: number;
-      dwell_ms: number | null;
-      feature_set: number;
-      features: Uint8Array;
-    }[]).map((r) => ({
+    results: (resultsStmt.all(t.turn_pk) as unknown as StoredResultRow[]).map((r) => ({
       itemId: r.item_id,
       title: r.title,
       position: r.position,
@@ -328,8 +317,8 @@ export type SessionInserts = ReturnType<typeof prepareSessionInserts>;
 
 // ---- reads for scoring (inference/turn-source.ts) ----
 
-/** A result row as scoring reads it (title already falls back to the item's). */
-export interface ScoringResultRow {
+/** A stored result row with its item (title already falls back to the item's). */
+export interface StoredResultRow {
   turn_pk: number;
   position: number;
   item_pk: number;
@@ -341,10 +330,12 @@ export interface ScoringResultRow {
   features: Uint8Array;
 }
 type ResultArray = [number, number, number, string, string, number, number | null, number, Uint8Array];
-function fromArray(a: ResultArray): ScoringResultRow {
+function fromArray(a: ResultArray): StoredResultRow {
   return { turn_pk: a[0], position: a[1], item_pk: a[2], item_id: a[3], title: a[4], click: a[5], dwell_ms: a[6], feature_set: a[7], features: a[8] };
 }
 const RESULT_COLUMNS_SQL = `r.turn_pk, r.position, r.item_pk, i.item_id, coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features`;
+/** One turn's results in logged order (getSession and scoring read them alike). */
+const RESULTS_OF_TURN_SQL = `SELECT ${RESULT_COLUMNS_SQL} FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position`;
 
 /** Prepared reads of one connection for turn scoring: single turns by id and whole sessions in order. */
 export function prepareScoringReads(db: DatabaseSync) {
@@ -356,7 +347,7 @@ export function prepareScoringReads(db: DatabaseSync) {
      FROM turns t JOIN results r ON r.turn_pk = t.turn_pk JOIN items i ON i.item_pk = r.item_pk
      WHERE t.session_pk = ? AND t.idx < ? AND r.click = 1`,
   );
-  const results = db.prepare(`SELECT ${RESULT_COLUMNS_SQL} FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position`);
+  const results = db.prepare(RESULTS_OF_TURN_SQL);
   const sessionTurns = db.prepare('SELECT turn_pk, idx, query FROM turns WHERE session_pk = ? ORDER BY idx');
   const sessionResults = db.prepare(
     `SELECT ${RESULT_COLUMNS_SQL} FROM turns t JOIN results r ON r.turn_pk = t.turn_pk JOIN items i ON i.item_pk = r.item_pk
@@ -372,7 +363,7 @@ export function prepareScoringReads(db: DatabaseSync) {
     /** Clicked results of the session's turns before idx (any order). */
     clicksBefore: (sessionPk: number, idx: number) =>
       clicks.all(sessionPk, idx) as unknown as { idx: number; position: number; item_id: string; title: string; dwell_ms: number | null }[],
-    results: (turnPk: number) => results.all(turnPk) as unknown as ScoringResultRow[],
+    results: (turnPk: number) => results.all(turnPk) as unknown as StoredResultRow[],
     sessionTurns: (sessionPk: number) => sessionTurns.all(sessionPk) as unknown as { turn_pk: number; idx: number; query: string }[],
     /** Every result of the session, by turn then position. */
     sessionResults: (sessionPk: number) => (sessionResults.all(sessionPk) as unknown as ResultArray[]).map(fromArray),
