@@ -2,7 +2,9 @@
 // has-switch flag) and by the timeline view, so both always agree.
 import { tokenize } from './tokenizer.ts';
 
-export type BoundaryKind = 'start' | 'repeat' | 'refinement' | 'switch';
+/** Every boundary kind, in the order docs/segmentation.md introduces them (the one list). */
+export const BOUNDARY_KINDS = ['start', 'repeat', 'refinement', 'switch'] as const;
+export type BoundaryKind = (typeof BOUNDARY_KINDS)[number];
 
 /** Share of the shorter query's distinct tokens that the longer one also has. */
 export function queryOverlap(a: string, b: string): number {

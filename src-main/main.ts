@@ -4,6 +4,7 @@
 // This file is built and type-checked in CI but cannot be run there (no Electron binary offline).
 import { app, BrowserWindow, MessageChannelMain, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
+import { cspFor } from '../src-common/csp.ts';
 
 const RENDERER_INDEX = join(import.meta.dirname, '../renderer/index.html');
 const RENDERER_URL = new URL(`file://${RENDERER_INDEX}`).href;
@@ -82,9 +83,7 @@ void app.whenReady().then(() => {
     done({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [
-          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ],
+        'Content-Security-Policy': [cspFor('electron')],
       },
     });
   });

@@ -15,11 +15,10 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from .history import LONG_CLICK_MS, history_steps  # noqa: F401  (LONG_CLICK_MS re-exported)
 from .model import ACTION_CLICK, ACTION_LONG_CLICK, ACTION_NO_CLICK, DEMO_GROUPS
 from .segmentation import classify_boundary
 from .tokenizer import TokenizerParams
-
-LONG_CLICK_MS = 30_000  # a click with dwell ≥ 30 s is a long click
 
 
 def open_text(path: Path):
@@ -73,10 +72,7 @@ def sha256_files(paths: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
-def action_of(result: dict) -> int:
-    if not result.get("click", False):
-        return ACTION_NO_CLICK
-    return ACTION_LONG_CLICK if result.get("dwell_ms", 0) >= LONG_CLICK_MS else ACTION_CLICK
+ACTION_IDS = {"no_click": ACTION_NO_CLICK, "click": ACTION_CLICK, "long_click": ACTION_LONG_CLICK}
 
 
 def assemble_history(events: Sequence[dict], t: int, tok: TokenizerParams, max_steps: int) -> Dict[str, np.ndarray]:
@@ -94,19 +90,17 @@ def assemble_history(events: Sequence[dict], t: int, tok: TokenizerParams, max_s
     ids: List[int] = []
     actions: List[int] = []
     empty_title = [0] * tok.title_tokens
-    for event in events[:t]:
-        q = tok.query(event["query"])
-        clicked = sorted((r for r in event.get("results", []) if r.get("click", False)), key=lambda r: r["position"])
-        for r in clicked:
-            q_rows.append(q)
-            t_rows.append(tok.title(r.get("title", "")))
-            ids.append(tok.item(r["item_id"]))
-            actions.append(action_of(r))
-        if not clicked:
-            q_rows.append(q)
+    queries = [tok.query(e["query"]) for e in events[:t]]
+    # The steps and their order: trainer/history.py (the twin of src-common/history.ts).
+    for s in history_steps(events[:t]):
+        q_rows.append(queries[s["turn"]])
+        if s["item_id"] is None:
             t_rows.append(empty_title)
             ids.append(0)
-            actions.append(ACTION_NO_CLICK)
+        else:
+            t_rows.append(tok.title(s["title"]))
+            ids.append(tok.item(s["item_id"]))
+        actions.append(ACTION_IDS[s["action"]])
     keep = slice(max(0, len(ids) - max_steps), len(ids))
     return {
         "query_tokens": np.array(q_rows[keep], dtype=np.int64).reshape(-1, tok.query_tokens),

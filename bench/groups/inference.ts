@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import type { BenchContext, Figure } from '../types.ts';
 import { openBackend, type Backend } from '../../src-backend/backend.ts';
 import type { BatchScoreReport, ModelAddResult, TurnScoring } from '../../src-common/api/contract.ts';
+import type { WorkspaceStats } from '../../src-common/api/types.ts';
 import { assembleTurn } from '../../src-backend/inference/assemble.ts';
 import { packBatch } from '../../src-backend/inference/batch.ts';
 import { inputSpec } from '../../src-backend/inference/registry.ts';
@@ -246,8 +247,7 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
 
     // ---- RSS with the 1M-row workspace and two models loaded ----
     await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256, flat.sha256], maxHistory: 256 });
-    await b.dispatcher.call('workspace.stats', {});
-    const rows = (b.store.db.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n;
+    const rows = (await b.dispatcher.call('workspace.stats', {}) as WorkspaceStats).resultRows;
     out.bench_process_rss = fig(process.memoryUsage().rss / 2 ** 20, 'MiB', null, 'this bench process: backend + harness + batch buffers + direct sessions');
     // The backend on its own, in a fresh process: both models loaded and used, then a batch job.
     const child = spawnSync(process.execPath, ['--expose-gc', join(here, '..', 'inference_rss_child.ts'), dbPath, linear.sha256, flat.sha256, turnId], { encoding: 'utf8', cwd: ROOT });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import type { BenchContext, Figure } from '../types.ts';
 import { openStore, listSessions } from '../../src-backend/store/index.ts';
-import { clearSearchCache } from '../../src-backend/store/queries.ts';
+import { clearSearchCache } from '../../src-backend/store/sessions.ts';
 import { importSessionLog } from '../../src-backend/data/session-log.ts';
 import { readLines } from '../../src-backend/data/lines.ts';
 import type { SessionQuery } from '../../src-common/api/types.ts';

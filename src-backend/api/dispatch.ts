@@ -1,10 +1,10 @@
 // The backend's single entry point for every transport: look up the method, validate the input
 // against the contract, run the handler with a cancellation signal and a progress sink, and turn
 // any failure into an ApiError. Transports never call handlers directly.
-import { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodResult, type ParsedInput } from '../../src-common/api/contract.ts';
 import type { Progress } from '../../src-common/api/types.ts';
-import { ApiError, type Problem } from '../../src-common/errors.ts';
+import { ApiError } from '../../src-common/errors.ts';
+import { validationError } from '../../src-common/api/issues.ts';
 
 export interface CallContext {
   signal: AbortSignal;
@@ -36,8 +36,9 @@ export function createDispatcher(handlers: Handlers, log: (msg: string) => void 
         throw new ApiError('not_found', `unknown API method "${name}"`);
       }
       const spec = contract[name];
-      const parsed = spec.input.safeParse(rawInput ?? {});
-      if (!parsed.success) throw invalidInput(name, parsed.error);
+      const input = rawInput ?? {};
+      const parsed = spec.input.safeParse(input);
+      if (!parsed.success) throw validationError(name, parsed.error.issues, input);
       const signal = opts.signal ?? new AbortController().signal;
       const ctx: CallContext = {
         signal,
@@ -52,19 +53,6 @@ export function createDispatcher(handlers: Handlers, log: (msg: string) => void 
       }
     },
   };
-}
-
-function invalidInput(name: string, error: z.ZodError): ApiError {
-  const problems: Problem[] = error.issues.map((i) => ({
-    where: i.path.length ? i.path.join('.') : '(input)',
-    message: i.message,
-  }));
-  const first = problems[0];
-  return new ApiError(
-    'invalid_input',
-    `invalid input for ${name}: ${first ? `${first.where}: ${first.message}` : 'rejected'}`,
-    problems,
-  );
 }
 
 function toApiError(name: string, err: unknown, signal: AbortSignal, log: (m: string) => void): ApiError {

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
 import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { ImportReport, Progress } from '../../src-common/api/types.ts';
+export { findImport } from '../store/imports.ts';
+export { inTransaction } from '../store/store.ts';
 
 export interface ImportOptions {
   signal?: AbortSignal;
@@ -100,49 +101,6 @@ export class ProgressReporter {
   }
 }
 
-export function findImport(db: DatabaseSync, sha: string, kind: ImportReport['kind'], target = ''): { import_id: number; file_name: string; imported_at: string } | undefined {
-  return db.prepare('SELECT import_id, file_name, imported_at FROM imports WHERE sha256 = ? AND kind = ? AND target = ?').get(sha, kind, target) as
-    | { import_id: number; file_name: string; imported_at: string }
-    | undefined;
-}
-
 export function emptyReport(file: string, kind: ImportReport['kind']): ImportReport {
   return { file, kind, alreadyImported: false, sessions: 0, skippedSessions: 0, turns: 0, resultRows: 0, newFeatureNames: [], warnings: [], durationMs: 0 };
-}
-
-/** How long an import waits for another writer (e.g. a second import) before giving up. */
-export const WRITE_LOCK_WAIT_MS = 10 * 60_000;
-
-/**
- * Runs fn inside BEGIN IMMEDIATE … COMMIT on a fresh writer; any throw rolls everything back.
- * The writer has busy_timeout 0 and waits for the write lock here, asynchronously: SQLite's own
- * busy wait would block the event loop (and with it the import holding the lock, if it runs in
- * this same process).
- */
-export async function inTransaction<T>(openWriter: () => DatabaseSync, what: string, signal: AbortSignal | undefined, fn: (db: DatabaseSync) => Promise<T>): Promise<T> {
-  const db = openWriter();
-  try {
-    db.exec('PRAGMA busy_timeout = 0');
-    const started = performance.now();
-    for (;;) {
-      if (signal?.aborted) throw cancelled(what);
-      try {
-        db.exec('BEGIN IMMEDIATE');
-        break;
-      } catch (err) {
-        if (!/database is locked|SQLITE_BUSY/i.test((err as Error).message)) throw err;
-        if (performance.now() - started > WRITE_LOCK_WAIT_MS)
-          throw new ApiError('conflict', `${what}: another import or write has held this workspace for over ${WRITE_LOCK_WAIT_MS / 60_000} minutes; try again later`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    const out = await fn(db);
-    db.exec('COMMIT');
-    return out;
-  } catch (err) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw err;
-  } finally {
-    db.close();
-  }
 }

@@ -1,6 +1,7 @@
 // Validation of one session-log v1 line (docs/session-log-v1.md). Hand-written rather than a schema
 // library: it runs on every line of multi-million-row imports, and each problem must say exactly
 // which field is wrong, what was expected and what was found.
+import { SPLITS, type Split } from '../../src-common/api/types.ts';
 
 export interface ResultV1 {
   item_id: string;
@@ -18,7 +19,7 @@ export interface EventV1 {
 export interface SessionV1 {
   session_id: string;
   user_id: string;
-  split: 'train' | 'valid' | 'test' | null;
+  split: Split | null;
   events: EventV1[];
 }
 
@@ -46,7 +47,7 @@ function goodName(name: string): boolean {
   return true;
 }
 const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const SPLITS = new Set(['train', 'valid', 'test']);
+const SPLIT_SET: ReadonlySet<string> = new Set(SPLITS);
 const TOP_KEYS = new Set(['v', 'session_id', 'user_id', 'split', 'events']);
 const EVENT_KEYS = new Set(['ts', 'query', 'results']);
 const RESULT_KEYS = new Set(['item_id', 'title', 'position', 'features', 'click', 'dwell_ms']);
@@ -150,7 +151,7 @@ export function validateSession(v: unknown): { session: SessionV1 | null; proble
   if (v.v !== 1) c.add('v', `expected 1 (format version), got ${v.v === undefined ? 'nothing (required)' : describe(v.v)}`);
   c.str(v.session_id, 'session_id', 1, LIMITS.idChars);
   c.str(v.user_id, 'user_id', 1, LIMITS.idChars);
-  if (v.split !== undefined && !(typeof v.split === 'string' && SPLITS.has(v.split)))
+  if (v.split !== undefined && !(typeof v.split === 'string' && SPLIT_SET.has(v.split)))
     c.add('split', `expected "train", "valid" or "test", got ${describe(v.split)}`);
   const events: EventV1[] = [];
   if (c.array(v.events, 'events', 1, LIMITS.events)) {

@@ -4,13 +4,14 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import type { ImportReport } from '../../src-common/api/types.ts';
 import type { Store } from '../store/store.ts';
-import { splitTurnId, TURN_PK_SQL } from '../store/turn-ids.ts';
+import { ItemResolver, TurnResolver } from '../store/sessions.ts';
+import { finishImport, insertImport } from '../store/imports.ts';
+import { prepareRunInserts, runEntries } from '../store/runs.ts';
+import { createQrelsSet, qrelsEntries, qrelsSetExists } from '../store/qrels.ts';
 import { readLines } from './lines.ts';
-import { ItemResolver } from './session-log.ts';
 import {
   Problems,
   ProgressReporter,
@@ -30,23 +31,6 @@ export const INTEGER = /^[+-]?\d+$/;
 // Decimal or exponent notation as trec_eval's atof accepts it, but no NaN/Infinity/hex.
 export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-class TurnResolver {
-  private readonly cache = new Map<string, number | null>();
-  private readonly find: StatementSync;
-  constructor(db: DatabaseSync) {
-    this.find = db.prepare(TURN_PK_SQL);
-  }
-  resolve(qid: string): number | null {
-    let pk = this.cache.get(qid);
-    if (pk === undefined) {
-      const parts = splitTurnId(qid);
-      pk = parts ? ((this.find.get(parts.sessionId, parts.index) as { turn_pk: number } | undefined)?.turn_pk ?? null) : null;
-      this.cache.set(qid, pk);
-    }
-    return pk;
-  }
-}
 
 function qidProblem(qid: string): string {
   return qid.lastIndexOf('#') > 0
@@ -117,15 +101,11 @@ export async function importTrecRun(store: Store, path: string, opts: ImportOpti
       report.alreadyImported = true;
       return;
     }
-    const importId = Number(
-      db.prepare("INSERT INTO imports (sha256, kind, file_name, imported_at) VALUES (?, 'trec-run', ?, ?)").run(sha, name, new Date().toISOString()).lastInsertRowid,
-    );
+    const importId = insertImport(db, sha, 'trec-run', name);
     const turns = new TurnResolver(db);
     const items = new ItemResolver(db);
     const runs = new Map<string, number>();
-    const existing = db.prepare('SELECT r.run_pk, i.file_name FROM runs r JOIN imports i ON i.import_id = r.import_id WHERE r.tag = ?');
-    const insRun = db.prepare('INSERT INTO runs (tag, import_id) VALUES (?, ?)');
-    const insEntry = db.prepare('INSERT INTO run_entries (run_pk, turn_pk, item_pk, rank, score) VALUES (?, ?, ?, ?, ?)');
+    const ins = prepareRunInserts(db);
     const seen = new Map<string, number>();
     const qids = new Set<string>();
     const rows = await eachRow(path, RUN, problems, opts, size, (no, [qid, , docno, rank, score, tag]) => {
@@ -135,12 +115,12 @@ export async function importTrecRun(store: Store, path: string, opts: ImportOpti
       if (!NUMBER.test(score!)) problems.add(no, 'score', `expected a number, got ${JSON.stringify(score)}`);
       let runPk = runs.get(tag!);
       if (runPk === undefined) {
-        const prior = existing.get(tag!) as { run_pk: number; file_name: string } | undefined;
+        const prior = ins.existing(tag!);
         if (prior) {
           problems.conflicts++;
           problems.add(no, 'tag', `run tag ${JSON.stringify(tag)} is already in the workspace (imported from ${prior.file_name}); rename the tag`);
           runPk = -1;
-        } else runPk = Number(insRun.run(tag!, importId).lastInsertRowid);
+        } else runPk = ins.insertRun(tag!, importId);
         runs.set(tag!, runPk);
       }
       const key = `${tag}\u0000${qid}\u0000${docno}`;
@@ -149,7 +129,7 @@ export async function importTrecRun(store: Store, path: string, opts: ImportOpti
       else seen.set(key, no);
       if (problems.count > 0 || turnPk === null) return;
       qids.add(qid!);
-      insEntry.run(runPk, turnPk, items.resolve(docno!, null).pk, Number(rank), Number(score));
+      ins.insertEntry(runPk, turnPk, items.resolve(docno!, null).pk, Number(rank), Number(score));
     });
     if (opts.signal?.aborted) throw cancelled(path);
     if (problems.count > 0) problems.throw('TREC run');
@@ -157,7 +137,7 @@ export async function importTrecRun(store: Store, path: string, opts: ImportOpti
     report.turns = qids.size;
     report.resultRows = rows;
     report.warnings.push(`run tag(s): ${[...runs.keys()].join(', ')}`);
-    db.prepare('UPDATE imports SET turns = ?, result_rows = ? WHERE import_id = ?').run(report.turns, rows, importId);
+    finishImport(db, importId, report);
   });
   report.durationMs = performance.now() - started;
   return report;
@@ -178,15 +158,11 @@ export async function importQrels(store: Store, path: string, opts: ImportOption
       report.alreadyImported = true;
       return;
     }
-    const prior = db.prepare('SELECT 1 AS x FROM qrels_sets WHERE name = ?').get(setName);
-    if (prior) throw new ApiError('conflict', `judgment set "${setName}" already exists; choose another set name`, [{ where: 'setName', message: `"${setName}" exists` }]);
-    const importId = Number(
-      db.prepare("INSERT INTO imports (sha256, kind, target, file_name, imported_at) VALUES (?, 'qrels', ?, ?, ?)").run(sha, setName, name, new Date().toISOString()).lastInsertRowid,
-    );
-    const setPk = Number(db.prepare('INSERT INTO qrels_sets (name, import_id) VALUES (?, ?)').run(setName, importId).lastInsertRowid);
+    if (qrelsSetExists(db, setName)) throw new ApiError('conflict', `judgment set "${setName}" already exists; choose another set name`, [{ where: 'setName', message: `"${setName}" exists` }]);
+    const importId = insertImport(db, sha, 'qrels', name, setName);
+    const set = createQrelsSet(db, setName, importId);
     const turns = new TurnResolver(db);
     const items = new ItemResolver(db);
-    const ins = db.prepare('INSERT INTO qrels (set_pk, turn_pk, item_pk, grade) VALUES (?, ?, ?, ?)');
     const seen = new Map<string, number>();
     const qids = new Set<string>();
     const rows = await eachRow(path, QRELS, problems, opts, size, (no, [qid, , docno, grade]) => {
@@ -199,14 +175,14 @@ export async function importQrels(store: Store, path: string, opts: ImportOption
       else seen.set(key, no);
       if (problems.count > 0 || turnPk === null) return;
       qids.add(qid!);
-      ins.run(setPk, turnPk, items.resolve(docno!, null).pk, Number(grade));
+      set.insert(turnPk, items.resolve(docno!, null).pk, Number(grade));
     });
     if (opts.signal?.aborted) throw cancelled(path);
     if (problems.count > 0) problems.throw('qrels');
     if (rows === 0) throw new ApiError('invalid_file', `qrels ${name} has no lines; nothing was imported`, [{ where: `${name}:1:(file)`, message: 'expected at least one qrels line, got an empty file' }]);
     report.turns = qids.size;
     report.resultRows = rows;
-    db.prepare('UPDATE imports SET turns = ?, result_rows = ? WHERE import_id = ?').run(report.turns, rows, importId);
+    finishImport(db, importId, report);
   });
   report.durationMs = performance.now() - started;
   return report;
@@ -235,31 +211,13 @@ async function writeLines(path: string, rows: Iterable<string>): Promise<number>
 
 /** Exports one run in TREC format, ordered by turn then rank. Returns the number of lines. */
 export async function exportTrecRun(store: Store, tag: string, path: string): Promise<number> {
-  const run = store.db.prepare('SELECT run_pk FROM runs WHERE tag = ?').get(tag) as { run_pk: number } | undefined;
-  if (!run) throw new ApiError('not_found', `no run tagged "${tag}" in this workspace`, [{ where: 'tag', message: `unknown run tag ${JSON.stringify(tag)}` }]);
-  const rows = store.db
-    .prepare(
-      `SELECT s.session_id, t.idx, i.item_id, e.rank, e.score FROM run_entries e
-       JOIN turns t ON t.turn_pk = e.turn_pk JOIN sessions s ON s.session_pk = t.session_pk JOIN items i ON i.item_pk = e.item_pk
-       WHERE e.run_pk = ? ORDER BY t.session_pk, t.idx, e.rank, i.item_id`,
-    )
-    .iterate(run.run_pk) as Iterable<{ session_id: string; idx: number; item_id: string; rank: number; score: number }>;
   // String(score) is the shortest text that parses back to the same double: exact round trip.
-  return writeLines(path, map(rows, (r) => `${r.session_id}#${r.idx} Q0 ${r.item_id} ${r.rank} ${String(r.score)} ${tag}`));
+  return writeLines(path, map(runEntries(store.db, tag), (r) => `${r.qid} Q0 ${r.docno} ${r.rank} ${String(r.score)} ${tag}`));
 }
 
 /** Exports one judgment set in qrels format, ordered by turn then docno. */
 export async function exportQrels(store: Store, setName: string, path: string): Promise<number> {
-  const set = store.db.prepare('SELECT set_pk FROM qrels_sets WHERE name = ?').get(setName) as { set_pk: number } | undefined;
-  if (!set) throw new ApiError('not_found', `no judgment set "${setName}" in this workspace`, [{ where: 'setName', message: `unknown set ${JSON.stringify(setName)}` }]);
-  const rows = store.db
-    .prepare(
-      `SELECT s.session_id, t.idx, i.item_id, q.grade FROM qrels q
-       JOIN turns t ON t.turn_pk = q.turn_pk JOIN sessions s ON s.session_pk = t.session_pk JOIN items i ON i.item_pk = q.item_pk
-       WHERE q.set_pk = ? ORDER BY t.session_pk, t.idx, i.item_id`,
-    )
-    .iterate(set.set_pk) as Iterable<{ session_id: string; idx: number; item_id: string; grade: number }>;
-  return writeLines(path, map(rows, (r) => `${r.session_id}#${r.idx} 0 ${r.item_id} ${r.grade}`));
+  return writeLines(path, map(qrelsEntries(store.db, setName), (r) => `${r.qid} 0 ${r.docno} ${r.grade}`));
 }
 
 function* map<T, U>(it: Iterable<T>, f: (t: T) => U): Iterable<U> {

@@ -1,4 +1,5 @@
-// The command-line host: every command is a call through the same dispatcher the app uses.
+// The command-line host: every command is a call through the typed ApiClient the renderer uses, over
+// an in-process transport to the same dispatcher, so results are typed by the contract (no casts).
 //   node src-backend/hosts/cli.ts <command> [options]      (npm run cli -- <command> …)
 import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -6,8 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { openBackend, REPO_ROOT, type Backend } from '../backend.ts';
 import { startHttpServer } from './http-server.ts';
 import { ApiError } from '../../src-common/errors.ts';
-import type { ImportReport, Progress } from '../../src-common/api/types.ts';
-import type { ModelSummary, TurnMetricsPage } from '../../src-common/api/contract.ts';
+import { ApiClient, inProcessTransport } from '../../src-common/api/client.ts';
+import { SPLITS, type ImportReport, type Progress, type Split, type WorkspaceStats } from '../../src-common/api/types.ts';
+import { isMethodName, TURN_KINDS, type BatchScoreReport, type MethodInput, type MethodName, type MethodResult, type ModelSummary, type TurnMetricsPage, type TurnScoring } from '../../src-common/api/contract.ts';
 
 const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
 const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
@@ -101,7 +103,8 @@ function progressPrinter(): (p: Progress) => void {
   };
 }
 
-async function call(backend: Backend, method: string, input: unknown): Promise<unknown> {
+/** One API call with progress on stderr; Ctrl-C cancels it. */
+async function call<M extends MethodName>(backend: Backend, method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
   const abort = new AbortController();
   const onSigint = () => {
     process.stderr.write('\ncancelling…\n');
@@ -109,7 +112,7 @@ async function call(backend: Backend, method: string, input: unknown): Promise<u
   };
   process.once('SIGINT', onSigint);
   try {
-    const result = await backend.dispatcher.call(method, input, { signal: abort.signal, onProgress: progressPrinter() });
+    const result = await new ApiClient(inProcessTransport(backend.dispatcher)).call(method, input, { signal: abort.signal, onProgress: progressPrinter() });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     return result;
   } finally {
@@ -117,8 +120,20 @@ async function call(backend: Backend, method: string, input: unknown): Promise<u
   }
 }
 
-function print(result: unknown, human: (r: never) => string): void {
-  process.stdout.write(opt.json ? JSON.stringify(result, null, 2) + '\n' : human(result as never) + '\n');
+function print<T>(result: T, human: (r: T) => string): void {
+  process.stdout.write(opt.json ? JSON.stringify(result, null, 2) + '\n' : human(result) + '\n');
+}
+
+function oneOf<T extends string>(list: readonly T[], v: string): v is T {
+  return (list as readonly string[]).includes(v);
+}
+
+/** --split, checked against the contract's list. */
+function splitOption(): Split | undefined {
+  const split = opt.split;
+  if (split === undefined) return undefined;
+  if (!oneOf(SPLITS, split)) fail(`--split must be ${SPLITS.join(', ')}, got "${split}"`);
+  return split;
 }
 
 function open(host: 'cli' | 'serve', pathRoots: string[] | null = null): Backend {
@@ -135,11 +150,11 @@ async function main(): Promise<void> {
       if (opt.sessions) {
         const outDir = join(dirname(workspacePath), 'demo-generated');
         mkdirSync(outDir, { recursive: true });
-        const r = (await call(backend, 'demo.generate', {
+        const r = await call(backend, 'demo.generate', {
           sessions: int('sessions', opt.sessions),
           seed: int('seed', opt.seed, 7),
           outDir,
-        })) as { files: { sessions: string; qrels: string } };
+        });
         sessionsFile = r.files.sessions;
         qrelsFile = r.files.qrels;
       } else {
@@ -149,8 +164,8 @@ async function main(): Promise<void> {
       const imported = await call(backend, 'import.sessions', { path: sessionsFile });
       const judged = await call(backend, 'import.qrels', { path: qrelsFile, setName: 'ground-truth' });
       // The demo workspace opens with the shipped models (resources/models) registered.
-      const models = (await call(backend, 'models.registerShipped', {})) as ModelSummary[];
-      print({ workspace: workspacePath, sessions: imported, qrels: judged, models }, (r: { sessions: ImportReport; qrels: ImportReport; models: ModelSummary[] }) =>
+      const models = await call(backend, 'models.registerShipped', {});
+      print({ workspace: workspacePath, sessions: imported, qrels: judged, models }, (r) =>
         [
           `workspace ${workspacePath}`,
           describeImport(r.sessions),
@@ -192,10 +207,16 @@ async function main(): Promise<void> {
       const [kind, file] = args;
       if (!kind || !file) fail('usage: import sessions|run|qrels FILE [--set NAME]');
       const backend = open('cli');
-      const method = { sessions: 'import.sessions', run: 'import.trecRun', qrels: 'import.qrels' }[kind];
-      if (!method) fail(`unknown import kind "${kind}" (sessions, run or qrels)`);
-      const input = kind === 'qrels' ? { path: resolve(file), setName: opt.set ?? fail('--set NAME is required for qrels') } : { path: resolve(file) };
-      print(await call(backend, method, input), describeImport);
+      const path = resolve(file);
+      const report =
+        kind === 'sessions'
+          ? await call(backend, 'import.sessions', { path })
+          : kind === 'run'
+            ? await call(backend, 'import.trecRun', { path })
+            : kind === 'qrels'
+              ? await call(backend, 'import.qrels', { path, setName: opt.set ?? fail('--set NAME is required for qrels') })
+              : fail(`unknown import kind "${kind}" (sessions, run or qrels)`);
+      print(report, describeImport);
       backend.close();
       return;
     }
@@ -209,13 +230,13 @@ async function main(): Promise<void> {
           : kind === 'qrels'
             ? await call(backend, 'export.qrels', { setName: opt.set ?? fail('--set NAME is required'), path: resolve(file) })
             : fail(`unknown export kind "${kind}" (run or qrels)`);
-      print(r, (x: { path: string; rows: number }) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
+      print(r, (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
       backend.close();
       return;
     }
     case 'stats': {
       const backend = open('cli');
-      print(await call(backend, 'workspace.stats', {}), (s: Record<string, unknown>) =>
+      print(await call(backend, 'workspace.stats', {}), (s: WorkspaceStats) =>
         Object.entries(s)
           .map(([k, v]) => `${k.padEnd(14)} ${Array.isArray(v) ? v.join(', ') || '-' : typeof v === 'number' ? v.toLocaleString('en') : String(v)}`)
           .join('\n'),
@@ -227,17 +248,17 @@ async function main(): Promise<void> {
       const [sub, arg] = args;
       const backend = open('cli');
       if (sub === 'list' || sub === undefined) {
-        print(await call(backend, 'models.list', {}), (ms: ModelSummary[]) => (ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)'));
+        print(await call(backend, 'models.list', {}), (ms) => (ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)'));
       } else if (sub === 'add') {
         if (!arg) fail('usage: models add FILE [--name NAME]');
-        const m = (await call(backend, 'models.add', { path: resolve(arg), ...(opt.name ? { name: opt.name } : {}) })) as ModelSummary & { alreadyRegistered: boolean };
-        print(m, (x: ModelSummary & { alreadyRegistered: boolean }) => `${x.alreadyRegistered ? 'already registered' : 'added'}: ${describeModel(x)}`);
+        const m = await call(backend, 'models.add', { path: resolve(arg), ...(opt.name ? { name: opt.name } : {}) });
+        print(m, (x) => `${x.alreadyRegistered ? 'already registered' : 'added'}: ${describeModel(x)}`);
       } else if (sub === 'remove') {
         if (!arg) fail('usage: models remove MODEL');
         const sha = await modelRef(backend, arg);
-        print(await call(backend, 'models.remove', { sha256: sha }), (r: { name: string; scoresDeleted: number }) => `removed ${r.name} and ${r.scoresDeleted.toLocaleString('en')} stored scores`);
+        print(await call(backend, 'models.remove', { sha256: sha }), (r) => `removed ${r.name} and ${r.scoresDeleted.toLocaleString('en')} stored scores`);
       } else if (sub === 'shipped') {
-        print(await call(backend, 'models.registerShipped', {}), (ms: ModelSummary[]) => ms.map(describeModel).join('\n') || 'no models in resources/models');
+        print(await call(backend, 'models.registerShipped', {}), (ms) => ms.map(describeModel).join('\n') || 'no models in resources/models');
       } else fail(`unknown models command "${sub}" (list, add, remove, shipped)`);
       await backend.close();
       return;
@@ -253,10 +274,9 @@ async function main(): Promise<void> {
       } else {
         const [ref] = args;
         if (!ref) fail('usage: score MODEL [--split train|valid|test] [--rescore]   |   score turn TURN_ID MODEL [MODEL2]');
-        const split = opt.split;
-        if (split !== undefined && !['train', 'valid', 'test'].includes(split)) fail(`--split must be train, valid or test, got "${split}"`);
+        const split = splitOption();
         const r = await call(backend, 'score.batch', { model: await modelRef(backend, ref), rescore: opt.rescore, ...(split ? { split } : {}) });
-        print(r, (x: { model: { name: string }; provider: string; fallback: string | null; turns: number; scored: number; alreadyScored: number; turnsPerSecond: number; durationMs: number; zeroCandidateTurns: number; truncatedTurns: number; missingFeatures: Record<string, number> }) =>
+        print(r, (x: BatchScoreReport) =>
           [
             `${x.model.name}: scored ${x.scored.toLocaleString('en')} turns (${x.alreadyScored.toLocaleString('en')} already scored, ${x.turns.toLocaleString('en')} in scope) in ${(x.durationMs / 1000).toFixed(1)} s, ${x.turnsPerSecond.toFixed(0)} turns/s on ${x.provider}`,
             ...(x.fallback ? [`  provider fallback: ${x.fallback}`] : []),
@@ -273,9 +293,8 @@ async function main(): Promise<void> {
       const [refA, refB] = args;
       if (!refA || !refB) fail('usage: regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]');
       const kind = opt.kind;
-      if (kind !== undefined && !['switch', 'continuation', 'start'].includes(kind)) fail(`--kind must be switch, continuation or start, got "${kind}"`);
-      const split = opt.split;
-      if (split !== undefined && !['train', 'valid', 'test'].includes(split)) fail(`--split must be train, valid or test, got "${split}"`);
+      if (kind !== undefined && !oneOf(TURN_KINDS, kind)) fail(`--kind must be ${TURN_KINDS.join(', ')}, got "${kind}"`);
+      const split = splitOption();
       const backend = open('cli');
       const input = {
         modelA: await modelRef(backend, refA),
@@ -300,8 +319,10 @@ async function main(): Promise<void> {
           fail(`JSON argument: ${(err as Error).message}`);
         }
       }
+      // Any method by name: the dispatcher validates the input against the contract.
+      if (!isMethodName(method)) fail(`unknown API method "${method}" (see src-common/api/contract.ts)`);
       const backend = open('cli');
-      process.stdout.write(JSON.stringify(await call(backend, method, input), null, 2) + '\n');
+      process.stdout.write(JSON.stringify(await call(backend, method, input as MethodInput<typeof method>), null, 2) + '\n');
       backend.close();
       return;
     }
@@ -330,22 +351,14 @@ function describeModel(m: ModelSummary): string {
 
 /** A model named on the command line: its name, sha256 or a sha256 prefix. */
 async function modelRef(backend: Backend, ref: string): Promise<string> {
-  const models = (await backend.dispatcher.call('models.list', {})) as ModelSummary[];
+  const models = await call(backend, 'models.list', {});
   const byName = models.filter((m) => m.name === ref);
   if (byName.length === 1) return byName[0]!.sha256;
   if (byName.length > 1) fail(`more than one model is named "${ref}"; use its sha256: ${byName.map((m) => m.sha256.slice(0, 12)).join(', ')}`);
   return ref;
 }
 
-interface TurnLike {
-  turnId: string;
-  query: string;
-  history: { step: number }[];
-  warnings: string[];
-  models: { model: { name: string }; runtime: { provider: string; fallback: string | null }; groups: string[]; candidates: { rank: number; itemId: string; position: number; score: number; groupWeight: number[]; title: string }[] }[];
-}
-
-function describeTurn(r: TurnLike): string {
+function describeTurn(r: TurnScoring): string {
   const lines = [`turn ${r.turnId}: "${r.query}" (${r.history.length} history steps)`];
   for (const m of r.models) {
     lines.push(`\n${m.model.name} on ${m.runtime.provider}${m.runtime.fallback ? ` (fallback: ${m.runtime.fallback})` : ''}`);

@@ -9,6 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { CallEvent } from '../../src-common/api/contract.ts';
 import { ApiError } from '../../src-common/errors.ts';
+import { cspFor } from '../../src-common/csp.ts';
 import { throttledProgress, type Dispatcher } from '../api/dispatch.ts';
 
 export interface HttpServerOptions {
@@ -44,8 +45,7 @@ const MIME: Record<string, string> = {
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy': cspFor('serve'),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',

@@ -5,13 +5,14 @@
 // Pure functions over plain data: no SQLite, no onnxruntime. The store-facing reader lives in
 // turn-source.ts, batching/padding in batch.ts.
 import { encodeItemId, encodeText, type TokenizerParams } from '../../src-common/tokenizer.ts';
+import { historySteps as numberSteps, LONG_CLICK_MS } from '../../src-common/history.ts';
+import type { HistoryStepInfo } from '../../src-common/api/contract.ts';
 
 /** history_actions values (trainer/model.py). 0 is padding. */
 export const ACTION_NO_CLICK = 1;
 export const ACTION_CLICK = 2;
 export const ACTION_LONG_CLICK = 3;
-/** A click with dwell ≥ 30 s is a long click (trainer/data.py LONG_CLICK_MS). */
-export const LONG_CLICK_MS = 30_000;
+export { LONG_CLICK_MS };
 
 /** Rule for a feature the model needs but a candidate's log lacks (same as training: 0.0). */
 export const MISSING_FEATURE_FILL = 0;
@@ -39,15 +40,11 @@ export interface ModelInputSpec {
   groups: { name: string; features: string[] }[];
 }
 
-/** One history step (pair token) before truncation, numbered 0.. in time order over the whole history. */
-export interface HistoryStep {
-  step: number;
-  turnIndex: number;
-  query: string;
-  /** null for a turn without a click (item id 0, action no-click). */
-  itemId: string | null;
-  action: 'no_click' | 'click' | 'long_click';
-}
+/**
+ * One history step (pair token) before truncation, numbered 0.. in time order over the whole
+ * history (src-common/history.ts), as the scoring API reports it.
+ */
+export type HistoryStep = HistoryStepInfo;
 
 /** Unpadded tensors of one turn, row-major, in the contract's names. */
 export interface TurnTensors {
@@ -110,29 +107,17 @@ export class TokenCache {
 
 const defaultCache = new TokenCache();
 
-export function actionOf(dwellMs: number | null): HistoryStep['action'] {
-  return (dwellMs ?? 0) >= LONG_CLICK_MS ? 'long_click' : 'click';
-}
 const ACTION_ID = { no_click: ACTION_NO_CLICK, click: ACTION_CLICK, long_click: ACTION_LONG_CLICK } as const;
 
-/**
- * Every step of the history of a turn whose earlier turns are `earlier` (time order): per turn one
- * step per clicked result in position order, or one no-click step when nothing was clicked.
- */
+/** Every step of the history of a turn whose earlier turns are `earlier` (time order), with its title. */
 export function historySteps(earlier: readonly HistoryTurn[], firstStep = 0): { steps: HistoryStep[]; titles: string[] } {
-  const steps: HistoryStep[] = [];
-  const titles: string[] = [];
-  for (const t of earlier) {
-    if (t.clicks.length === 0) {
-      steps.push({ step: firstStep + steps.length, turnIndex: t.index, query: t.query, itemId: null, action: 'no_click' });
-      titles.push('');
-      continue;
-    }
-    const clicks = t.clicks.length > 1 ? [...t.clicks].sort((a, b) => a.position - b.position) : t.clicks;
-    for (const c of clicks) {
-      steps.push({ step: firstStep + steps.length, turnIndex: t.index, query: t.query, itemId: c.itemId, action: actionOf(c.dwellMs) });
-      titles.push(c.title);
-    }
+  const numbered = numberSteps(earlier, (t) => t.clicks, firstStep);
+  const steps: HistoryStep[] = new Array(numbered.length);
+  const titles: string[] = new Array(numbered.length);
+  for (let i = 0; i < numbered.length; i++) {
+    const s = numbered[i]!;
+    steps[i] = { step: s.step, turnIndex: s.turnIndex, query: earlier[s.turnPos]!.query, itemId: s.itemId, action: s.action };
+    titles[i] = s.title;
   }
   return { steps, titles };
 }

@@ -10,42 +10,31 @@ import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { ModelSummary } from '../../src-common/api/contract.ts';
 import type { TokenizerParams } from '../../src-common/tokenizer.ts';
 import type { Store } from '../store/store.ts';
+import { deleteModelRow, insertModelRow, listModelRows, modelRow, modelRowsByPrefix, renameModelRow, type ModelRow } from '../store/models.ts';
 import type { ModelInputSpec } from './assemble.ts';
+import type { ValidationResult } from './contract.ts';
+
+export type { ValidationResult };
 
 /** A registered model, exactly as the API reports it. */
 export type ModelInfo = ModelSummary;
 
-/** What the contract validator (contract.ts, owned by the trainer) gives back. */
-export interface ValidationResult {
-  ok: boolean;
-  problems: unknown[];
-  meta: unknown;
-}
 export type Validator = (path: string) => ValidationResult | Promise<ValidationResult>;
 
 /** The validator from contract.ts, loaded on first use. */
 async function defaultValidator(path: string): Promise<ValidationResult> {
-  const mod = (await import('./contract.ts')) as { validateModelFile: Validator };
-  return mod.validateModelFile(path);
+  const { validateModelFile } = await import('./contract.ts');
+  return validateModelFile(path);
 }
 
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-function problemOf(p: unknown, file: string): Problem {
-  if (typeof p === 'string') {
-    // The validator's problems read 'input "x": …' / 'metadata "k": …': keep that as the where.
-    const m = /^([^:]{1,160}): (.+)$/s.exec(p);
-    return m ? { where: `${file}: ${m[1]}`, message: m[2]! } : { where: file, message: p };
-  }
-  if (p && typeof p === 'object') {
-    const o = p as Record<string, unknown>;
-    const where = typeof o.where === 'string' ? o.where : typeof o.path === 'string' ? o.path : typeof o.field === 'string' ? o.field : file;
-    const message = typeof o.message === 'string' ? o.message : JSON.stringify(p);
-    return { where, message };
-  }
-  return { where: file, message: String(p) };
+function problemOf(p: string, file: string): Problem {
+  // The validator's problems read 'input "x": …' / 'metadata "k": …': keep that as the where.
+  const m = /^([^:]{1,160}): (.+)$/s.exec(p);
+  return m ? { where: `${file}: ${m[1]}`, message: m[2]! } : { where: file, message: p };
 }
 
 function parseMaybeJson(v: unknown): unknown {
@@ -98,16 +87,6 @@ export function inputSpec(m: ModelInfo): ModelInputSpec {
   return { tokenizer: m.tokenizer, groups: m.groups };
 }
 
-interface ModelRow {
-  sha256: string;
-  name: string;
-  version: string;
-  encoder: string;
-  metadata: string;
-  file_path: string | null;
-  added_at: string;
-}
-
 export class ModelRegistry {
   private readonly store: Store;
   private readonly modelsDir: string;
@@ -129,8 +108,7 @@ export class ModelRegistry {
   }
 
   list(): ModelInfo[] {
-    const rows = this.store.db.prepare('SELECT * FROM models ORDER BY added_at, name').all() as unknown as ModelRow[];
-    return rows.map((r) => this.toInfo(r));
+    return listModelRows(this.store.db).map((r) => this.toInfo(r));
   }
 
   /** A model by full sha256 or a unique prefix of ≥ 8 hex digits. */
@@ -141,7 +119,7 @@ export class ModelRegistry {
         { where, message: `expected a sha256 or a prefix of ≥ 8 hex digits, got ${JSON.stringify(ref)}` },
       ]);
     }
-    const rows = this.store.db.prepare('SELECT * FROM models WHERE substr(sha256, 1, ?) = ? LIMIT 2').all(key.length, key) as unknown as ModelRow[];
+    const rows = modelRowsByPrefix(this.store.db, key, 2);
     if (rows.length === 0) throw new ApiError('not_found', `${where}: no model ${ref} in this workspace (models.list shows the registered ones)`, [{ where, message: `unknown model ${ref}` }]);
     if (rows.length > 1) throw new ApiError('invalid_input', `${where}: ${ref} matches more than one model; give more digits`, [{ where, message: `ambiguous prefix ${ref}` }]);
     return this.toInfo(rows[0]!);
@@ -158,7 +136,7 @@ export class ModelRegistry {
       throw new ApiError('not_found', `model file ${path} cannot be read: ${(err as Error).message}`, [{ where: 'path', message: (err as Error).message }]);
     }
     const sha256 = sha256File(path);
-    const existing = this.store.db.prepare('SELECT * FROM models WHERE sha256 = ?').get(sha256) as ModelRow | undefined;
+    const existing = modelRow(this.store.db, sha256);
     if (existing) return { ...this.toInfo(existing), alreadyRegistered: true };
 
     let result: ValidationResult;
@@ -193,35 +171,30 @@ export class ModelRegistry {
     const name = opts.name?.trim() || info.name || basename(path).replace(/\.onnx$/i, '');
     const { name: _n, version, encoder, ...rest } = info;
     const addedAt = new Date().toISOString();
-    this.store.db
-      .prepare('INSERT INTO models (sha256, name, version, encoder, metadata, file_path, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(sha256, name, version, encoder, JSON.stringify({ info: { version, encoder, ...rest }, bytes, shipped: !!opts.shipped }), filePath, addedAt);
+    insertModelRow(this.store.db, {
+      sha256,
+      name,
+      version,
+      encoder,
+      metadata: JSON.stringify({ info: { version, encoder, ...rest }, bytes, shipped: !!opts.shipped }),
+      file_path: filePath,
+      added_at: addedAt,
+    });
     return { ...this.get(sha256), alreadyRegistered: false };
   }
 
   rename(ref: string, name: string): ModelInfo {
     const m = this.get(ref, 'sha256');
-    this.store.db.prepare('UPDATE models SET name = ? WHERE sha256 = ?').run(name, m.sha256);
+    renameModelRow(this.store.db, m.sha256, name);
     return this.get(m.sha256);
   }
 
   /** Removes a model and (by cascade) its stored scores; the copied file is deleted too. */
   remove(ref: string): { sha256: string; name: string; scoresDeleted: number } {
     const m = this.get(ref, 'sha256');
-    const db = this.store.db;
-    const n = (db.prepare('SELECT count(*) AS n FROM scores WHERE model_sha256 = ?').get(m.sha256) as { n: number }).n;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.prepare('DELETE FROM scores WHERE model_sha256 = ?').run(m.sha256);
-      db.prepare('DELETE FROM scored_turns WHERE model_sha256 = ?').run(m.sha256);
-      db.prepare('DELETE FROM models WHERE sha256 = ?').run(m.sha256);
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
+    const { scoresDeleted } = deleteModelRow(this.store.db, m.sha256);
     // The copy is content-addressed and may be shared by another workspace in the same folder: keep it.
-    return { sha256: m.sha256, name: m.name, scoresDeleted: n };
+    return { sha256: m.sha256, name: m.name, scoresDeleted };
   }
 
   /** Registers every resources/models/*.onnx not registered yet (the demo workspace's models). */

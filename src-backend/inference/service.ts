@@ -12,11 +12,15 @@ import type {
   ModelTurnScores,
   ProviderSettingName,
   StoredTurnScores,
+  TurnEdit,
   TurnScoring,
 } from '../../src-common/api/contract.ts';
+import type { Split } from '../../src-common/api/types.ts';
 import type { Progress } from '../../src-common/api/types.ts';
 import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { Store } from '../store/store.ts';
+import { readSettings, writeSettings } from '../store/settings.ts';
+import { forgetModelScores, openScoreWriter, scoredTurnPks, storedTurnScores } from '../store/scores.ts';
 import { assembleTurn, featureOrder, historySteps, TokenCache, type AssembledTurn, type Candidate, type TurnTensors } from './assemble.ts';
 import { nonFinite, type TurnOutputs } from './batch.ts';
 import { InferenceEngine, type EngineOptions, type LoadInfo } from './engine.ts';
@@ -38,8 +42,6 @@ export const BATCH_TURNS = 64;
 export const COMMIT_TURNS = 512;
 /** Stored turns kept in memory for repeated interactive scoring. */
 const TURN_CACHE = 32;
-/** Score rows per multi-row INSERT (6 parameters each, well under SQLite's 32,766). */
-const SCORE_ROWS = 100;
 /** A turn with more candidates than this is run as a batch of its own. */
 const LARGE_TURN = 512;
 
@@ -48,12 +50,6 @@ export interface ServiceOptions {
   shippedDir: string;
   validate?: Validator;
   engine?: EngineOptions;
-}
-
-export interface TurnEdit {
-  query?: string;
-  removeHistorySteps?: number[];
-  features?: { itemId: string; feature: string; value: number }[];
 }
 
 export class InferenceService {
@@ -81,8 +77,7 @@ export class InferenceService {
   // ---- settings and status ----
 
   settings(): InferenceSettings {
-    const rows = this.store.db.prepare('SELECT key, value FROM inference_settings').all() as { key: string; value: string }[];
-    const v = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    const v = readSettings(this.store.db);
     return {
       provider: (v.provider as ProviderSettingName | undefined) ?? 'auto',
       threads: (v.threads as number | undefined) ?? defaultCpuThreads(),
@@ -91,8 +86,7 @@ export class InferenceService {
   }
 
   configure(patch: Partial<InferenceSettings>): InferenceStatus {
-    const put = this.store.db.prepare('INSERT INTO inference_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-    for (const [k, v] of Object.entries(patch)) if (v !== undefined) put.run(k, JSON.stringify(v));
+    writeSettings(this.store.db, patch);
     const s = this.settings();
     this.engine.configure({ provider: s.provider as ProviderSetting, threads: s.threads });
     return this.status();
@@ -254,7 +248,7 @@ export class InferenceService {
   // ---- batch ----
 
   async batch(
-    input: { model: string; split?: 'train' | 'valid' | 'test' | undefined; rescore: boolean },
+    input: { model: string; split?: Split | undefined; rescore: boolean },
     ctx: { signal: AbortSignal; progress: (p: Progress) => void },
   ): Promise<BatchScoreReport> {
     let started = performance.now();
@@ -266,22 +260,14 @@ export class InferenceService {
     const db = this.store.db;
     let forgetMs = 0;
     if (input.rescore) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        db.prepare('DELETE FROM scores WHERE model_sha256 = ?').run(m.sha256);
-        db.prepare('DELETE FROM scored_turns WHERE model_sha256 = ?').run(m.sha256);
-        db.exec('COMMIT');
-      } catch (err) {
-        if (db.isTransaction) db.exec('ROLLBACK');
-        throw err;
-      }
+      forgetModelScores(db, m.sha256);
       // turnsPerSecond measures scoring; forgetting the old scores is reported on its own.
       forgetMs = performance.now() - started;
       started = performance.now();
     }
     const sessions = this.reader.sessions(input.split);
     const total = sessions.reduce((n, s) => n + s.turns, 0);
-    const done = new Set((db.prepare('SELECT turn_pk FROM scored_turns WHERE model_sha256 = ?').all(m.sha256) as { turn_pk: number }[]).map((r) => r.turn_pk));
+    const done = scoredTurnPks(db, m.sha256);
     const report: BatchScoreReport = {
       model: { sha256: m.sha256, name: m.name },
       provider: info.provider,
@@ -301,49 +287,22 @@ export class InferenceService {
     };
     const progress = () => ctx.progress({ phase: 'score', done: report.scored + report.alreadyScored, total, unit: 'turns' });
 
-    const writer = this.store.openWriter();
-    // Appends to two B-trees need little page cache; the writer default (64 MiB, sized for imports)
-    // would only add to the backend's RSS.
-    writer.exec('PRAGMA cache_size = -8192');
-    // Scores go in with multi-row INSERTs (SCORE_ROWS rows per statement): per-statement overhead,
-    // not SQLite, dominated a batch job's writes.
-    const scoreSql = (n: number) =>
-      `INSERT OR IGNORE INTO scores (model_sha256, turn_pk, item_pk, score, group_weights, scored_at) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`;
-    const insScores = writer.prepare(scoreSql(SCORE_ROWS));
-    const insScore = writer.prepare(scoreSql(1));
-    const insTurn = writer.prepare(
-      `INSERT OR IGNORE INTO scored_turns (model_sha256, turn_pk, candidates, history_steps, truncated_steps, max_history, filled_features, history_weights, provider, scored_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const writer = openScoreWriter(this.store, { modelSha256: m.sha256, groups: m.groups.length, maxHistory, provider: info.provider });
     type Done = { turn: StoredTurn; a: AssembledTurn; o: TurnOutputs };
     let toWrite: Done[] = [];
     const commit = () => {
       if (!toWrite.length) return;
-      const now = new Date().toISOString();
-      const G = m.groups.length;
-      writer.exec('BEGIN IMMEDIATE');
-      try {
-        let args: (string | number | Uint8Array)[] = [];
-        for (const { turn, a, o } of toWrite) {
-          const cands = turn.candidates;
-          for (let i = 0; i < cands.length; i++) {
-            // a view, not a copy: float32 [G] little-endian, the model's group order
-            const gw = new Uint8Array(o.groupWeight.buffer, o.groupWeight.byteOffset + i * G * 4, G * 4);
-            args.push(m.sha256, turn.turnPk, cands[i]!.itemPk, o.score[i]!, gw, now);
-            if (args.length === SCORE_ROWS * 6) {
-              insScores.run(...args);
-              args = [];
-            }
-          }
-          const filled = a.report.missingFeatures.reduce((n, f) => n + f.candidates, 0);
-          insTurn.run(m.sha256, turn.turnPk, turn.candidates.length, a.tensors.historyLength, a.report.truncatedSteps, maxHistory, filled, new Uint8Array(o.historyWeight.buffer, o.historyWeight.byteOffset, o.historyWeight.byteLength), info.provider, now);
-        }
-        for (let k = 0; k < args.length; k += 6) insScore.run(...args.slice(k, k + 6));
-        writer.exec('COMMIT');
-      } catch (err) {
-        if (writer.isTransaction) writer.exec('ROLLBACK');
-        throw err;
-      }
+      writer.write(
+        toWrite.map(({ turn, a, o }) => ({
+          turnPk: turn.turnPk,
+          itemPks: turn.candidates.map((c) => c.itemPk),
+          score: o.score,
+          groupWeight: o.groupWeight,
+          historyWeight: o.historyWeight,
+          truncatedSteps: a.report.truncatedSteps,
+          filledFeatures: a.report.missingFeatures.reduce((n, f) => n + f.candidates, 0),
+        })),
+      );
       toWrite = [];
     };
 
@@ -429,11 +388,7 @@ export class InferenceService {
   stored(turnId: string, modelRef: string): StoredTurnScores {
     const m = this.registry.get(modelRef, 'model');
     const turn = this.reader.readTurn(turnId);
-    const db = this.store.db;
-    const scored = db.prepare('SELECT 1 FROM scored_turns WHERE model_sha256 = ? AND turn_pk = ?').get(m.sha256, turn.turnPk) !== undefined;
-    const rows = db
-      .prepare('SELECT i.item_id, s.score, s.group_weights FROM scores s JOIN items i ON i.item_pk = s.item_pk WHERE s.model_sha256 = ? AND s.turn_pk = ?')
-      .all(m.sha256, turn.turnPk) as { item_id: string; score: number; group_weights: Uint8Array | null }[];
+    const { scored, rows } = storedTurnScores(this.store.db, m.sha256, turn.turnPk);
     rows.sort((a, b) => b.score - a.score);
     return {
       turnId: turn.turnId,

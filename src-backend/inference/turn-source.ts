@@ -3,10 +3,12 @@
 //  - one turn by id (interactive scoring): three indexed queries, no decoding of unrelated rows;
 //  - a whole workspace in session order (batch scoring): one pass per session, history built
 //    incrementally, so every turn's history costs nothing extra.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
+import type { Split } from '../../src-common/api/types.ts';
 import { FeatureSetReader } from '../store/features.ts';
-import { parseTurnId, splitTurnId } from '../store/turn-ids.ts';
+import { prepareScoringReads, type ScoringReads, type StoredResultRow } from '../store/sessions.ts';
+import { formatTurnId, parseTurnId, splitTurnId } from '../store/turn-ids.ts';
 import type { Candidate, HistoryTurn } from './assemble.ts';
 
 export interface StoredTurn {
@@ -21,101 +23,55 @@ export interface StoredTurn {
   candidates: (Candidate & { itemPk: number })[];
 }
 
-interface ResultRow {
-  turn_pk: number;
-  position: number;
-  item_pk: number;
-  item_id: string;
-  title: string;
-  click: number;
-  dwell_ms: number | null;
-  feature_set: number;
-  features: Uint8Array;
-}
-
-type ResultArray = [number, number, number, string, string, number, number | null, number, Uint8Array];
-function fromArray(a: ResultArray): ResultRow {
-  return { turn_pk: a[0], position: a[1], item_pk: a[2], item_id: a[3], title: a[4], click: a[5], dwell_ms: a[6], feature_set: a[7], features: a[8] };
-}
-
 export class TurnReader {
-  private readonly db: DatabaseSync;
   private readonly fs: FeatureSetReader;
-  private readonly sessionStmt: StatementSync;
-  private readonly turnStmt: StatementSync;
-  private readonly earlierStmt: StatementSync;
-  private readonly clicksStmt: StatementSync;
-  private readonly resultsStmt: StatementSync;
-  private readonly sessionTurnsStmt: StatementSync;
-  private readonly sessionResultsStmt: StatementSync;
+  private readonly q: ScoringReads;
 
   constructor(db: DatabaseSync) {
-    this.db = db;
     this.fs = new FeatureSetReader(db);
-    this.sessionStmt = db.prepare('SELECT session_pk FROM sessions WHERE session_id = ?');
-    this.turnStmt = db.prepare('SELECT turn_pk, query FROM turns WHERE session_pk = ? AND idx = ?');
-    this.earlierStmt = db.prepare('SELECT turn_pk, idx, query FROM turns WHERE session_pk = ? AND idx < ? ORDER BY idx');
-    this.clicksStmt = db.prepare(
-      `SELECT t.idx, r.position, i.item_id, coalesce(r.title, i.title, '') AS title, r.dwell_ms
-       FROM turns t JOIN results r ON r.turn_pk = t.turn_pk JOIN items i ON i.item_pk = r.item_pk
-       WHERE t.session_pk = ? AND t.idx < ? AND r.click = 1`,
-    );
-    this.resultsStmt = db.prepare(
-      `SELECT r.turn_pk, r.position, r.item_pk, i.item_id, coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features
-       FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position`,
-    );
-    this.sessionTurnsStmt = db.prepare('SELECT turn_pk, idx, query FROM turns WHERE session_pk = ? ORDER BY idx');
-    this.sessionResultsStmt = db.prepare(
-      `SELECT r.turn_pk, r.position, r.item_pk, i.item_id, coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features
-       FROM turns t JOIN results r ON r.turn_pk = t.turn_pk JOIN items i ON i.item_pk = r.item_pk
-       WHERE t.session_pk = ? ORDER BY t.idx, r.position`,
-    );
-    // Rows as arrays: no per-row object with nine keys (a third faster on a batch job's reads).
-    this.sessionResultsStmt.setReturnArrays(true);
+    this.q = prepareScoringReads(db);
   }
 
-  private candidate(r: ResultRow): Candidate & { itemPk: number } {
+  private candidate(r: StoredResultRow): Candidate & { itemPk: number } {
     return { itemPk: r.item_pk, itemId: r.item_id, title: r.title, position: r.position, features: this.fs.decode(r.feature_set, r.features) };
   }
 
   /** One turn by id, or ApiError not_found naming what is missing. */
   readTurn(turnId: string): StoredTurn {
     const { sessionId, index } = parseTurnId(turnId);
-    const s = this.sessionStmt.get(sessionId) as { session_pk: number } | undefined;
-    if (!s) throw new ApiError('not_found', `no session "${sessionId}" in this workspace (turn ${turnId})`, [{ where: 'turnId', message: `unknown session ${JSON.stringify(sessionId)}` }]);
-    const t = this.turnStmt.get(s.session_pk, index) as { turn_pk: number; query: string } | undefined;
+    const sessionPk = this.q.sessionPk(sessionId);
+    if (sessionPk === undefined) throw new ApiError('not_found', `no session "${sessionId}" in this workspace (turn ${turnId})`, [{ where: 'turnId', message: `unknown session ${JSON.stringify(sessionId)}` }]);
+    const t = this.q.turn(sessionPk, index);
     if (!t) throw new ApiError('not_found', `session "${sessionId}" has no turn ${index}`, [{ where: 'turnId', message: `no turn ${index} in session ${JSON.stringify(sessionId)}` }]);
-    const earlierRows = this.earlierStmt.all(s.session_pk, index) as unknown as { turn_pk: number; idx: number; query: string }[];
+    const earlierRows = this.q.earlier(sessionPk, index);
     const byIdx = new Map<number, HistoryTurn>();
     const earlier = earlierRows.map((r) => {
       const h: HistoryTurn = { index: r.idx, query: r.query, clicks: [] };
       byIdx.set(r.idx, h);
       return h;
     });
-    for (const c of this.clicksStmt.all(s.session_pk, index) as unknown as { idx: number; position: number; item_id: string; title: string; dwell_ms: number | null }[]) {
+    for (const c of this.q.clicksBefore(sessionPk, index)) {
       byIdx.get(c.idx)?.clicks.push({ itemId: c.item_id, title: c.title, position: c.position, dwellMs: c.dwell_ms });
     }
-    const candidates = (this.resultsStmt.all(t.turn_pk) as unknown as ResultRow[]).map((r) => this.candidate(r));
-    return { turnPk: t.turn_pk, turnId: `${sessionId}#${index}`, sessionId, index, query: t.query, earlier, omittedSteps: 0, candidates };
+    const candidates = this.q.results(t.turn_pk).map((r) => this.candidate(r));
+    return { turnPk: t.turn_pk, turnId: formatTurnId(sessionId, index), sessionId, index, query: t.query, earlier, omittedSteps: 0, candidates };
   }
 
   /** turn_pk of a turn id, or undefined (two indexed lookups; validates a cached StoredTurn). */
   turnPk(turnId: string): number | undefined {
     const parts = splitTurnId(turnId);
-    const s = parts && (this.sessionStmt.get(parts.sessionId) as { session_pk: number } | undefined);
-    if (!parts || !s) return undefined;
-    return (this.turnStmt.get(s.session_pk, parts.index) as { turn_pk: number } | undefined)?.turn_pk;
+    const sessionPk = parts ? this.q.sessionPk(parts.sessionId) : undefined;
+    if (!parts || sessionPk === undefined) return undefined;
+    return this.q.turn(sessionPk, parts.index)?.turn_pk;
   }
 
   /** Sessions to visit for a batch job, in import order; optionally one split. */
-  sessions(split?: string): { sessionPk: number; sessionId: string; turns: number }[] {
-    const sql = `SELECT session_pk, session_id, turns FROM sessions ${split ? 'WHERE split = ?' : ''} ORDER BY session_pk`;
-    const rows = (split ? this.db.prepare(sql).all(split) : this.db.prepare(sql).all()) as unknown as { session_pk: number; session_id: string; turns: number }[];
-    return rows.map((r) => ({ sessionPk: r.session_pk, sessionId: r.session_id, turns: r.turns }));
+  sessions(split?: Split): { sessionPk: number; sessionId: string; turns: number }[] {
+    return this.q.sessions(split);
   }
 
   sessionTurnPks(sessionPk: number): number[] {
-    return (this.sessionTurnsStmt.all(sessionPk) as unknown as { turn_pk: number }[]).map((r) => r.turn_pk);
+    return this.q.sessionTurns(sessionPk).map((r) => r.turn_pk);
   }
 
   /**
@@ -124,9 +80,9 @@ export class TurnReader {
    * omittedSteps instead of copied (keeps a 100k-turn session linear).
    */
   readSessionTurns(sessionPk: number, sessionId: string, maxHistory: number): StoredTurn[] {
-    const turns = this.sessionTurnsStmt.all(sessionPk) as unknown as { turn_pk: number; idx: number; query: string }[];
-    const results = (this.sessionResultsStmt.all(sessionPk) as unknown as ResultArray[]).map(fromArray);
-    const byTurn = new Map<number, ResultRow[]>();
+    const turns = this.q.sessionTurns(sessionPk);
+    const results = this.q.sessionResults(sessionPk);
+    const byTurn = new Map<number, StoredResultRow[]>();
     for (const r of results) {
       let list = byTurn.get(r.turn_pk);
       if (!list) byTurn.set(r.turn_pk, (list = []));
@@ -140,7 +96,7 @@ export class TurnReader {
       const from = Math.max(0, history.length - maxHistory);
       out.push({
         turnPk: t.turn_pk,
-        turnId: `${sessionId}#${t.idx}`,
+        turnId: formatTurnId(sessionId, t.idx),
         sessionId,
         index: t.idx,
         query: t.query,

@@ -14,7 +14,10 @@
 import type { KindSummary, TurnKind, TurnMetricsPage, TurnMetricsRow } from '../../src-common/api/contract.ts';
 import type { Split } from '../../src-common/api/types.ts';
 import { ndcgAt, reciprocalRank } from '../../src-common/metrics.ts';
-import { qrelsSetPk, searchFold } from '../store/queries.ts';
+import { maxTurnPk, searchFold, turnCount } from '../store/sessions.ts';
+import { qrelsSetPk, qrelsSetVersion } from '../store/qrels.ts';
+import { metricsTurns, prepareMetricsCandidates, scoredTurnCount } from '../store/scores.ts';
+import { formatTurnId } from '../store/turn-ids.ts';
 import type { Store } from '../store/store.ts';
 
 export interface TurnMetricsQuery {
@@ -52,14 +55,7 @@ const cache = new WeakMap<Store, Map<string, { version: string; turns: TurnRecor
 
 function version(store: Store, a: string, b: string, setPk: number): string {
   const db = store.db;
-  const n = (sql: string, ...args: (string | number)[]) => (db.prepare(sql).get(...args) as { n: number }).n;
-  return [
-    n('SELECT count(*) AS n FROM turns'),
-    n('SELECT count(*) AS n FROM scored_turns WHERE model_sha256 = ?', a),
-    n('SELECT count(*) AS n FROM scored_turns WHERE model_sha256 = ?', b),
-    n('SELECT count(*) AS n FROM qrels WHERE set_pk = ?', setPk),
-    n('SELECT coalesce(sum(grade), 0) AS n FROM qrels WHERE set_pk = ?', setPk),
-  ].join('/');
+  return [turnCount(db), scoredTurnCount(db, a), scoredTurnCount(db, b), qrelsSetVersion(db, setPk)].join('/');
 }
 
 /** Rows read between yields to the event loop, so a large workspace does not stall the request loop. */
@@ -68,43 +64,17 @@ const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
   const db = store.db;
-  const turns = db
-    .prepare(
-      `SELECT t.turn_pk, t.idx, t.query, t.boundary, s.session_id, s.user_id, s.split,
-         EXISTS (SELECT 1 FROM scored_turns x WHERE x.model_sha256 = ? AND x.turn_pk = t.turn_pk) AS sa,
-         EXISTS (SELECT 1 FROM scored_turns x WHERE x.model_sha256 = ? AND x.turn_pk = t.turn_pk) AS sb
-       FROM turns t JOIN sessions s ON s.session_pk = t.session_pk
-       ORDER BY t.session_pk, t.idx`,
-    )
-    .all(a, b) as unknown as {
-    turn_pk: number;
-    idx: number;
-    query: string;
-    boundary: Boundary;
-    session_id: string;
-    user_id: string;
-    split: Split | null;
-    sa: number;
-    sb: number;
-  }[];
+  const turns = metricsTurns(db, a, b);
   // Candidates of every turn, logged order, with grade and both stored scores.
   const cands = new Map<number, { grades: number[]; sa: number[]; sb: number[] }>();
   // Read in turn_pk ranges (each a short statement), yielding between them; the reads are on
   // store.db, which sees only committed data.
-  const maxPk = (db.prepare('SELECT coalesce(max(turn_pk), 0) AS n FROM turns').get() as { n: number }).n;
-  const stmt = db.prepare(
-    `SELECT r.turn_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
-     FROM results r
-     LEFT JOIN qrels q ON q.set_pk = ? AND q.turn_pk = r.turn_pk AND q.item_pk = r.item_pk
-     LEFT JOIN scores sa ON sa.model_sha256 = ? AND sa.turn_pk = r.turn_pk AND sa.item_pk = r.item_pk
-     LEFT JOIN scores sb ON sb.model_sha256 = ? AND sb.turn_pk = r.turn_pk AND sb.item_pk = r.item_pk
-     WHERE r.turn_pk > ? AND r.turn_pk <= ?
-     ORDER BY r.turn_pk, r.position`,
-  );
+  const maxPk = maxTurnPk(db);
+  const read = prepareMetricsCandidates(db, setPk, a, b);
   const rows: { turn_pk: number; grade: number; a: number | null; b: number | null }[] = [];
   const TURNS_PER_READ = Math.max(1, Math.floor(CHUNK / 15));
   for (let lo = 0; lo < maxPk; lo += TURNS_PER_READ) {
-    for (const r of stmt.all(setPk, a, b, lo, lo + TURNS_PER_READ) as { turn_pk: number; grade: number; a: number | null; b: number | null }[]) rows.push(r);
+    for (const r of read(lo, lo + TURNS_PER_READ)) rows.push(r);
     await yieldNow();
     signal?.throwIfAborted();
   }
@@ -123,7 +93,7 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
     const ndcgA = ndcgAt(c.sa, c.grades, k);
     const ndcgB = ndcgAt(c.sb, c.grades, k);
     rec.row = {
-      turnId: `${t.session_id}#${t.idx}`,
+      turnId: formatTurnId(t.session_id, t.idx),
       sessionId: t.session_id,
       index: t.idx,
       query: t.query,

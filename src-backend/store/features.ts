@@ -1,5 +1,6 @@
-// Compact feature storage: results.features is a float64 little-endian array aligned to the
-// ordered name list of its feature_sets row (docs/store.md, "Feature values").
+// Owner of feature_names and feature_sets. Compact feature storage: results.features is a float64
+// little-endian array aligned to the ordered name list of its feature_sets row (docs/store.md,
+// "Feature values").
 import type { DatabaseSync } from 'node:sqlite';
 
 export function packIds(ids: readonly number[]): Uint8Array {
@@ -46,4 +47,54 @@ export class FeatureSetReader {
     for (let i = 0; i < names.length; i++) out[names[i]!] = view.getFloat64(i * 8, true);
     return out;
   }
+}
+
+/** Resolves ordered feature-name lists to feature_sets ids during one import, creating what is new. */
+export class FeatureSets {
+  private readonly names = new Map<string, number>();
+  private readonly sets = new Map<string, number>();
+  readonly newNames: string[] = [];
+  private readonly db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    for (const r of db.prepare('SELECT feature_id, name FROM feature_names').all() as { feature_id: number; name: string }[]) this.names.set(r.name, r.feature_id);
+  }
+  // null until the first lookup: an empty first list must still get a real set id.
+  private lastNames: string[] | null = null;
+  private lastId = 0;
+  /** set_id for this ordered list of names. */
+  setId(names: string[]): number {
+    // Logs almost always repeat the same names in the same order: compare with the last list
+    // before building a cache key.
+    const last = this.lastNames;
+    if (last !== null && names.length === last.length && names.every((n, i) => n === last[i])) return this.lastId;
+    const key = names.join('\n');
+    let id = this.sets.get(key);
+    if (id !== undefined) {
+      this.lastNames = names;
+      this.lastId = id;
+      return id;
+    }
+    const ids = names.map((n) => {
+      let fid = this.names.get(n);
+      if (fid === undefined) {
+        fid = Number(this.db.prepare('INSERT INTO feature_names (name) VALUES (?)').run(n).lastInsertRowid);
+        this.names.set(n, fid);
+        this.newNames.push(n);
+      }
+      return fid;
+    });
+    const blob = packIds(ids);
+    const row = this.db.prepare('SELECT set_id FROM feature_sets WHERE feature_ids = ?').get(blob) as { set_id: number } | undefined;
+    id = row ? row.set_id : Number(this.db.prepare('INSERT INTO feature_sets (feature_ids) VALUES (?)').run(blob).lastInsertRowid);
+    this.sets.set(key, id);
+    this.lastNames = names;
+    this.lastId = id;
+    return id;
+  }
+}
+
+/** Every feature name ever recorded, in first-seen order. */
+export function featureNames(db: DatabaseSync): string[] {
+  return (db.prepare('SELECT name FROM feature_names ORDER BY feature_id').all() as { name: string }[]).map((r) => r.name);
 }

@@ -14,9 +14,9 @@ export interface Store {
    * A second connection to the same file, for one long write transaction. Caller closes it.
    * `bulk`: foreign-key enforcement off — for importers that create every parent row themselves
    * in the same transaction (they are tested with PRAGMA foreign_key_check); it saves three
-   * index probes per result row.
+   * index probes per result row. `cacheKiB`: page cache (default 64 MiB, sized for imports).
    */
-  openWriter(opts?: { bulk?: boolean }): DatabaseSync;
+  openWriter(opts?: { bulk?: boolean; cacheKiB?: number }): DatabaseSync;
   close(): void;
 }
 
@@ -106,7 +106,7 @@ export function openStore(path: string): Store {
     db,
     openWriter(opts) {
       const w = new DatabaseSync(path);
-      configure(w, 64 * 1024);
+      configure(w, opts?.cacheKiB ?? 64 * 1024);
       if (opts?.bulk) w.exec('PRAGMA foreign_keys = OFF');
       return w;
     },
@@ -116,4 +116,54 @@ export function openStore(path: string): Store {
       db.close();
     },
   };
+}
+
+/** Runs fn inside BEGIN IMMEDIATE … COMMIT on db; any throw rolls it back. For short writes only. */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const out = fn();
+    db.exec('COMMIT');
+    return out;
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/** How long an import waits for another writer (e.g. a second import) before giving up. */
+export const WRITE_LOCK_WAIT_MS = 10 * 60_000;
+
+/**
+ * Runs fn inside BEGIN IMMEDIATE … COMMIT on a fresh writer; any throw rolls everything back.
+ * The writer has busy_timeout 0 and waits for the write lock here, asynchronously: SQLite's own
+ * busy wait would block the event loop (and with it the import holding the lock, if it runs in
+ * this same process).
+ */
+export async function inTransaction<T>(openWriter: () => DatabaseSync, what: string, signal: AbortSignal | undefined, fn: (db: DatabaseSync) => Promise<T>): Promise<T> {
+  const db = openWriter();
+  try {
+    db.exec('PRAGMA busy_timeout = 0');
+    const started = performance.now();
+    for (;;) {
+      if (signal?.aborted) throw new ApiError('cancelled', `import of ${what} was cancelled; nothing was written`);
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (err) {
+        if (!/database is locked|SQLITE_BUSY/i.test((err as Error).message)) throw err;
+        if (performance.now() - started > WRITE_LOCK_WAIT_MS)
+          throw new ApiError('conflict', `${what}: another import or write has held this workspace for over ${WRITE_LOCK_WAIT_MS / 60_000} minutes; try again later`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const out = await fn(db);
+    db.exec('COMMIT');
+    return out;
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  } finally {
+    db.close();
+  }
 }

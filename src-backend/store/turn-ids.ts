@@ -1,7 +1,12 @@
 // Turn ids: "<session_id>#<event index>" (docs/session-log-v1.md), also the TREC qid. The one place
-// that splits them and resolves them to a stored turn; session ids may themselves contain '#'.
-import type { DatabaseSync } from 'node:sqlite';
+// that formats and splits them (session ids may themselves contain '#'). Pure: resolving an id to a
+// stored turn is the session tables' owner's job (sessions.ts requireTurnPk / TurnResolver).
 import { ApiError } from '../../src-common/errors.ts';
+
+/** The id of event `index` of a session. */
+export function formatTurnId(sessionId: string, index: number): string {
+  return `${sessionId}#${index}`;
+}
 
 /** Parts of a well-formed turn id, or null. */
 export function splitTurnId(turnId: string): { sessionId: string; index: number } | null {
@@ -21,14 +26,4 @@ export function parseTurnId(turnId: string): { sessionId: string; index: number 
     ]);
   }
   return parts;
-}
-
-export const TURN_PK_SQL = 'SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?';
-
-/** turn_pk of a stored turn; invalid_input for a malformed id, not_found for an unknown one. */
-export function requireTurnPk(db: DatabaseSync, turnId: string): number {
-  const { sessionId, index } = parseTurnId(turnId);
-  const row = db.prepare(TURN_PK_SQL).get(sessionId, index) as { turn_pk: number } | undefined;
-  if (!row) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
-  return row.turn_pk;
 }

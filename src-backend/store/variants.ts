@@ -6,7 +6,7 @@
 // live edit.
 import { ApiError } from '../../src-common/errors.ts';
 import { turnEdit, type TurnEdit, type Variant } from '../../src-common/api/contract.ts';
-import { requireTurnPk } from './turn-ids.ts';
+import { requireTurnPk } from './sessions.ts';
 import type { Store } from './store.ts';
 
 interface VariantRow {

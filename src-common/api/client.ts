@@ -1,6 +1,7 @@
 // The renderer's (and any script's) view of the backend: one typed `call`, whatever carries it.
 // httpTransport speaks to `serve` (browser mode); portTransport to the Electron utility process over
 // a MessagePort. Both deliver the same CallEvents, so behaviour is identical across hosts.
+// inProcessTransport calls a dispatcher in the same process (the CLI), through the same typed client.
 import type { CallEvent, MethodInput, MethodName, MethodResult } from './contract.ts';
 import type { Progress } from './types.ts';
 import { ApiError } from '../errors.ts';
@@ -32,6 +33,23 @@ function applyEvent(e: CallEvent, opts: CallOpts): { done: true; value: unknown 
   }
   if (e.type === 'error') throw ApiError.fromJSON(e.error);
   return { done: true, value: e.result };
+}
+
+/** What inProcessTransport needs of the backend's dispatcher (src-backend/api/dispatch.ts). */
+export interface DispatcherLike {
+  call(method: string, input: unknown, opts?: CallOpts): Promise<unknown>;
+}
+
+/**
+ * The dispatcher in this process: the same validation, errors (ApiError), progress and
+ * cancellation as the other transports, without serialising anything.
+ */
+export function inProcessTransport(dispatcher: DispatcherLike): Transport {
+  return {
+    call(method, input, opts) {
+      return dispatcher.call(method, input, opts);
+    },
+  };
 }
 
 export function httpTransport(baseUrl: string, token: string, fetchImpl: typeof fetch = fetch): Transport {

@@ -4,13 +4,9 @@
 // transports over this map; the renderer's client is typed from it. Runs anywhere (no Node imports).
 import { z } from 'zod';
 import type { TokenizerParams } from '../tokenizer.ts';
-import type {
-  ImportReport,
-  RunEvaluation,
-  SessionDetail,
-  SessionPage,
-  WorkspaceStats,
-} from './types.ts';
+import type { BoundaryKind } from '../segmentation.ts';
+import type { StepAction } from '../history.ts';
+import { SPLITS, type ImportReport, type RunEvaluation, type SessionDetail, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
 
 /** A method: its input schema, a phantom result type, and whether it streams progress. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -127,7 +123,7 @@ export interface HistoryStepInfo {
   turnIndex: number;
   query: string;
   itemId: string | null;
-  action: 'no_click' | 'click' | 'long_click';
+  action: StepAction;
 }
 
 export interface ScoredCandidate {
@@ -180,7 +176,7 @@ export interface BatchScoreReport {
   model: { sha256: string; name: string };
   provider: string;
   fallback: string | null;
-  split: 'train' | 'valid' | 'test' | null;
+  split: Split | null;
   /** Turns in scope. */
   turns: number;
   /** Scored by this run. */
@@ -238,7 +234,7 @@ export interface TurnMetricsRow {
   query: string;
   userId: string;
   /** Stored boundary kind of the turn (src-common/segmentation.ts). */
-  boundary: 'start' | 'repeat' | 'refinement' | 'switch';
+  boundary: BoundaryKind;
   kind: TurnKind;
   ndcgA: number;
   ndcgB: number;
@@ -291,22 +287,26 @@ export interface Variant {
   createdAt: string;
 }
 
+/** sessions.list: filters combine with AND; one page in import order. */
+export const sessionQuery = z
+  .object({
+    /** Case-insensitive substring of any query of the session; each row's `match` names the first such turn. */
+    q: z.string().max(500).optional(),
+    /** Case-insensitive prefix of the user id ("u00" matches u0012 and U0099; "" matches everyone). */
+    userId: z.string().max(256).optional(),
+    hasSwitch: z.boolean().optional(),
+    split: z.enum(SPLITS).optional(),
+    offset: z.number().int().min(0).max(100_000_000).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+export type SessionQuery = z.output<typeof sessionQuery>;
+
 export const contract = {
   'app.info': method<AppInfo>()(z.object({}).strict()),
   'workspace.stats': method<WorkspaceStats>()(z.object({}).strict()),
 
-  'sessions.list': method<SessionPage>()(
-    z
-      .object({
-        q: z.string().max(500).optional(),
-        userId: id.optional(),
-        hasSwitch: z.boolean().optional(),
-        split: z.enum(['train', 'valid', 'test']).optional(),
-        offset: z.number().int().min(0).max(100_000_000).default(0),
-        limit: z.number().int().min(1).max(1000).default(100),
-      })
-      .strict(),
-  ),
+  'sessions.list': method<SessionPage>()(sessionQuery),
   'sessions.get': method<SessionDetail>()(z.object({ sessionId: id }).strict()),
 
   'import.sessions': method<ImportReport>()(z.object({ path }).strict(), { job: true }),
@@ -360,7 +360,7 @@ export const contract = {
     z
       .object({
         model: sha256Ref,
-        split: z.enum(['train', 'valid', 'test']).optional(),
+        split: z.enum(SPLITS).optional(),
         /** Forget this model's stored scores first and score everything again. */
         rescore: z.boolean().default(false),
       })
@@ -385,7 +385,7 @@ export const contract = {
         modelB: sha256Ref,
         setName: id,
         k: z.number().int().min(1).max(1000).default(10),
-        split: z.enum(['train', 'valid', 'test']).optional(),
+        split: z.enum(SPLITS).optional(),
         boundary: z.enum(TURN_KINDS).optional(),
         /** Case-insensitive substring of the turn's query. */
         q: z.string().max(500).optional(),

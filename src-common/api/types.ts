@@ -1,7 +1,17 @@
 // Data shapes that cross the API boundary (backend ⇄ renderer/CLI). Plain JSON only.
 import type { BoundaryKind } from '../segmentation.ts';
 
-export type Split = 'train' | 'valid' | 'test';
+/** Data splits a session may belong to (the one list; the contract's z.enum and the importer use it). */
+export const SPLITS = ['train', 'valid', 'test'] as const;
+export type Split = (typeof SPLITS)[number];
+
+/** Where a text search hit a session: its first turn whose query contains the search. */
+export interface SessionMatch {
+  /** 0-based turn index, the `<n>` of turn id `<session>#<n>`. */
+  turn: number;
+  /** That turn's query as logged. */
+  query: string;
+}
 
 export interface SessionSummary {
   sessionId: string;
@@ -13,17 +23,11 @@ export interface SessionSummary {
   clicks: number;
   firstQuery: string;
   startedAt: string;
+  /** With a text search (`q`): the first turn whose query contains it; null without one. */
+  match: SessionMatch | null;
 }
 
-export interface SessionQuery {
-  /** Substring of any query in the session (case-insensitive). */
-  q?: string;
-  userId?: string;
-  hasSwitch?: boolean;
-  split?: Split;
-  offset: number;
-  limit: number;
-}
+export type { SessionQuery } from './contract.ts';
 
 export interface SessionPage {
   total: number;

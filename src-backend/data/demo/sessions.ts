@@ -3,6 +3,8 @@
 // graded relevance of every candidate) — so callers can stream any number of sessions.
 
 import { tokenize } from '../../../src-common/tokenizer.ts';
+import type { Split } from '../../../src-common/api/types.ts';
+import { formatTurnId } from '../../store/turn-ids.ts';
 import { Rng } from './prng.ts';
 import { DIM, bm25, clamp, dot, fill, mix, normalise, twoBrands, type Item, type World } from './world.ts';
 
@@ -37,7 +39,7 @@ export interface TurnTruth {
 export interface GeneratedSession {
   sessionId: string;
   userId: string;
-  split: 'train' | 'valid' | 'test';
+  split: Split;
   /** The session as one JSONL v1 line, without the trailing newline. */
   line: string;
   turns: TurnTruth[];
@@ -56,7 +58,7 @@ const EPOCH_MS = Date.UTC(2026, 2, 1); // 2026-03-01; fixed, so output never dep
 
 interface UserState {
   id: string;
-  split: 'train' | 'valid' | 'test';
+  split: Split;
   zh: boolean;
   domainPref: number[]; // sums to 1
   itemClicks: Map<number, number>;
@@ -281,7 +283,7 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     out += ']}';
     events.push(out);
     turns.push({
-      turnId: `${sessionId}#${e}`,
+      turnId: formatTurnId(sessionId, e),
       topic,
       aspect: intent,
       form,

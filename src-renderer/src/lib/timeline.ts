@@ -7,13 +7,15 @@
 // `refinement` and `repeat` turns continue the segment they are in. Inside a segment each
 // refinement is drawn as a minor boundary.
 //
-// History steps. Mirrors the backend's history assembly (src-backend/inference/assemble.ts
-// `historySteps`, itself the twin of trainer/data.py): each turn contributes one step per clicked
+// History steps. src-common/history.ts, the numbering history assembly and the scoring API use
+// (twin of trainer/history.py): each turn contributes one step per clicked
 // result in position order, or a single no-click step when nothing was clicked. Steps are numbered
 // 0.. over the whole session in time order, so the history of turn t is exactly the steps of turns
 // before t, with the same numbers the scoring API reports.
 import type { Turn } from '../../../src-common/api/types.ts';
 import type { BoundaryKind } from '../../../src-common/segmentation.ts';
+import { historySteps, type HistoryStep } from '../../../src-common/history.ts';
+export { LONG_CLICK_MS, type HistoryStep, type StepAction } from '../../../src-common/history.ts';
 
 export interface Segment {
   /** 0-based segment number in the session. */
@@ -52,47 +54,9 @@ export function segmentOfTurn(segments: readonly Segment[], turnCount: number): 
   return seg;
 }
 
-export type StepAction = 'no_click' | 'click' | 'long_click';
-
-/** A click with dwell ≥ 30 s is a long click (src-backend/inference/assemble.ts LONG_CLICK_MS). */
-export const LONG_CLICK_MS = 30_000;
-
-export interface HistoryStep {
-  /** Step number in the session (0.., time order). */
-  step: number;
-  turnIndex: number;
-  /** Position of the turn in the session's turn array. */
-  turnPos: number;
-  itemId: string | null;
-  title: string;
-  position: number | null;
-  dwellMs: number | null;
-  action: StepAction;
-}
-
 /** Every history step a session's turns contribute, in step order. */
 export function sessionSteps(turns: readonly Turn[]): HistoryStep[] {
-  const steps: HistoryStep[] = [];
-  turns.forEach((t, pos) => {
-    const clicks = t.results.filter((r) => r.click).sort((a, b) => a.position - b.position);
-    if (clicks.length === 0) {
-      steps.push({ step: steps.length, turnIndex: t.index, turnPos: pos, itemId: null, title: '', position: null, dwellMs: null, action: 'no_click' });
-      return;
-    }
-    for (const c of clicks) {
-      steps.push({
-        step: steps.length,
-        turnIndex: t.index,
-        turnPos: pos,
-        itemId: c.itemId,
-        title: c.title,
-        position: c.position,
-        dwellMs: c.dwellMs,
-        action: (c.dwellMs ?? 0) >= LONG_CLICK_MS ? 'long_click' : 'click',
-      });
-    }
-  });
-  return steps;
+  return historySteps(turns, (t) => t.results.filter((r) => r.click));
 }
 
 export interface WeightSplit {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../../src-backend/store/store.ts';
-import { getSession } from '../../../src-backend/store/queries.ts';
+import { getSession } from '../../../src-backend/store/sessions.ts';
 import { importSessionLog } from '../../../src-backend/data/session-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qgs-nofeat-'));

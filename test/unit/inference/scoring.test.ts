@@ -174,7 +174,7 @@ describe('turn scoring', () => {
     expect(bad.problems.map((p) => p.where)).toEqual(['edit.removeHistorySteps[1]', 'edit.features[0].itemId']);
     const nan = await rejection(b.dispatcher.call('score.counterfactual', { turnId: 's0002#5', models: [lin.sha256], edit: { features: [{ itemId: target.itemId, feature: 'bm25', value: Number.NaN }] } }));
     expect(nan.code).toBe('invalid_input');
-    expect(nan.problems[0]!.where).toBe('edit.features.0.value');
+    expect(nan.problems[0]!.where).toBe('edit.features[0].value');
   });
 
   it('unknown turns and malformed ids are clear errors', async () => {

@@ -156,6 +156,56 @@ describe('session queries', () => {
     store.close();
   });
 
+  it('filters by a case-insensitive user-id prefix (wildcards are literal)', async () => {
+    const store = await workspace(60); // users u0000 … u0059, one session each
+    const ids = (userId: string) => listSessions(store, { userId, offset: 0, limit: 1000 }).rows.map((r) => r.sessionId);
+    expect(ids('u000')).toEqual(Array.from({ length: 10 }, (_, i) => `s${String(i).padStart(7, '0')}`));
+    expect(ids('U000')).toEqual(ids('u000'));
+    expect(ids('u0007')).toEqual(['s0000007']);
+    expect(ids('u00')).toHaveLength(60);
+    expect(ids('')).toHaveLength(60); // an empty box filters nothing
+    expect(ids('0007')).toEqual([]); // a prefix, not a substring
+    expect(ids('u%')).toEqual([]); // LIKE wildcards match only themselves
+    expect(ids('u_0')).toEqual([]);
+    expect(listSessions(store, { userId: 'u001', hasSwitch: false, offset: 0, limit: 1000 }).rows.every((r) => r.userId.startsWith('u001') && r.switches === 0)).toBe(true);
+    store.close();
+  });
+
+  it('names the first matching turn of each session found by a text search', async () => {
+    const dir = tempDir();
+    const base = synthSession(0, { sessions: 1, turns: 3, results: 1 });
+    const session = (id: string, user: string, queries: string[]) =>
+      JSON.stringify({ ...base, session_id: id, user_id: user, events: queries.map((query, i) => ({ ...base.events[0]!, ts: `2026-03-01T09:0${i}:00Z`, query })) });
+    writeFileSync(
+      join(dir, 'm.jsonl'),
+      [
+        session('m1', 'Alice-1', ['weather berlin', 'Trail Shoes', 'trail shoes women']),
+        session('m2', 'bob', ['TRAIL running', 'espresso']),
+        session('m3', 'carol', ['espresso', 'coffee grinder']),
+      ].join('\n') + '\n',
+    );
+    const store = openStore(join(dir, 'w.db'));
+    await importSessionLog(store, join(dir, 'm.jsonl'));
+    const page = (q: string) => listSessions(store, { q, offset: 0, limit: 100 }).rows.map((r) => [r.sessionId, r.match]);
+    expect(page('trail')).toEqual([
+      ['m1', { turn: 1, query: 'Trail Shoes' }],
+      ['m2', { turn: 0, query: 'TRAIL running' }],
+    ]);
+    // Short needles (scan path) and filters give the same match; the turn is the <n> of "<session>#<n>".
+    expect(page('es')).toEqual([
+      ['m1', { turn: 1, query: 'Trail Shoes' }],
+      ['m2', { turn: 1, query: 'espresso' }],
+      ['m3', { turn: 0, query: 'espresso' }],
+    ]);
+    expect(getSession(store, 'm1').turns[1]!.turnId).toBe('m1#1');
+    expect(listSessions(store, { q: 'grinder', userId: 'CAR', offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([{ turn: 1, query: 'coffee grinder' }]);
+    expect(listSessions(store, { userId: 'alice', offset: 0, limit: 100 }).rows.map((r) => r.sessionId)).toEqual(['m1']);
+    // No search, no match.
+    expect(listSessions(store, { offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([null, null, null]);
+    expect(listSessions(store, { q: '   ', offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([null, null, null]);
+    store.close();
+  });
+
   it('text search follows later imports (its page cache never serves stale results)', async () => {
     const dir = tempDir();
     await writeSynthLog(join(dir, 'a.jsonl'), { sessions: 30, prefix: 'a' });

@@ -60,9 +60,9 @@ describe('variants', () => {
     const before = snapshot(backend.store.path);
     const nan = await rejection(call('variants.save', { turnId: TURN, name: 'bad', edit: { features: [{ itemId: 'i-3', feature: 'bm25', value: Number.NaN }] } }));
     expect(nan.code).toBe('invalid_input');
-    expect(nan.problems[0]!.where).toBe('edit.features.0.value');
+    expect(nan.problems[0]!.where).toBe('edit.features[0].value');
     const neg = await rejection(call('variants.save', { turnId: TURN, name: 'bad', edit: { removeHistorySteps: [-1] } }));
-    expect(neg.problems[0]!.where).toBe('edit.removeHistorySteps.0');
+    expect(neg.problems[0]!.where).toBe('edit.removeHistorySteps[0]');
     const typo = await rejection(call('variants.save', { turnId: TURN, name: 'bad', edit: { qeury: 'x' } }));
     expect(typo.code).toBe('invalid_input');
     expect(typo.message).toMatch(/qeury/);

@@ -1,0 +1,71 @@
+// The CLI host end to end in a child process (Node 24), on a temp workspace: it goes through the
+// typed ApiClient over inProcessTransport, so its output and errors are the API's own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiClient, inProcessTransport } from '../../../src-common/api/client.ts';
+import { openBackend, type Backend } from '../../../src-backend/backend.ts';
+import { ApiError } from '../../../src-common/errors.ts';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const FIXTURE = join(ROOT, 'test/fixtures/tiny-sessions.jsonl');
+let dir: string;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), ...args, '--workspace', join(dir, 'ws.db')], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qgs-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CLI', () => {
+  it('imports, reports stats and calls any method through the typed client', () => {
+    const imported = cli('import', 'sessions', FIXTURE);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/imported sessions: 3 sessions/);
+    const stats = JSON.parse(cli('stats', '--json').stdout) as { sessions: number; turns: number };
+    expect(stats.sessions).toBe(3);
+    const page = JSON.parse(cli('call', 'sessions.list', '{"userId":"U","q":"shoes"}').stdout) as { rows: { sessionId: string; match: unknown }[] };
+    expect(page.rows.length).toBeGreaterThan(0);
+    for (const r of page.rows) expect(r.match).not.toBeNull();
+  });
+
+  it('prints the API error in words, naming the field, and exits 1', () => {
+    const bad = cli('call', 'sessions.list', '{"limit":5000}');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('error (invalid_input): The limit is too large: at most 1000 (limit).');
+    const unknown = cli('call', 'no.such', '{}');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown API method "no.such"');
+    const split = cli('score', 'abcdef12', '--split', 'dev');
+    expect(split.stderr).toContain('--split must be train, valid, test, got "dev"');
+  });
+});
+
+describe('inProcessTransport', () => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = openBackend({ workspacePath: join(dir, 'inproc.db'), host: 'cli', pathRoots: null });
+  });
+  afterAll(() => backend.close());
+
+  it('carries results, progress, ApiErrors and cancellation like the other transports', async () => {
+    const client = new ApiClient(inProcessTransport(backend.dispatcher));
+    const phases: string[] = [];
+    const report = await client.call('import.sessions', { path: FIXTURE }, { onProgress: (p) => phases.push(p.phase) });
+    expect(report.sessions).toBe(3); // typed: ImportReport, no cast
+    expect(phases).toContain('done');
+    const err = await client.call('sessions.get', { sessionId: 'missing' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('not_found');
+    const abort = new AbortController();
+    abort.abort();
+    const cancelled = await client.call('workspace.stats', {}, { signal: abort.signal }).catch((e: unknown) => e);
+    expect((cancelled as ApiError).code).toBe('cancelled');
+  });
+});
