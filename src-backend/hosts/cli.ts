@@ -2,14 +2,16 @@
 // an in-process transport to the same dispatcher, so results are typed by the contract (no casts).
 //   node src-backend/hosts/cli.ts <command> [options]      (npm run cli -- <command> …)
 import { parseArgs } from 'node:util';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openBackend, REPO_ROOT, type Backend } from '../backend.ts';
 import { startHttpServer } from './http-server.ts';
 import { ApiError } from '../../src-common/errors.ts';
 import { ApiClient, inProcessTransport } from '../../src-common/api/client.ts';
-import { SPLITS, type ImportReport, type Progress, type Split, type WorkspaceStats } from '../../src-common/api/types.ts';
-import { isMethodName, TURN_KINDS, type BatchScoreReport, type MethodInput, type MethodName, type MethodResult, type ModelSummary, type TurnMetricsPage, type TurnScoring } from '../../src-common/api/contract.ts';
+import { formatTrecEvalLine } from '../../src-common/metrics.ts';
+import { SPLITS, type ImportReport, type Progress, type RunEvaluation, type Split, type WorkspaceStats } from '../../src-common/api/types.ts';
+import { isMethodName, TURN_KINDS, type BatchScoreReport,  type MethodInput, type MethodName, type MethodResult, type ModelSummary, type TurnMetricsPage, type TurnScoring } from '../../src-common/api/contract.ts';
 
 const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
 const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
@@ -27,6 +29,11 @@ commands:
                                            import a session log (.jsonl/.jsonl.gz), a TREC run, or
                                            TREC qrels (into judgment set NAME)
   export  run --tag TAG FILE | qrels --set NAME FILE
+  evaluate RUN QRELS [-q] [-m MEASURE]… [-l N]
+                                           a TREC run against qrels, printed as trec_eval prints it:
+                                           -q per topic, -m map | P.5,10 | ndcg_cut.10 | err.20 |
+                                           judged.10 | Rprec | recip_rank | ndcg (repeatable),
+                                           -l lowest relevant grade (docs/evaluation.md)
   stats                                    workspace summary
   models  list | add FILE [--name N] | remove MODEL | shipped
                                            the model registry (MODEL: name, sha256 or a prefix)
@@ -65,6 +72,10 @@ const { values: opt, positionals } = parseArgs({
     kind: { type: 'string' },
     limit: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
+    // evaluate: trec_eval's own option letters
+    q: { type: 'boolean', short: 'q', default: false },
+    m: { type: 'string', short: 'm', multiple: true },
+    l: { type: 'string', short: 'l' },
   },
 });
 
@@ -308,6 +319,27 @@ async function main(): Promise<void> {
       await backend.close();
       return;
     }
+    case 'evaluate': {
+      const [run, qrels] = args;
+      if (!run || !qrels || args.length > 2) fail('usage: evaluate RUN QRELS [-q] [-m MEASURE]… [-l N]');
+      // Reads the two files only: a throwaway workspace, so evaluating touches no workspace.
+      const scratch = mkdtempSync(join(tmpdir(), 'qgs-evaluate-'));
+      const backend = openBackend({ workspacePath: join(scratch, 'scratch.db'), host: 'cli', pathRoots: null });
+      try {
+        const r = await call(backend, 'evaluate.run', {
+          run: resolve(run),
+          qrels: resolve(qrels),
+          ...(opt.m ? { measures: opt.m.flatMap((m) => (m.includes('.') ? [m] : m.split(',')).filter(Boolean)) } : {}),
+          relevanceLevel: int('l', opt.l, 1),
+          perTopic: opt.q,
+        });
+        print(r, describeEvaluation);
+      } finally {
+        await backend.close();
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      return;
+    }
     case 'call': {
       const [method, json] = args;
       if (!method) fail('usage: call METHOD [JSON]');
@@ -342,6 +374,19 @@ function describeRegressions(r: TurnMetricsPage): string {
   if (r.unscored.either) lines.push(`  ${r.unscored.either.toLocaleString('en')} turns not batch-scored (A: ${r.unscored.modelA}, B: ${r.unscored.modelB}) — run: score MODEL`);
   lines.push(`\n${r.total.toLocaleString('en')} turns; worst for B first:`, '      Δ  NDCG A  NDCG B  kind          turn  query');
   for (const x of r.rows) lines.push(`  ${x.delta.toFixed(3).padStart(6)}  ${x.ndcgA.toFixed(3)}   ${x.ndcgB.toFixed(3)}   ${x.kind.padEnd(12)}  ${x.turnId}  ${x.query.slice(0, 50)}`);
+  return lines.join('\n');
+}
+
+/** trec_eval's output: per topic (-q) in topic order, then the `all` lines; `runid` first as trec_eval prints it. */
+function describeEvaluation(r: RunEvaluation): string {
+  const lines: string[] = [];
+  for (const t of r.topics) for (const name of r.measures) lines.push(formatTrecEvalLine(name, t.topic, t.values[name]!));
+  lines.push(`${'runid'.padEnd(22)}\tall\t${r.runTag}`);
+  lines.push(formatTrecEvalLine('num_q', 'all', r.all.num_q!));
+  for (const name of r.measures) lines.push(formatTrecEvalLine(name, 'all', r.all[name]!));
+  if (r.topicsRunOnly || r.topicsQrelsOnly) {
+    process.stderr.write(`note: ${r.topicsRunOnly} run topic(s) without judgments and ${r.topicsQrelsOnly} judged topic(s) missing from the run were not evaluated (as trec_eval)\n`);
+  }
   return lines.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // typed ApiClient over inProcessTransport, so its output and errors are the API's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, inProcessTransport } from '../../../src-common/api/client.ts';
@@ -68,4 +68,26 @@ describe('inProcessTransport', () => {
     const cancelled = await client.call('workspace.stats', {}, { signal: abort.signal }).catch((e: unknown) => e);
     expect((cancelled as ApiError).code).toBe('cancelled');
   });
+
+  it("evaluate prints trec_eval's format (-q per topic, -m measures, -l level) and touches no workspace", () => {
+    writeFileSync(join(dir, 'q.txt'), 't1 0 d1 3\nt1 0 d2 0\nt1 0 d3 1\nt1 0 d4 2\nt2 0 a 1\n');
+    writeFileSync(join(dir, 'r.txt'), 't1 Q0 d2 1 0.9 sys\nt1 Q0 d1 2 0.8 sys\nt1 Q0 d3 3 0.5 sys\nt2 Q0 a 1 1 sys\n');
+    const ws = join(dir, 'untouched.db');
+    const r = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), 'evaluate', join(dir, 'r.txt'), join(dir, 'q.txt'), '-q', '-m', 'map', '-m', 'P.5', '--workspace', ws], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      'map                   \tt1\t0.3889', // (1/2 + 2/3) / 3 relevant
+      'P_5                   \tt1\t0.4000',
+      'map                   \tt2\t1.0000',
+      'P_5                   \tt2\t0.2000',
+      'runid                 \tall\tsys',
+      'num_q                 \tall\t2',
+      'map                   \tall\t0.6944',
+      'P_5                   \tall\t0.3000',
+    ]);
+    expect(existsSync(ws)).toBe(false);
+    const strict = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), 'evaluate', join(dir, 'r.txt'), join(dir, 'q.txt'), '-m', 'map', '-l', '2'], { encoding: 'utf8' });
+    expect(strict.stdout).toMatch(/^map\s+\tall\t0\.1250$/m); // t1: d1 at rank 2 of 2 relevant (d1, d4) → 0.25; t2: none relevant → 0
+  });
 });
+
