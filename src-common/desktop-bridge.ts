@@ -15,11 +15,8 @@ export type SaveKind = 'trecRun' | 'qrels' | 'workspace';
 export const OPEN_KINDS: readonly OpenKind[] = ['sessions', 'trecRun', 'qrels', 'model', 'workspace'];
 export const SAVE_KINDS: readonly SaveKind[] = ['trecRun', 'qrels', 'workspace'];
 
-/** Commands the application menu sends to the focused window's renderer. */
-export type MenuCommand =
-  | { type: 'import'; kind: 'sessions' | 'trecRun' | 'qrels'; path: string }
-  | { type: 'add-model'; path: string }
-  | { type: 'export'; kind: 'trecRun' | 'qrels' };
+/** What the main process tells windows after a menu action (imports and models run in main). */
+export type MenuCommand = { type: 'data-changed'; what: 'sessions' | 'trecRun' | 'qrels' | 'model' | 'workspace' };
 
 /** Backend lifecycle, as the main process reports it to windows. */
 export type BackendStatus =
