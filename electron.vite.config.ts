@@ -10,7 +10,8 @@ function cspMeta(): Plugin {
   return {
     name: 'qgs-csp-meta',
     transformIndexHtml(html) {
-      if (!html.includes(placeholder)) throw new Error(`src-renderer/index.html lacks the ${placeholder} CSP placeholder`);
+      if (!html.includes(placeholder))
+        throw new Error(`src-renderer/index.html lacks the ${placeholder} CSP placeholder`);
       return html.replace(placeholder, cspForMeta());
     },
   };

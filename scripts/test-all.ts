@@ -55,6 +55,7 @@ if (want('typecheck')) {
 if (want('lint')) {
   check('layering: dependency-cruiser (docs/architecture.md table)', bin('depcruise'), [...LAYERED_FOLDERS, '--config', '.dependency-cruiser.cjs']);
   check('format: prettier --check', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  check('security: electronegativity (main, preload, renderer page)', process.execPath, [join(ROOT, 'scripts/electronegativity.ts')]);
 }
 
 if (want('build')) check('build: electron-vite (main, utility backend, preload, renderer)', bin('electron-vite'), ['build']);

@@ -20,6 +20,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     enableBlinkFeatures: '',
     webviewTag: false,
     navigateOnDragDrop: false,
+    // Middle-click (auxclick) could open links in new windows; the open handler denies those anyway.
+    disableBlinkFeatures: 'Auxclick',
     safeDialogs: true,
     spellcheck: false,
   };

@@ -13,7 +13,15 @@ const ROOT = join(import.meta.dirname, '../../..');
 
 describe('one Content-Security-Policy', () => {
   it('is strict: no inline script, no eval, no remote origins, no plugins, no framing', () => {
-    const d = new Map(CONTENT_SECURITY_POLICY.split(';').map((x) => x.trim().split(/\s+(.*)/s).slice(0, 2) as [string, string]));
+    const d = new Map(
+      CONTENT_SECURITY_POLICY.split(';').map(
+        (x) =>
+          x
+            .trim()
+            .split(/\s+(.*)/s)
+            .slice(0, 2) as [string, string],
+      ),
+    );
     expect(d.get('script-src')).toBe("'self'");
     expect(d.get('default-src')).toBe("'self'");
     expect(d.get('object-src')).toBe("'none'");
@@ -33,10 +41,13 @@ describe('one Content-Security-Policy', () => {
     const server = await startHttpServer({ dispatcher: backend.dispatcher, staticDir: dir });
     try {
       const header = await new Promise<string | undefined>((resolve, reject) => {
-        request({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: `127.0.0.1:${server.port}` } }, (res) => {
-          res.resume();
-          resolve(res.headers['content-security-policy'] as string | undefined);
-        })
+        request(
+          { host: '127.0.0.1', port: server.port, path: '/', headers: { Host: `127.0.0.1:${server.port}` } },
+          (res) => {
+            res.resume();
+            resolve(res.headers['content-security-policy'] as string | undefined);
+          },
+        )
           .on('error', reject)
           .end();
       });
