@@ -21,8 +21,8 @@ function inQ(x: number, y: number): boolean {
   const d = Math.hypot(x - c, y - c);
   const ring = d >= 110 && d <= 158;
   // The tail: a thick diagonal stroke from the ring's lower right outwards.
-  const t = ((x - c) + (y - c)) / Math.SQRT2;
-  const n = Math.abs((x - c) - (y - c)) / Math.SQRT2;
+  const t = (x - c + (y - c)) / Math.SQRT2;
+  const n = Math.abs(x - c - (y - c)) / Math.SQRT2;
   const tail = t >= 120 && t <= 235 && n <= 26;
   return ring || tail;
 }

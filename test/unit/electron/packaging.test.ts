@@ -10,7 +10,11 @@ import { join, matchesGlob, relative } from 'node:path';
 const ROOT = join(import.meta.dirname, '../../..');
 const require = createRequire(join(ROOT, 'package.json'));
 const config = JSON.parse(readFileSync(join(ROOT, 'electron-builder.json'), 'utf8')) as Record<string, any>;
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; version: string; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  main: string;
+  version: string;
+  devDependencies: Record<string, string>;
+};
 
 describe('electron-builder configuration', () => {
   it("passes electron-builder's own schema validation", async () => {
@@ -20,7 +24,9 @@ describe('electron-builder configuration', () => {
     const { $schema: _ignored, ...cfg } = config;
     await expect(validateConfiguration(cfg, { isEnabled: false, add() {} })).resolves.toBeUndefined();
     // …and it does reject a bad key, so the check above means something.
-    await expect(validateConfiguration({ ...cfg, linux: { ...cfg.linux, tagret: ['deb'] } }, { isEnabled: false, add() {} })).rejects.toThrow(/configuration/);
+    await expect(
+      validateConfiguration({ ...cfg, linux: { ...cfg.linux, tagret: ['deb'] } }, { isEnabled: false, add() {} }),
+    ).rejects.toThrow(/configuration/);
   });
 
   it('app id, product name and the four installers', () => {
@@ -49,10 +55,12 @@ describe('electron-builder configuration', () => {
       const matched = readdirSync(dir).filter((f) => r.filter.some((g) => matchesGlob(f, g)));
       expect(matched.length, `${r.from} ${r.filter}`).toBeGreaterThan(0);
     }
-    expect(readdirSync(join(ROOT, 'resources/models')).filter((f) => f.endsWith('.onnx')).length).toBeGreaterThanOrEqual(2);
+    expect(
+      readdirSync(join(ROOT, 'resources/models')).filter((f) => f.endsWith('.onnx')).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
-  it("the asarUnpack globs cover every native file of onnxruntime-node (every platform it ships)", () => {
+  it('the asarUnpack globs cover every native file of onnxruntime-node (every platform it ships)', () => {
     const bin = join(ROOT, 'node_modules/onnxruntime-node/bin');
     const natives = globSync('**/*', { cwd: bin })
       .map((f) => join(bin, f))
@@ -60,7 +68,11 @@ describe('electron-builder configuration', () => {
       .map((f) => relative(ROOT, f).split('\\').join('/'));
     expect(natives.some((f) => f.endsWith('onnxruntime_binding.node'))).toBe(true);
     expect(natives.some((f) => /linux\/x64\/libonnxruntime\.so/.test(f))).toBe(true);
-    for (const f of natives) expect(config.asarUnpack.some((g: string) => matchesGlob(f, g)), f).toBe(true);
+    for (const f of natives)
+      expect(
+        config.asarUnpack.some((g: string) => matchesGlob(f, g)),
+        f,
+      ).toBe(true);
   });
 
   it('the packaged files include the built entry points package.json names', () => {
@@ -95,7 +107,9 @@ describe('electron-builder configuration', () => {
   it('Electron is pinned to an exact 45.x version, and that is the one installed', () => {
     const wanted = pkg.devDependencies.electron!;
     expect(wanted).toMatch(/^45\.\d+\.\d+$/);
-    const installed = (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+    const installed = (
+      JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+    ).version;
     expect(installed).toBe(wanted);
   });
 });
