@@ -193,6 +193,10 @@ export function resolveWritableDir(policy: PathPolicy, p: string, field = 'outDi
       throw new ApiError('not_found', `${field}: folder does not exist: ${parent}`, [
         { where: field, message: 'folder does not exist' },
       ]);
+    // Check where the new folder would really be before creating it (the parent may be a link).
+    const planned = join(realpathSync(parent), basename(abs));
+    if (!allowed(policy, planned, 'folder')) throw outside(policy, field, abs, 'write');
+    checkProtected(policy, planned, field, true);
     mkdirSync(abs);
   }
   const real = realpathSync(abs);

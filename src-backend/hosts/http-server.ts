@@ -58,8 +58,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
   if (token.length < MIN_TOKEN_LENGTH) {
-    throw new Error(
+    throw new ApiError(
+      'invalid_input',
       `token: ${token.length} characters is too short to guard the API; give at least ${MIN_TOKEN_LENGTH} (or omit --token for a random one)`,
+      [{ where: 'token', message: `at least ${MIN_TOKEN_LENGTH} characters` }],
     );
   }
   const tokenBuf = Buffer.from(token);

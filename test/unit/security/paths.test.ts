@@ -161,3 +161,12 @@ describe('protected paths: never overwritten, in any mode', () => {
     expect(refusal(() => resolveWritable(policy, join(allowed, 'innocent.txt'))).code).toBe('unauthorized');
   });
 });
+
+describe('folders to fill (demo output)', () => {
+  it('a new folder under a linked parent that points outside is refused before anything is created', () => {
+    symlinkSync(outsideDir, join(allowed, 'sneaky'));
+    const e = refusal(() => resolveWritableDir(makePolicy([allowed]), join(allowed, 'sneaky', 'demo')));
+    expect(e.code).toBe('unauthorized');
+    expect(existsSync(join(outsideDir, 'demo'))).toBe(false);
+  });
+});
