@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const BUNDLE = join(ROOT, 'out/main/backend.js');
@@ -20,6 +21,7 @@ const waiting = new Map<
 >();
 let nextId = 1;
 const grantAcks = new Map<number, () => void>();
+let onClosed: (() => void) | undefined;
 
 /** Plays the main process after a native dialog: grant the path, wait for the backend's ack. */
 function grant(path: string, mode: 'read' | 'write' | 'folder'): Promise<void> {
@@ -64,6 +66,7 @@ beforeAll(() => {
     };
     if (msg.fromBackend) {
       if (msg.fromBackend.type === 'granted') grantAcks.get(msg.fromBackend.id!)?.();
+      if (msg.fromBackend.type === 'closed') onClosed?.();
       return;
     }
     waiting.get(msg.id)?.(msg.event);
@@ -112,4 +115,17 @@ it('reports bad input as an ApiError, not a crash', async () => {
   expect(bad.error?.code).toBe('invalid_input');
   const still = await call('sessions.list', {});
   expect(still.result.total).toBe(3);
+});
+
+it('shutdown (clean quit): the backend closes its store, says closed and exits 0; the data is on disk', async () => {
+  const closed = new Promise<void>((resolve) => (onClosed = resolve));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdin.write(JSON.stringify({ toBackend: { type: 'shutdown' } }) + '\n');
+  await closed;
+  expect(await exited).toBe(0);
+  // Closed cleanly: the WAL was checkpointed into the database file and removed.
+  expect(existsSync(join(dir, 'ws.db-wal'))).toBe(false);
+  const db = new DatabaseSync(join(dir, 'ws.db'), { readOnly: true });
+  expect((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(3);
+  db.close();
 });
