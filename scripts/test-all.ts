@@ -15,6 +15,8 @@ interface SuiteResult {
   passed: number;
   failed: number;
   note: string;
+  /** A suite that could not run here (no Electron binary): neither passed nor failed. */
+  notRun?: boolean;
 }
 const results: SuiteResult[] = [];
 
@@ -55,6 +57,7 @@ if (want('typecheck')) {
 if (want('lint')) {
   check('layering: dependency-cruiser (docs/architecture.md table)', bin('depcruise'), [...LAYERED_FOLDERS, '--config', '.dependency-cruiser.cjs']);
   check('format: prettier --check', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  check('security: electronegativity (main, preload, renderer page)', process.execPath, [join(ROOT, 'scripts/electronegativity.ts')]);
 }
 
 if (want('build')) check('build: electron-vite (main, utility backend, preload, renderer)', bin('electron-vite'), ['build']);
@@ -114,11 +117,25 @@ if (want('e2e')) {
   }
 }
 
+if (want('electron')) {
+  // Runs only where an Electron binary is installed; otherwise says so and counts as nothing.
+  const name = 'e2e (Playwright _electron, desktop app)';
+  banner(name);
+  const r = spawnSync(process.execPath, [join(ROOT, 'test/electron/run.ts')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(r.stdout ?? '');
+  const m = [...(r.stdout ?? '').matchAll(/^(\d+) passed, (\d+) failed/gm)].pop();
+  if ((r.stdout ?? '').includes('electron e2e: NOT RUN')) results.push({ name, passed: 0, failed: 0, note: 'NOT RUN: no Electron binary on this machine', notRun: true });
+  else if (m) results.push({ name, passed: Number(m[1]), failed: Number(m[2]) + (r.status !== 0 && m[2] === '0' ? 1 : 0), note: '' });
+  else results.push({ name, passed: 0, failed: 1, note: `runner exited ${r.status} without a summary` });
+}
+
 banner('summary');
 for (const r of results) {
-  console.log(`${r.failed ? '✗' : '✓'} ${r.name.padEnd(64)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${r.note ? `  (${r.note})` : ''}`);
+  console.log(`${r.notRun ? '–' : r.failed ? '✗' : '✓'} ${r.name.padEnd(64)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${r.note ? `  (${r.note})` : ''}`);
 }
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
+const notRun = results.filter((r) => r.notRun);
+if (notRun.length) console.log(`not run (neither passed nor failed): ${notRun.map((r) => `${r.name} — ${r.note}`).join('; ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || results.length === 0 ? 1 : 0);

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from '../src-common/api/contract.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatch.ts';
-import { makePolicy, resolveReadable, resolveWritable, resolveWritableDir } from './api/paths.ts';
+import { makePolicy, resolveReadable, resolveWritable, resolveWritableDir, type GrantList } from './api/paths.ts';
 import { openStore, type Store } from './store/store.ts';
 import { getSession, listSessions } from './store/sessions.ts';
 import { turnGrades } from './store/qrels.ts';
@@ -36,6 +36,10 @@ export interface BackendOptions {
   pathRoots: string[] | null;
   /** Inference engine overrides (tests: provider plan, batch size). */
   inference?: EngineOptions;
+  /** Desktop: only paths granted by the main process (native dialogs, command line, recent list). */
+  grants?: GrantList | null;
+  /** Shipped resources (models, demo); default <repo>/resources. Packaged app: process.resourcesPath. */
+  resourcesDir?: string;
 }
 
 export interface Backend {
@@ -56,11 +60,13 @@ function appVersion(): string {
 
 export function openBackend(opts: BackendOptions): Backend {
   const store = openStore(opts.workspacePath);
-  const policy = makePolicy(opts.pathRoots);
+  const resourcesDir = opts.resourcesDir ?? join(REPO_ROOT, 'resources');
+  // Exports and generated files never overwrite the workspace, its models or the shipped resources.
+  const policy = makePolicy(opts.pathRoots, { grants: opts.grants ?? null, workspacePath: opts.workspacePath, protectDirs: [defaultModelsDir(opts.workspacePath), resourcesDir] });
   const version = appVersion();
   const inference = new InferenceService(store, {
     modelsDir: defaultModelsDir(opts.workspacePath),
-    shippedDir: join(REPO_ROOT, 'resources', 'models'),
+    shippedDir: join(resourcesDir, 'models'),
     ...(opts.inference ? { engine: opts.inference } : {}),
   });
 

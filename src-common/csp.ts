@@ -1,35 +1,31 @@
-// The Content-Security-Policy of the renderer page, defined once. Three places apply it:
-//  - the serve host's response header (src-backend/hosts/http-server.ts): 'serve';
-//  - Electron's response header for the app's pages (src-main/main.ts): 'electron' — no network at
-//    all (the renderer talks to the backend over a MessagePort);
-//  - the <meta> tag in src-renderer/index.html: 'meta'. It cannot import this module, so
-//    test/unit/api/csp.test.ts checks the file's tag against cspFor('meta'). A page under both a
-//    header and the tag gets the stricter of the two.
-// No inline script, no eval, no remote origins.
+// The one Content-Security-Policy of the app, for both hosts: `serve` sends it as a response header,
+// Electron's app:// protocol handler sends it on every response, and the renderer's index.html
+// carries it as a <meta> (injected at build time by electron.vite.config.ts) for defence in depth.
+// No inline script, no eval, no remote origins; the API is same-origin HTTP (browser mode) or a
+// MessagePort (Electron), so connect-src 'self' covers both.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "worker-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
-const SHARED: readonly [string, string][] = [
-  ['default-src', "'self'"],
-  ['script-src', "'self'"],
-  // Svelte's scoped styles and d3 set inline style attributes.
-  ['style-src', "'self' 'unsafe-inline'"],
-  ['img-src', "'self' data:"],
-];
-const LOCKED: readonly [string, string][] = [
-  ['object-src', "'none'"],
-  ['base-uri', "'none'"],
-  ['form-action', "'none'"],
-];
+/** Directives browsers ignore (and warn about) in a <meta> tag: only a response header carries them. */
+const HEADER_ONLY = ['frame-ancestors', 'report-uri', 'sandbox'];
 
-export type CspTarget = 'serve' | 'electron' | 'meta';
-
-export function cspFor(target: CspTarget): string {
-  const directives: [string, string][] = [
-    ...SHARED,
-    // Browser mode fetches the API from its own origin; Electron needs no fetch at all.
-    ['connect-src', target === 'electron' ? "'none'" : "'self'"],
-    ...LOCKED,
-    // frame-ancestors is ignored in a <meta> tag (browsers warn), so only headers carry it.
-    ...(target === 'meta' ? [] : ([['frame-ancestors', "'none'"]] as [string, string][])),
-  ];
-  return directives.map(([k, v]) => `${k} ${v}`).join('; ');
+/** The same policy minus header-only directives, for the renderer's <meta http-equiv>. */
+export function cspForMeta(policy: string = CONTENT_SECURITY_POLICY): string {
+  return policy
+    .split(';')
+    .map((d) => d.trim())
+    .filter((d) => d && !HEADER_ONLY.includes(d.split(/\s+/)[0]!))
+    .join('; ');
 }

@@ -1,13 +1,32 @@
-// Preload (sandboxed, context-isolated). Exposes nothing but: the backend MessagePort, handed to the
-// page with window.postMessage (ports cannot cross contextBridge), and a native file picker.
+// Preload (sandboxed, context-isolated): exposes one object, `window.qgsDesktop`, implementing
+// DesktopBridge (src-common/desktop-bridge.ts) — checked by `satisfies` below, and implemented by
+// browser mode too (src-renderer/src/lib/backend.ts). The backend MessagePort cannot cross
+// contextBridge, so it is handed to the page with window.postMessage, addressed to the app's own
+// origin only. Nothing else from Electron or Node reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
+import { IPC, type BackendStatus, type DesktopBridge, type MenuCommand } from '../src-common/desktop-bridge.ts';
+import { APP_ORIGIN } from './app-origin.ts';
 
-ipcRenderer.on('backend-port', (e) => {
-  // The page is file://, whose origin is opaque, so no origin can be named here; the message goes
-  // to this same window only and carries nothing but the port (the renderer checks e.source).
-  window.postMessage('qgs:backend-port', '*', e.ports);
+ipcRenderer.on(IPC.backendPort, (e) => {
+  window.postMessage('qgs:backend-port', APP_ORIGIN, e.ports);
 });
 
-contextBridge.exposeInMainWorld('qgsDesktop', {
-  openFile: (kind: 'sessions' | 'trec'): Promise<string | null> => ipcRenderer.invoke('dialog:open-file', kind),
-});
+function subscribe<T>(channel: string, fn: (value: T) => void): () => void {
+  // Only the value crosses into the page; never the IpcRendererEvent (it exposes `sender`).
+  const listener = (_e: unknown, value: T) => fn(value);
+  ipcRenderer.on(channel, listener);
+  return () => ipcRenderer.removeListener(channel, listener);
+}
+
+const bridge = {
+  host: 'electron',
+  nativeDialogs: true,
+  openFile: (kind) => ipcRenderer.invoke(IPC.openFile, kind) as Promise<string | null>,
+  saveFile: (kind, defaultName) => ipcRenderer.invoke(IPC.saveFile, kind, defaultName) as Promise<string | null>,
+  openFolder: () => ipcRenderer.invoke(IPC.openFolder) as Promise<string | null>,
+  requestBackendPort: () => ipcRenderer.send(IPC.requestPort),
+  onMenuCommand: (fn) => subscribe<MenuCommand>(IPC.menuCommand, fn),
+  onBackendStatus: (fn) => subscribe<BackendStatus>(IPC.backendStatus, fn),
+} as const satisfies DesktopBridge;
+
+contextBridge.exposeInMainWorld('qgsDesktop', bridge);

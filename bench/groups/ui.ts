@@ -103,7 +103,7 @@ export default async function uiBench(ctx: BenchContext): Promise<Record<string,
     cli(['import', 'sessions', join(dir, 'long.jsonl'), '--workspace', db]);
     writeWideSession(join(dir, 'wide.jsonl'));
     cli(['import', 'sessions', join(dir, 'wide.jsonl'), '--workspace', db]);
-    const token = randomBytes(18).toString('base64url');
+    const token = randomBytes(24).toString('base64url');
     const s = await serve(db, token);
     server = s.child;
     const api = new ApiClient(httpTransport(s.url, token));

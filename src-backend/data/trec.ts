@@ -1,9 +1,6 @@
 // TREC run (`qid Q0 docno rank score tag`) and qrels (`qid 0 docno grade`) import and export.
 // qid is a turn id `<session_id>#<event index>`; the turn must already be in the workspace
 // (import its session log first). docno is an item id; unknown items are created without a title.
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import { ApiError } from '../../src-common/errors.ts';
 import type { ImportReport } from '../../src-common/api/types.ts';
 import type { Store } from '../store/store.ts';
@@ -12,6 +9,7 @@ import { finishImport, insertImport } from '../store/imports.ts';
 import { prepareRunInserts, runEntries } from '../store/runs.ts';
 import { createQrelsSet, qrelsEntries, qrelsSetExists } from '../store/qrels.ts';
 import { readLines } from './lines.ts';
+import { writeLinesAtomically as writeLines } from './atomic-write.ts';
 import {
   Problems,
   ProgressReporter,
@@ -186,27 +184,6 @@ export async function importQrels(store: Store, path: string, opts: ImportOption
   });
   report.durationMs = performance.now() - started;
   return report;
-}
-
-/** Writes lines to path atomically (temp file + rename), so a failed export leaves no half file. */
-async function writeLines(path: string, rows: Iterable<string>): Promise<number> {
-  const tmp = `${path}.partial-${process.pid}`;
-  const out = createWriteStream(tmp);
-  let n = 0;
-  try {
-    for (const line of rows) {
-      n++;
-      if (!out.write(line + '\n')) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
-    await rename(tmp, path);
-  } catch (err) {
-    out.destroy();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return n;
 }
 
 /** Exports one run in TREC format, ordered by turn then rank. Returns the number of lines. */

@@ -9,7 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { CallEvent } from '../../src-common/api/contract.ts';
 import { ApiError } from '../../src-common/errors.ts';
-import { cspFor } from '../../src-common/csp.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src-common/csp.ts';
 import { throttledProgress, type Dispatcher } from '../api/dispatch.ts';
 
 export interface HttpServerOptions {
@@ -18,7 +18,7 @@ export interface HttpServerOptions {
   staticDir: string;
   host?: string;
   port?: number;
-  /** Per-launch secret; generated when absent. */
+  /** Per-launch secret; generated when absent. At least MIN_TOKEN_LENGTH characters. */
   token?: string;
 }
 
@@ -32,6 +32,8 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** A shorter token could be guessed over loopback; the generated one is 32 characters (192 bits). */
+export const MIN_TOKEN_LENGTH = 32;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,7 +47,7 @@ const MIME: Record<string, string> = {
 };
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': cspFor('serve'),
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -55,29 +57,58 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw new ApiError(
+      'invalid_input',
+      `token: ${token.length} characters is too short to guard the API; give at least ${MIN_TOKEN_LENGTH} (or omit --token for a random one)`,
+      [{ where: 'token', message: `at least ${MIN_TOKEN_LENGTH} characters` }],
+    );
+  }
   const tokenBuf = Buffer.from(token);
   const staticRoot = resolve(opts.staticDir);
   let allowedHosts = new Set<string>();
 
   const server = createServer((req, res) => {
+    // Any throw below would otherwise kill the server for every user: answer 500 and keep serving.
+    try {
+      route(req, res);
+    } catch (err) {
+      if (!res.headersSent) plain(res, 500, `internal error: ${(err as Error).message}`);
+      else res.destroy();
+    }
+  });
+  // Requests Node's HTTP parser rejects (bad request line, header overflow…) get a 400 and close.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     // DNS-rebinding guard: only answer requests addressed to this server by a loopback name.
     if (!allowedHosts.has(req.headers.host ?? '')) {
       return plain(res, 421, `unexpected Host header "${req.headers.host ?? ''}"`);
     }
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = parseTarget(req.url);
+    if (!url) return plain(res, 400, 'bad request target');
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return plain(res, 405, 'API calls use POST');
       if (!authorised(req)) return plain(res, 401, 'missing or wrong token: open the URL that `serve` printed');
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      if (!isJsonContentType(req.headers['content-type'])) {
         return plain(res, 415, 'API calls send Content-Type: application/json');
       }
-      void handleApi(decodeURIComponent(url.pathname.slice(5)), req, res);
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice(5));
+      } catch {
+        return plain(res, 400, 'bad method name: broken percent-encoding');
+      }
+      handleApi(method, req, res).catch(() => res.destroy());
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed');
     serveStatic(url.pathname, res);
-  });
+  }
 
   function authorised(req: IncomingMessage): boolean {
     const h = req.headers.authorization ?? '';
@@ -90,7 +121,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     try {
       body = await readJson(req);
     } catch (err) {
-      return plain(res, err instanceof ApiError && err.message.includes('too large') ? 413 : 400, (err as Error).message);
+      return plain(
+        res,
+        err instanceof ApiError && err.message.includes('too large') ? 413 : 400,
+        (err as Error).message,
+      );
     }
     const abort = new AbortController();
     res.on('close', () => {
@@ -130,7 +165,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
     });
-    createReadStream(file).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   await new Promise<void>((ok, fail) => {
@@ -151,6 +188,27 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
         server.close(() => ok());
       }),
   };
+}
+
+/** The request target as a URL, or null when it is not one (e.g. `http://[`). Origin-form only is expected. */
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
+}
+
+/** True for `application/json` with at most a UTF-8 charset parameter (RFC 9110 media type syntax). */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const [type, ...params] = header.split(';');
+  if (type!.trim().toLowerCase() !== 'application/json') return false;
+  return params.every((p) => {
+    const [k, v] = p.split('=').map((x) => x.trim().toLowerCase());
+    if (!k) return true;
+    return k === 'charset' && (v === 'utf-8' || v === '"utf-8"');
+  });
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {

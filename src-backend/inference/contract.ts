@@ -23,7 +23,10 @@ export const META_KEYS = {
   trainingDataSha256: 'qgs.training_data_sha256',
 } as const;
 
-export interface FeatureGroup { name: string; features: string[] }
+export interface FeatureGroup {
+  name: string;
+  features: string[];
+}
 
 export interface ModelMeta {
   contractVersion: string;
@@ -40,10 +43,18 @@ export interface ModelMeta {
   metadata: Record<string, string>;
 }
 
-export interface ValidationResult { ok: boolean; problems: string[]; meta?: ModelMeta }
+export interface ValidationResult {
+  ok: boolean;
+  problems: string[];
+  meta?: ModelMeta;
+}
 
 type Dim = number | 'B' | 'L' | 'C' | 'Tq' | 'Ti' | 'F' | 'G';
-interface TensorSpec { name: string; dtype: string; dims: Dim[] }
+interface TensorSpec {
+  name: string;
+  dtype: string;
+  dims: Dim[];
+}
 
 export const CONTRACT_INPUTS: TensorSpec[] = [
   { name: 'history_query_tokens', dtype: 'int64', dims: ['B', 'L', 'Tq'] },
@@ -65,7 +76,10 @@ export const CONTRACT_OUTPUTS: TensorSpec[] = [
 const DYNAMIC = new Set<Dim>(['B', 'L', 'C']);
 
 /** Validates the ONNX file at `path` against the model contract. Never throws for a bad file. */
-export async function validateModelFile(path: string, opts: { loadWithRuntime?: boolean } = {}): Promise<ValidationResult> {
+export async function validateModelFile(
+  path: string,
+  opts: { loadWithRuntime?: boolean } = {},
+): Promise<ValidationResult> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -76,10 +90,18 @@ export async function validateModelFile(path: string, opts: { loadWithRuntime?: 
   // The header can be intact while the rest is not: let onnxruntime load the whole graph.
   if (result.ok && opts.loadWithRuntime !== false) {
     try {
-      const session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+      const session = await ort.InferenceSession.create(path, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: 1,
+        graphOptimizationLevel: 'disabled',
+      });
       await session.release();
     } catch (err) {
-      return { ok: false, problems: [`onnxruntime cannot load the model: ${firstLine((err as Error).message)}`], meta: result.meta };
+      return {
+        ok: false,
+        problems: [`onnxruntime cannot load the model: ${firstLine((err as Error).message)}`],
+        meta: result.meta,
+      };
     }
   }
   return result;
@@ -91,28 +113,57 @@ export function validateModelBytes(bytes: Uint8Array): ValidationResult {
   try {
     header = readOnnxHeader(bytes);
   } catch (err) {
-    return { ok: false, problems: [`not a readable ONNX model (truncated or corrupt protobuf): ${(err as Error).message}`] };
+    return {
+      ok: false,
+      problems: [`not a readable ONNX model (truncated or corrupt protobuf): ${(err as Error).message}`],
+    };
   }
   const problems: string[] = [];
+  // External data makes onnxruntime open files named inside the model (any path, relative to the
+  // model's folder): a model must be one self-contained file. Refuse before anything loads it.
+  if (header.externalTensors.length > 0) {
+    const names = header.externalTensors
+      .slice(0, 5)
+      .map((n) => `"${n}"`)
+      .join(', ');
+    const more = header.externalTensors.length > 5 ? ` and ${header.externalTensors.length - 5} more` : '';
+    problems.push(
+      `${header.externalTensors.length > 1 ? 'tensors' : 'tensor'} ${names}${more}: stored in an external data file (data_location = EXTERNAL); the app accepts only self-contained .onnx files — re-export with the weights inside the model (onnx.save(model, path, save_as_external_data=False))`,
+    );
+  }
   const opset = header.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
-  if (opset < MIN_OPSET) problems.push(`opset: the model uses ONNX opset ${opset || 'none'}, the contract needs ≥ ${MIN_OPSET}`);
+  if (opset < MIN_OPSET)
+    problems.push(`opset: the model uses ONNX opset ${opset || 'none'}, the contract needs ≥ ${MIN_OPSET}`);
 
   const meta = readMeta(header, problems);
   const sizes: Partial<Record<Dim, number>> = meta
-    ? { Tq: meta.tokenizer.queryTokens, Ti: meta.tokenizer.titleTokens, F: meta.featureNames.length, G: meta.featureGroups.length }
+    ? {
+        Tq: meta.tokenizer.queryTokens,
+        Ti: meta.tokenizer.titleTokens,
+        F: meta.featureNames.length,
+        G: meta.featureGroups.length,
+      }
     : {};
 
   // Graph inputs that are initializers (old exporters list them) are not things the app feeds.
   const inputs = header.inputs.filter((i) => !header.initializerNames.has(i.name));
   checkTensors('input', CONTRACT_INPUTS, inputs, sizes, problems);
   checkTensors('output', CONTRACT_OUTPUTS, header.outputs, sizes, problems);
-  for (const i of inputs) if (!CONTRACT_INPUTS.some((s) => s.name === i.name)) problems.push(`input "${i.name}": not part of the contract (the app cannot feed it)`);
+  for (const i of inputs)
+    if (!CONTRACT_INPUTS.some((s) => s.name === i.name))
+      problems.push(`input "${i.name}": not part of the contract (the app cannot feed it)`);
 
   if (problems.length === 0 && meta) return { ok: true, problems, meta: { ...meta, opset } };
   return meta ? { ok: false, problems, meta: { ...meta, opset } } : { ok: false, problems };
 }
 
-function checkTensors(kind: 'input' | 'output', specs: TensorSpec[], actual: OnnxModelHeader['inputs'], sizes: Partial<Record<Dim, number>>, problems: string[]) {
+function checkTensors(
+  kind: 'input' | 'output',
+  specs: TensorSpec[],
+  actual: OnnxModelHeader['inputs'],
+  sizes: Partial<Record<Dim, number>>,
+  problems: string[],
+) {
   for (const spec of specs) {
     const got = actual.find((a) => a.name === spec.name);
     if (!got) {
@@ -123,13 +174,18 @@ function checkTensors(kind: 'input' | 'output', specs: TensorSpec[], actual: Onn
     if (dtype !== spec.dtype) problems.push(`${kind} "${spec.name}": dtype is ${dtype}, expected ${spec.dtype}`);
     if (got.dims === null) continue; // no declared shape: onnxruntime checks at run time
     if (got.dims.length !== spec.dims.length) {
-      problems.push(`${kind} "${spec.name}": rank is ${got.dims.length} [${got.dims.map(showDim).join(',')}], expected ${spec.dims.length} [${spec.dims.join(',')}]`);
+      problems.push(
+        `${kind} "${spec.name}": rank is ${got.dims.length} [${got.dims.map(showDim).join(',')}], expected ${spec.dims.length} [${spec.dims.join(',')}]`,
+      );
       continue;
     }
     spec.dims.forEach((want, axis) => {
       const d = got.dims![axis]!;
       if (DYNAMIC.has(want)) {
-        if (d.value !== undefined && d.param === undefined) problems.push(`${kind} "${spec.name}": axis ${axis} (${want}) is fixed to ${d.value}, the contract needs it dynamic`);
+        if (d.value !== undefined && d.param === undefined)
+          problems.push(
+            `${kind} "${spec.name}": axis ${axis} (${want}) is fixed to ${d.value}, the contract needs it dynamic`,
+          );
         return;
       }
       const size = typeof want === 'number' ? want : sizes[want];
@@ -172,7 +228,9 @@ function readMeta(header: OnnxModelHeader, problems: string[]): Omit<ModelMeta, 
 
   const contractVersion = text(META_KEYS.contractVersion);
   if (contractVersion !== null && !SUPPORTED_CONTRACT_VERSIONS.includes(contractVersion)) {
-    problems.push(`metadata "${META_KEYS.contractVersion}": version "${contractVersion}" is not supported (this build reads ${SUPPORTED_CONTRACT_VERSIONS.join(', ')})`);
+    problems.push(
+      `metadata "${META_KEYS.contractVersion}": version "${contractVersion}" is not supported (this build reads ${SUPPORTED_CONTRACT_VERSIONS.join(', ')})`,
+    );
   }
   const modelName = text(META_KEYS.modelName);
   const modelVersion = text(META_KEYS.modelVersion);
@@ -181,7 +239,10 @@ function readMeta(header: OnnxModelHeader, problems: string[]): Omit<ModelMeta, 
     problems.push(`metadata "${META_KEYS.encoderKind}": "${encoderKind}" is not one of ${ENCODER_KINDS.join(', ')}`);
   }
   const sha = text(META_KEYS.trainingDataSha256);
-  if (sha !== null && !/^[0-9a-f]{64}$/.test(sha)) problems.push(`metadata "${META_KEYS.trainingDataSha256}": expected 64 lower-case hex digits, got "${sha.slice(0, 80)}"`);
+  if (sha !== null && !/^[0-9a-f]{64}$/.test(sha))
+    problems.push(
+      `metadata "${META_KEYS.trainingDataSha256}": expected 64 lower-case hex digits, got "${sha.slice(0, 80)}"`,
+    );
 
   const groups = parseGroups(json(META_KEYS.featureGroups), problems);
   const tokenizer = parseTokenizer(json(META_KEYS.tokenizer), problems);
@@ -245,7 +306,12 @@ function parseTokenizer(v: unknown, problems: string[]): TokenizerParams | null 
   const o = v as Record<string, unknown>;
   const out: Record<string, number> = {};
   let bad = false;
-  for (const [key, min] of [['tokenBuckets', 2], ['itemBuckets', 2], ['queryTokens', 1], ['titleTokens', 1]] as const) {
+  for (const [key, min] of [
+    ['tokenBuckets', 2],
+    ['itemBuckets', 2],
+    ['queryTokens', 1],
+    ['titleTokens', 1],
+  ] as const) {
     const x = o[key];
     if (typeof x !== 'number' || !Number.isInteger(x) || x < min) {
       problems.push(`${where}: "${key}" must be an integer ≥ ${min}, got ${JSON.stringify(x)}`);

@@ -1,9 +1,17 @@
 // Minimal protobuf reader for the parts of an ONNX ModelProto the contract validator needs: opset,
 // metadata_props and the graph's input/output value infos. Field numbers from onnx/onnx.proto.
-// Initializers and nodes are skipped without copying, so a multi-MB model parses in microseconds.
+// Tensor data is skipped without copying (only each tensor's name and data_location are read, to
+// find tensors stored in external files), so a multi-MB model parses in microseconds.
 
-export interface OnnxDim { value?: number; param?: string }
-export interface OnnxValueInfo { name: string; elemType: number | null; dims: OnnxDim[] | null }
+export interface OnnxDim {
+  value?: number;
+  param?: string;
+}
+export interface OnnxValueInfo {
+  name: string;
+  elemType: number | null;
+  dims: OnnxDim[] | null;
+}
 export interface OnnxModelHeader {
   irVersion: number;
   producerName: string;
@@ -12,12 +20,27 @@ export interface OnnxModelHeader {
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
   initializerNames: Set<string>;
+  /** Tensors (initializers, Constant attributes, sparse values, in subgraphs too) whose bytes live
+   * in an external file (TensorProto.data_location = EXTERNAL or external_data entries). */
+  externalTensors: string[];
 }
 
 /** TensorProto.DataType numbers → names used in problems and by onnxruntime-node. */
 export const ONNX_DTYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string',
-  9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  16: 'bfloat16',
 };
 
 export class OnnxParseError extends Error {}
@@ -99,7 +122,10 @@ function readValueInfo(r: Reader): OnnxValueInfo {
       const type = r.sub(); // TypeProto
       while (!type.done()) {
         const [tf, tw] = type.tag();
-        if (tf !== 1 || tw !== WIRE_LEN) { type.skip(tw); continue; } // only tensor_type
+        if (tf !== 1 || tw !== WIRE_LEN) {
+          type.skip(tw);
+          continue;
+        } // only tensor_type
         const tensor = type.sub();
         while (!tensor.done()) {
           const [ef, ew] = tensor.tag();
@@ -120,19 +146,79 @@ function readValueInfo(r: Reader): OnnxValueInfo {
   return vi;
 }
 
-function readInitializerName(r: Reader): string {
+/** TensorProto: its name (8) and whether its data is external (data_location 14 = 1, external_data 13). */
+function readTensor(r: Reader, external: string[]): string {
+  let name = '';
+  let isExternal = false;
   while (!r.done()) {
     const [f, w] = r.tag();
-    if (f === 8 && w === WIRE_LEN) return r.string(); // TensorProto.name
-    r.skip(w);
+    if (f === 8 && w === WIRE_LEN) name = r.string();
+    else if (f === 14 && w === WIRE_VARINT) {
+      if (r.varint() === 1) isExternal = true; // read unconditionally: the varint must be consumed
+    } else if (f === 13 && w === WIRE_LEN) {
+      r.sub();
+      isExternal = true;
+    } else r.skip(w);
   }
-  return '';
+  if (isExternal) external.push(name || '(unnamed tensor)');
+  return name;
+}
+
+/** SparseTensorProto: values (1) and indices (2) are TensorProtos. */
+function readSparseTensor(r: Reader, external: string[]): string {
+  let name = '';
+  while (!r.done()) {
+    const [f, w] = r.tag();
+    if ((f === 1 || f === 2) && w === WIRE_LEN) {
+      const n = readTensor(r.sub(), external);
+      if (f === 1) name = n;
+    } else r.skip(w);
+  }
+  return name;
+}
+
+/** NodeProto attributes (5) → AttributeProto: t (5), g (6), tensors (10), graphs (11), sparse_tensor (22), sparse_tensors (23). */
+function scanNode(r: Reader, external: string[], depth: number): void {
+  while (!r.done()) {
+    const [f, w] = r.tag();
+    if (f !== 5 || w !== WIRE_LEN) {
+      r.skip(w);
+      continue;
+    }
+    const a = r.sub();
+    while (!a.done()) {
+      const [af, aw] = a.tag();
+      if ((af === 5 || af === 10) && aw === WIRE_LEN) readTensor(a.sub(), external);
+      else if ((af === 22 || af === 23) && aw === WIRE_LEN) readSparseTensor(a.sub(), external);
+      else if ((af === 6 || af === 11) && aw === WIRE_LEN) scanSubgraph(a.sub(), external, depth + 1);
+      else a.skip(aw);
+    }
+  }
+}
+
+/** A subgraph (If/Loop/Scan bodies): only its tensors matter here. */
+function scanSubgraph(g: Reader, external: string[], depth: number): void {
+  if (depth > 64) throw new OnnxParseError('subgraphs nested more than 64 deep');
+  while (!g.done()) {
+    const [gf, gw] = g.tag();
+    if (gf === 5 && gw === WIRE_LEN) readTensor(g.sub(), external);
+    else if (gf === 15 && gw === WIRE_LEN) readSparseTensor(g.sub(), external);
+    else if (gf === 1 && gw === WIRE_LEN) scanNode(g.sub(), external, depth);
+    else g.skip(gw);
+  }
 }
 
 /** Parses the header of an ONNX ModelProto; throws OnnxParseError on malformed or truncated bytes. */
 export function readOnnxHeader(buf: Uint8Array): OnnxModelHeader {
   const out: OnnxModelHeader = {
-    irVersion: 0, producerName: '', opsets: [], metadata: new Map(), inputs: [], outputs: [], initializerNames: new Set(),
+    irVersion: 0,
+    producerName: '',
+    opsets: [],
+    metadata: new Map(),
+    inputs: [],
+    outputs: [],
+    initializerNames: new Set(),
+    externalTensors: [],
   };
   let sawGraph = false;
   const r = new Reader(buf, 0, buf.length);
@@ -168,7 +254,9 @@ export function readOnnxHeader(buf: Uint8Array): OnnxModelHeader {
         const [gf, gw] = g.tag();
         if (gf === 11 && gw === WIRE_LEN) out.inputs.push(readValueInfo(g.sub()));
         else if (gf === 12 && gw === WIRE_LEN) out.outputs.push(readValueInfo(g.sub()));
-        else if (gf === 5 && gw === WIRE_LEN) out.initializerNames.add(readInitializerName(g.sub()));
+        else if (gf === 5 && gw === WIRE_LEN) out.initializerNames.add(readTensor(g.sub(), out.externalTensors));
+        else if (gf === 15 && gw === WIRE_LEN) out.initializerNames.add(readSparseTensor(g.sub(), out.externalTensors));
+        else if (gf === 1 && gw === WIRE_LEN) scanNode(g.sub(), out.externalTensors, 0);
         else g.skip(gw);
       }
     } else r.skip(w);

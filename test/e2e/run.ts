@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     if (!process.env.QGS_E2E_WORKSPACE) console.log('e2e: creating a demo workspace…');
     // QGS_E2E_WORKSPACE runs the same tests against an existing workspace (e.g. a 100k-session one).
     const db = process.env.QGS_E2E_WORKSPACE ?? makeDemoWorkspace(dir);
-    const token = randomBytes(18).toString('base64url');
+    const token = randomBytes(24).toString('base64url');
     const started = await startServe(db, token);
     server = started.child;
     const baseUrl = started.url;

@@ -1,8 +1,11 @@
 // Chooses how the renderer reaches the backend — the only module that knows about hosts.
-// Electron: the preload hands us a MessagePort via window.postMessage('qgs:backend-port').
-// Browser mode (`serve`): same-origin HTTP with the per-launch token from `?token=`, which we keep in
-// sessionStorage (survives reloads in this tab only) and remove from the address bar.
+// Electron: the preload exposes `window.qgsDesktop` (a DesktopBridge) and hands us a MessagePort via
+// window.postMessage('qgs:backend-port'). Browser mode (`serve`): same-origin HTTP with the
+// per-launch token from `?token=`, which we keep in sessionStorage (survives reloads in this tab
+// only) and remove from the address bar; its DesktopBridge has no native dialogs, so views show a
+// path field when `desktop.nativeDialogs` is false.
 import { ApiClient, httpTransport, portTransport } from '../../../src-common/api/client.ts';
+import type { DesktopBridge } from '../../../src-common/desktop-bridge.ts';
 
 export type Connection =
   | { kind: 'ready'; mode: 'browser' | 'electron'; client: ApiClient }
@@ -17,16 +20,37 @@ export function isElectron(): boolean {
   return 'qgsDesktop' in window;
 }
 
+/** Browser mode's side of the bridge: no native dialogs (null → the view asks for a typed path). */
+export const browserBridge = {
+  host: 'browser',
+  nativeDialogs: false,
+  openFile: async () => null,
+  saveFile: async () => null,
+  openFolder: async () => null,
+  requestBackendPort: () => {},
+  onMenuCommand: () => () => {},
+  onBackendStatus: () => () => {},
+} as const satisfies DesktopBridge;
+
+/** The host bridge: the preload's object in Electron, browser mode's otherwise. */
+export const desktop: DesktopBridge = isElectron()
+  ? (window as unknown as { qgsDesktop: DesktopBridge }).qgsDesktop
+  : browserBridge;
+
 // Listen from module load on, so a port posted before connect() is called is not missed.
 const electronPort: Promise<MessagePort> | null = isElectron()
   ? new Promise((resolve) => {
       const onMessage = (e: MessageEvent) => {
         const port = e.ports[0];
-        if (e.source !== window || e.data !== 'qgs:backend-port' || !port) return;
+        // Only our own preload (same window, same origin) hands us the port.
+        if (e.source !== window || e.origin !== window.location.origin || e.data !== 'qgs:backend-port' || !port)
+          return;
         window.removeEventListener('message', onMessage);
         resolve(port);
       };
       window.addEventListener('message', onMessage);
+      // Ask for it (again) now that we listen: the load-time push may have come before this module ran.
+      (window as unknown as { qgsDesktop: DesktopBridge }).qgsDesktop.requestBackendPort();
     })
   : null;
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
   backend = openBackend({ workspacePath: join(dir, 'ws.db'), host: 'serve', pathRoots: [dir] });
   writeFileSync(join(dir, 'sessions.jsonl'), readFileSync(FIXTURE));
   await backend.dispatcher.call('import.sessions', { path: join(dir, 'sessions.jsonl') });
-  server = await startHttpServer({ dispatcher: backend.dispatcher, staticDir: join(dir, 'no-renderer'), token: 'test-token-123' });
+  server = await startHttpServer({ dispatcher: backend.dispatcher, staticDir: join(dir, 'no-renderer'), token: 'test-token-0123456789abcdefghijklmnop' });
 });
 
 afterAll(async () => {
@@ -85,22 +85,22 @@ describe('HTTP transport (browser mode)', () => {
     expect(wrong.status).toBe(401);
   });
   it('refuses a foreign Host header (DNS rebinding)', async () => {
-    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123', Host: 'evil.example:80' });
+    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-0123456789abcdefghijklmnop', Host: 'evil.example:80' });
     expect(r.status).toBe(421);
   });
   it('refuses non-JSON bodies (no cross-site form posts)', async () => {
-    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'text/plain', Authorization: 'Bearer test-token-123', Host: `127.0.0.1:${server.port}` });
+    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'text/plain', Authorization: 'Bearer test-token-0123456789abcdefghijklmnop', Host: `127.0.0.1:${server.port}` });
     expect(r.status).toBe(415);
   });
   it('serves the same results as the in-process dispatcher', async () => {
-    const client = new ApiClient(httpTransport(server.url, 'test-token-123'));
+    const client = new ApiClient(httpTransport(server.url, 'test-token-0123456789abcdefghijklmnop'));
     const viaHttp = await client.call('sessions.get', { sessionId: 't-001' });
     const direct = await backend.dispatcher.call('sessions.get', { sessionId: 't-001' });
     expect(viaHttp).toEqual(direct);
     expect(viaHttp.turns.map((t) => t.boundary)).toEqual(['start', 'refinement', 'switch']);
   });
   it('carries ApiErrors with their problems', async () => {
-    const client = new ApiClient(httpTransport(server.url, 'test-token-123'));
+    const client = new ApiClient(httpTransport(server.url, 'test-token-0123456789abcdefghijklmnop'));
     const e = await rejection(client.call('sessions.get', { sessionId: 'missing' }));
     expect(e.code).toBe('not_found');
     const bad = await rejection(client.call('sessions.list', { offset: -1 } as never));
@@ -108,7 +108,7 @@ describe('HTTP transport (browser mode)', () => {
     expect(bad.problems[0]?.where).toBe('offset');
   });
   it('streams progress for jobs', async () => {
-    const client = new ApiClient(httpTransport(server.url, 'test-token-123'));
+    const client = new ApiClient(httpTransport(server.url, 'test-token-0123456789abcdefghijklmnop'));
     const seen: string[] = [];
     writeFileSync(join(dir, 'again.jsonl'), readFileSync(FIXTURE, 'utf8').replace(/t-00/g, 'h-00'));
     const report = await client.call('import.sessions', { path: join(dir, 'again.jsonl') }, { onProgress: (p) => seen.push(p.phase) });
@@ -116,7 +116,7 @@ describe('HTTP transport (browser mode)', () => {
     expect(seen.length).toBeGreaterThan(0);
   });
   it('refuses paths outside the folders serve was started with', async () => {
-    const client = new ApiClient(httpTransport(server.url, 'test-token-123'));
+    const client = new ApiClient(httpTransport(server.url, 'test-token-0123456789abcdefghijklmnop'));
     const e = await rejection(client.call('import.sessions', { path: '/etc/passwd' }));
     expect(e.code).toBe('unauthorized');
     // A symlink inside the allowed folder that points outside it is no way out either.

@@ -7,7 +7,10 @@ import { createInterface } from 'node:readline';
 
 const bundle = process.argv[2];
 if (!bundle) throw new Error('usage: utility-shim.ts <out/main/backend.js> --workspace <db>');
-const parentPort = new EventEmitter();
+// Messages the backend sends to main (`granted`, `closed`…) come out as {"fromBackend": …} lines.
+const parentPort = Object.assign(new EventEmitter(), {
+  postMessage: (m: unknown) => process.stdout.write(JSON.stringify({ fromBackend: m }) + '\n'),
+});
 (process as unknown as { parentPort: EventEmitter }).parentPort = parentPort;
 process.argv.splice(2, 1); // the bundle reads --workspace from argv
 await import(bundle);
@@ -20,5 +23,10 @@ const mainPort = {
 };
 parentPort.emit('message', { data: { type: 'connect' }, ports: [mainPort] });
 port2.on('message', (msg) => process.stdout.write(JSON.stringify(msg) + '\n'));
-createInterface({ input: process.stdin }).on('line', (line) => port2.postMessage(JSON.parse(line)));
+// {"toBackend": msg} lines play the main process (grants, shutdown); others go to the window port.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const msg = JSON.parse(line) as { toBackend?: unknown };
+  if (msg.toBackend !== undefined) parentPort.emit('message', { data: msg.toBackend, ports: [] });
+  else port2.postMessage(msg);
+});
 process.stdin.on('end', () => setTimeout(() => process.exit(0), 200));
