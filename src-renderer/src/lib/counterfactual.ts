@@ -64,7 +64,7 @@ export function describeEdit(e: TurnEdit): string {
 export function runtimeNote(r: Pick<ModelRuntime, 'provider' | 'fallback'>): { label: string; hover: string } | null {
   if (!r.fallback) return null;
   return {
-    label: `${r.provider} fallback`,
+    label: 'fallback',
     hover: `Ran on ${r.provider.toUpperCase()}: the preferred accelerator is not available on this machine. Scores are the same, only slower. Why: “Runtime details” below.`,
   };
 }

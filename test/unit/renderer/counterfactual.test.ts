@@ -50,7 +50,7 @@ describe('variant and runtime texts', () => {
   it('keeps the fallback hover short and free of install instructions', () => {
     expect(runtimeNote({ provider: 'cpu', fallback: null })).toBeNull();
     const note = runtimeNote({ provider: 'cpu', fallback: 'cuda: CUDA provider library not installed (run `npm run install:cuda`; needs an NVIDIA driver, CUDA 12 and cuDNN 9)' })!;
-    expect(note.label).toBe('cpu fallback');
+    expect(note.label).toBe('fallback');
     expect(note.hover).toMatch(/^Ran on CPU/);
     expect(note.hover).not.toMatch(/CUDA|Vulkan|install|apt-get|npm/);
     expect(note.hover.length).toBeLessThan(200);
