@@ -323,6 +323,17 @@ test('counterfactual query: limited to the contract, an empty query is refused i
   assert.equal(await page.getByRole('button', { name: 'Save variant…' }).count(), 0);
   await screenshot('counterfactual-empty-query');
 
+  // Over the limit (a value set by script or paste bypasses maxlength): refused the same way, naming the limit.
+  await box.evaluate((el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, 'q'.repeat(2001));
+  await eventually(async () => assert.equal(await page.getByTestId('cf-query-error').textContent(), 'The query is 2,001 characters; at most 2,000 are allowed'));
+  assert.match((await stale.textContent()) ?? '', /stale: showing the last valid ranking — The query is 2,001 characters/);
+  await page.waitForTimeout(400);
+  assert.equal(cfCalls, 0, 'a query over the limit is not sent');
+  assert.deepEqual(await rankingIds(page), origIds);
+
   // A valid query re-ranks live and clears the mark.
   const edited = `${s.turns.find((t) => t.index === n)!.query} waterproof`;
   await box.fill(edited);
