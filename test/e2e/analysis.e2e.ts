@@ -8,6 +8,7 @@ import type { ApiClient } from '../../src-common/api/client.ts';
 import type { ModelSummary, ModelTurnScores } from '../../src-common/api/contract.ts';
 import type { SessionDetail } from '../../src-common/api/types.ts';
 import { kendallTauOfRankings, rbo } from '../../src-common/metrics.ts';
+import { fmtWeight } from '../../src-renderer/src/lib/ranking.ts';
 import { eventually, Skip, test } from './harness.ts';
 import { LONG_SESSION_ID } from './long-session.ts';
 
@@ -61,13 +62,18 @@ test('ranking view: the model order, scores, logged positions, clicks and HFG gr
     assert.equal(cells[0], String(c.rank));
     assert.equal(cells[1], c.score.toFixed(4));
     assert.equal(cells[2], String(c.position));
-    assert.equal(cells[3], c.title);
+    // The title with the item id beside it (duplicate titles stay apart).
+    assert.equal(await row.getByTestId('title').textContent(), c.title);
+    assert.equal(await row.getByTestId('item-id').textContent(), c.itemId);
     assert.equal(cells[4]?.includes('✓'), turn.results.find((r) => r.itemId === c.itemId)!.click);
-    // Group weights: names from the model's metadata, exact values on hover.
+    // Group weights: each value printed next to the bar; names from the model's metadata, exact values on hover.
     const bar = row.getByTestId('group-weights');
+    assert.deepEqual(await bar.getByTestId('group-weight-value').allTextContents(), c.groupWeight.map(fmtWeight));
     const title = (await bar.getAttribute('title')) ?? '';
     want.groups.forEach((g, gi) => assert.ok(title.includes(`${g} ${c.groupWeight[gi]!.toFixed(4)}`), `hover of ${c.itemId} names ${g}`));
   }
+  // The printed weights are readable numbers, not just hover text.
+  assert.match((await rows.first().getByTestId('group-weights').innerText()).replace(/\s+/g, ' '), /(\.\d\d|\b0|\b1)( |$)/);
   assert.deepEqual(want.groups, m!.groups.map((g) => g.name));
   await screenshot('ranking');
 
@@ -125,7 +131,31 @@ test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k chan
   assert.ok(((await page.getByTestId('weight-summary').textContent()) ?? '').includes(`${pctA}% this topic`));
   const summaryB = ((await page.getByTestId('weight-summary-b').textContent()) ?? '').replace(/\s+/g, ' ');
   assert.ok(summaryB.includes(`${B.model.name}: ${pctB}%`), `${summaryB} vs ${pctB}`);
+  // Item ids beside the titles on both sides.
+  const sideIds = (id: string) => page.getByTestId(id).getByTestId('item-id').allTextContents();
+  assert.deepEqual(await sideIds('diff-a'), byRank(A).map((c) => c.itemId));
+  assert.deepEqual(await sideIds('diff-b'), byRank(B).map((c) => c.itemId));
   await screenshot('diff');
+
+  // Both models' HFG group weights side by side, with their values, per item.
+  const cmp = page.getByTestId('weights-compare');
+  const rankB = new Map(B.candidates.map((c) => [c.itemId, c] as const));
+  for (const c of byRank(A)) {
+    const row = cmp.locator(`tr[data-item-id="${c.itemId}"]`);
+    assert.equal(await row.getByTestId('weights-a').getByTestId('group-weights').getAttribute('data-weights'), c.groupWeight.join(','), `A's weights of ${c.itemId}`);
+    assert.equal(await row.getByTestId('weights-b').getByTestId('group-weights').getAttribute('data-weights'), rankB.get(c.itemId)!.groupWeight.join(','), `B's weights of ${c.itemId}`);
+    assert.deepEqual(await row.getByTestId('weights-b').getByTestId('group-weight-value').allTextContents(), rankB.get(c.itemId)!.groupWeight.map(fmtWeight));
+  }
+  // The feature panel stays available in the diff: the logged values, with both models' group weights.
+  const top = byRank(B)[0]!;
+  await cmp.getByRole('button', { name: `Show features of ${top.itemId}` }).click();
+  const logged = s.turns.find((t) => t.index === n)!.results.find((r) => r.itemId === top.itemId)!.features;
+  const [ma] = await models(api, 2);
+  const f = ma!.groups[0]!.features[0]!;
+  assert.equal(Number(await page.getByLabel(`${f} of ${top.itemId}`, { exact: true }).inputValue()), logged[f]);
+  assert.match((await cmp.locator('tr.features').textContent()) ?? '', new RegExp(`B weight ${rankB.get(top.itemId)!.groupWeight[0]!.toFixed(4)}`));
+  await cmp.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await screenshot('diff-weights-compare');
 });
 
 test('history weights on the timeline; removing a step re-ranks as score.counterfactual says; reset restores', async ({ page, api, openApp, screenshot }) => {
@@ -263,4 +293,96 @@ test('a long-history turn: the history limit re-scores, the timeline overlays ex
   await page.keyboard.press('Shift+K');
   await eventually(async () => assert.notEqual(await page.locator('.session-head .sid').textContent(), LONG_SESSION_ID));
   assert.match(new URL(page.url()).hash, new RegExp(`\\?m=${short(m!)}$`));
+});
+
+test('counterfactual query: limited to the contract, an empty query is refused inline, and a kept ranking is marked stale (also when a re-score fails)', async ({ page, api, openApp, screenshot }) => {
+  const [m] = await models(api, 1);
+  const { s, n } = await turnWithHistory(api, 1);
+  const turnId = `${s.sessionId}#${n}`;
+  const orig = await api.call('score.turn', { turnId, models: [m!.sha256] });
+  const origIds = byRank(orig.models[0]!).map((c) => c.itemId);
+  await open(page, openApp, s, n, [m!]);
+  await eventually(async () => assert.deepEqual(await rankingIds(page), origIds), 30_000);
+  const box = page.getByLabel('Counterfactual query');
+  assert.equal(await box.getAttribute('maxlength'), '2000');
+  const stale = page.getByTestId('ranking-stale');
+  assert.equal(await stale.count(), 0);
+  let cfCalls = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/score.counterfactual')) cfCalls++;
+  });
+
+  // Empty: refused inline, nothing sent, the logged ranking stays and is marked stale.
+  await box.fill('');
+  await eventually(async () => assert.equal(await page.getByTestId('cf-query-error').textContent(), 'Enter a query'));
+  assert.equal(await box.getAttribute('aria-invalid'), 'true');
+  assert.match((await stale.textContent()) ?? '', /stale: showing the last valid ranking — Enter a query/);
+  await page.waitForTimeout(400); // longer than the edit debounce: a request would have gone out
+  assert.equal(cfCalls, 0, 'an empty query is not sent');
+  assert.deepEqual(await rankingIds(page), origIds);
+  assert.equal(await page.getByRole('button', { name: 'Save variant…' }).count(), 0);
+  await screenshot('counterfactual-empty-query');
+
+  // Over the limit (a value set by script or paste bypasses maxlength): refused the same way, naming the limit.
+  await box.evaluate((el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, 'q'.repeat(2001));
+  await eventually(async () => assert.equal(await page.getByTestId('cf-query-error').textContent(), 'The query is 2,001 characters; at most 2,000 are allowed'));
+  assert.match((await stale.textContent()) ?? '', /stale: showing the last valid ranking — The query is 2,001 characters/);
+  await page.waitForTimeout(400);
+  assert.equal(cfCalls, 0, 'a query over the limit is not sent');
+  assert.deepEqual(await rankingIds(page), origIds);
+
+  // A valid query re-ranks live and clears the mark.
+  const edited = `${s.turns.find((t) => t.index === n)!.query} waterproof`;
+  await box.fill(edited);
+  const cf = await api.call('score.counterfactual', { turnId, models: [m!.sha256], edit: { query: edited } });
+  const cfIds = byRank(cf.models[0]!).map((c) => c.itemId);
+  await eventually(async () => assert.deepEqual(await rankingIds(page), cfIds), 30_000);
+  await eventually(async () => assert.equal(await stale.count(), 0));
+  assert.equal(await page.getByTestId('cf-query-error').count(), 0);
+
+  // A failing re-score: the last valid ranking stays, marked stale with the reason.
+  await page.route('**/api/score.counterfactual', (route) => route.fulfill({ status: 500, body: 'backend overloaded' }));
+  await box.fill(`${edited} boots`);
+  await eventually(async () => assert.match((await stale.textContent()) ?? '', /stale: showing the last valid ranking — re-scoring failed: .*HTTP 500: backend overloaded/), 30_000);
+  assert.deepEqual(await rankingIds(page), cfIds);
+  assert.equal(await page.getByTestId('cf-status').count(), 0);
+  await screenshot('counterfactual-rescore-failed');
+  await page.unroute('**/api/score.counterfactual');
+  await box.fill(edited);
+  await eventually(async () => assert.equal(await stale.count(), 0), 30_000);
+  assert.deepEqual(await rankingIds(page), cfIds);
+});
+
+test('a CPU fallback: the hover stays short; the provider errors (install hints) are in the Runtime details disclosure', async ({ page, api, openApp, screenshot }) => {
+  const [m] = await models(api, 1);
+  const { s, n } = await turnWithHistory(api, 1);
+  const before = (await api.call('inference.status', {})).settings.provider;
+  try {
+    // A provider that does not load here falls back to CPU (cuda without its library: an install hint).
+    let rt: ModelTurnScores['runtime'] | null = null;
+    for (const provider of ['cuda', 'webgpu', 'coreml', 'directml'] as const) {
+      await api.call('inference.configure', { provider });
+      const got = await api.call('score.turn', { turnId: `${s.sessionId}#${n}`, models: [m!.sha256] });
+      rt = got.models[0]!.runtime;
+      if (rt.fallback) break;
+    }
+    if (!rt?.fallback) throw new Error('every GPU provider loaded here: no fallback to show');
+    await open(page, openApp, s, n, [m!]);
+    const note = page.getByTestId('fallback-note');
+    await eventually(async () => assert.equal(await note.count(), 1), 30_000);
+    const hover = (await note.getAttribute('title')) ?? '';
+    assert.match(hover, /^Ran on CPU/);
+    assert.doesNotMatch(hover, /CUDA|Vulkan|install|apt-get|npm/);
+    const details = page.getByTestId('runtime-details');
+    assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), false, 'closed until asked for');
+    await details.locator('summary').click();
+    const text = (await details.textContent()) ?? '';
+    for (const a of rt.attempts.filter((x) => !x.ok)) assert.ok(text.includes(a.error ?? ''), `details name ${a.provider}'s error`);
+    await screenshot('runtime-fallback-details');
+  } finally {
+    await api.call('inference.configure', { provider: before });
+  }
 });

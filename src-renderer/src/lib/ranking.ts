@@ -1,7 +1,7 @@
-// Pure logic of the ranking and two-model diff views (views/TurnAnalysis.svelte): sorting by a
+// Pure logic of the ranking and two-model diff views (views/analysis/): sorting by a
 // group's weight, the rank diff of two models (or of a counterfactual against the original), and
 // the per-turn comparison figures from src-common/metrics.ts. Unit-tested in test/unit/renderer/.
-import type { ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
+import type { ModelSummary, ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
 import { kendallTauOfRankings, ndcgOfRanked, rbo, reciprocalRankOfRanked, topKChanges } from '../../../src-common/metrics.ts';
 
 /** RBO persistence used throughout the views (top 10 ≈ 86 % of the weight). */
@@ -111,4 +111,55 @@ export function fmtSigned(n: number | null, digits = 0): string {
   if (n === null || !Number.isFinite(n)) return '';
   if (n === 0) return digits ? (0).toFixed(digits) : '0';
   return (n > 0 ? '+' : '−') + Math.abs(n).toFixed(digits);
+}
+
+/**
+ * An HFG group weight as printed next to its bar: two decimals without the leading zero (`.42`),
+ * `1` for a whole weight, a minus sign for the (rare) negative one. Weights are shares in [0, 1].
+ */
+export function fmtWeight(w: number): string {
+  if (!Number.isFinite(w)) return '—';
+  const r = Math.round(Math.abs(w) * 100) / 100;
+  const body = r >= 1 ? r.toFixed(r === Math.trunc(r) ? 0 : 2) : r === 0 ? '0' : r.toFixed(2).slice(1);
+  return (w < 0 && r !== 0 ? '−' : '') + body;
+}
+
+/** Hover text of a candidate's group weights: `group 0.4213` per line, `(was …)` when `before` is given. */
+export function weightsTitle(groups: readonly string[], weights: readonly number[], before?: readonly number[] | null): string {
+  return groups
+    .map((g, i) => {
+      const was = before ? ` (was ${(before[i] ?? 0).toFixed(4)})` : '';
+      return `${g} ${(weights[i] ?? 0).toFixed(4)}${was}`;
+    })
+    .join('\n');
+}
+
+/** One side of the two-model diff: a model's candidates in its rank order, each with its diff row. */
+export function diffSide(cands: readonly ScoredCandidate[], diff: RankDiff): { c: ScoredCandidate; row: DiffRow | undefined }[] {
+  const byId = new Map(diff.rows.map((r) => [r.itemId, r] as const));
+  return [...cands].sort((x, y) => x.rank - y.rank).map((c) => ({ c, row: byId.get(c.itemId) }));
+}
+
+export interface CompareRow {
+  itemId: string;
+  title: string;
+  a: ScoredCandidate | null;
+  b: ScoredCandidate | null;
+}
+
+/**
+ * The items of a two-model diff with both models' candidates (group weights side by side), in A's
+ * rank order, then the items only B ranks.
+ */
+export function compareRows(a: readonly ScoredCandidate[], b: readonly ScoredCandidate[]): CompareRow[] {
+  const byB = new Map(b.map((c) => [c.itemId, c] as const));
+  const rows: CompareRow[] = [...a].sort((x, y) => x.rank - y.rank).map((ca) => ({ itemId: ca.itemId, title: ca.title, a: ca, b: byB.get(ca.itemId) ?? null }));
+  const inA = new Set(a.map((c) => c.itemId));
+  for (const cb of [...b].sort((x, y) => x.rank - y.rank)) if (!inA.has(cb.itemId)) rows.push({ itemId: cb.itemId, title: cb.title, a: null, b: cb });
+  return rows;
+}
+
+/** A model's feature groups (names and features) from the registry, or just the group names the scoring reports. */
+export function featureGroupsOf(models: readonly ModelSummary[], m: ModelTurnScores): { name: string; features: string[] }[] {
+  return models.find((x) => x.sha256 === m.model.sha256)?.groups ?? m.groups.map((g) => ({ name: g, features: [] }));
 }

@@ -7,6 +7,7 @@ import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ApiClient } from '../../../src-common/api/client.ts';
 import type { MethodInput, ModelSummary, TurnEdit, TurnScoring, Variant } from '../../../src-common/api/contract.ts';
 import { errorBanner, isCancelled } from './errors.svelte.ts';
+import { queryProblem, rankingStatus, type RankingStatus } from './counterfactual.ts';
 
 /** Wait after the last edit before re-scoring (typing in the query box). */
 export const EDIT_DEBOUNCE_MS = 120;
@@ -29,6 +30,10 @@ export class TurnScorer {
   error = $state<string | null>(null);
   /** Milliseconds from the last edit's request to its answer (shown, and measured by bench `ui`). */
   cfRoundTripMs = $state<number | null>(null);
+  /** Why the last re-score failed (cleared by the next answer or a reset). */
+  cfError = $state<string | null>(null);
+  /** The edit (JSON of currentEdit()) that `counterfactual` answers. */
+  private cfEditKey = $state<string | null>(null);
 
   // The edit (counterfactual): query text, removed history steps, feature values.
   editQuery = $state<string | null>(null);
@@ -71,7 +76,23 @@ export class TurnScorer {
     return (this.editQuery !== null && this.editQuery !== this.original?.query) || this.removed.size > 0 || this.features.size > 0;
   }
 
-  /** What the views show: the counterfactual when there is an edit, else the original. */
+  /** Why the edited query cannot be scored (empty, too long); null when it can or is not edited. */
+  get editProblem(): string | null {
+    return this.editQuery !== null && this.editQuery !== this.original?.query ? queryProblem(this.editQuery) : null;
+  }
+
+  /** Whether the shown ranking answers the current edit; 'stale' when it is the last valid one. */
+  get status(): RankingStatus {
+    return rankingStatus({
+      edited: this.edited,
+      problem: this.editProblem,
+      loading: this.cfLoading,
+      failed: this.cfError,
+      answered: this.counterfactual !== null && this.cfEditKey === JSON.stringify(this.currentEdit()),
+    });
+  }
+
+  /** What the views show: the last valid counterfactual when there is an edit, else the original. */
   get current(): TurnScoring | null {
     return this.edited && this.counterfactual ? this.counterfactual : this.original;
   }
@@ -138,8 +159,10 @@ export class TurnScorer {
     this.removed.clear();
     this.features.clear();
     this.counterfactual = null;
+    this.cfEditKey = null;
     this.cfLoading = false;
     this.cfRoundTripMs = null;
+    this.cfError = null;
   }
 
   toggleStep(step: number): void {
@@ -166,6 +189,13 @@ export class TurnScorer {
     this.cfCtl?.abort();
     if (!this.edited || !this.turnId || this.chosen.length === 0) {
       this.counterfactual = null;
+      this.cfEditKey = null;
+      this.cfLoading = false;
+      this.cfError = null;
+      return;
+    }
+    // An invalid edit is not sent: the last valid ranking stays, marked stale (see `status`).
+    if (this.editProblem) {
       this.cfLoading = false;
       return;
     }
@@ -208,7 +238,7 @@ export class TurnScorer {
   /** Saves the current edit as a named variant of the turn (variants.save); true when saved. */
   async saveVariant(name: string): Promise<boolean> {
     const turnId = this.turnId;
-    if (!turnId || !this.edited || !name.trim()) return false;
+    if (!turnId || !this.edited || this.editProblem || !name.trim()) return false;
     this.savingVariant = true;
     try {
       const v = await this.client.call('variants.save', { turnId, name, edit: this.currentEdit() });
@@ -255,6 +285,8 @@ export class TurnScorer {
       const r = await this.client.call('score.counterfactual', input, { signal: ctl.signal });
       if (ctl.signal.aborted) return;
       this.counterfactual = r;
+      this.cfEditKey = JSON.stringify(edit);
+      this.cfError = null;
       this.cfLoading = false;
       this.cfRoundTripMs = performance.now() - started;
       // The view updates on the next frame; the bench measures request → painted frame.
@@ -265,6 +297,7 @@ export class TurnScorer {
     } catch (err) {
       if (ctl.signal.aborted || isCancelled(err)) return;
       this.cfLoading = false;
+      this.cfError = err instanceof Error ? err.message : String(err);
       errorBanner.report(err);
     }
   }
