@@ -33,6 +33,12 @@ export interface TurnMetricsQuery {
 
 type Boundary = TurnMetricsRow['boundary'];
 
+/** Grades from another source than a qrels set (labels, docs/labeling.md): turn_pk → item_pk → grade, and a version for the cache. */
+export interface GradeLookup {
+  byPk: Map<number, Map<number, number>>;
+  version: string;
+}
+
 interface TurnRecord {
   turnPk: number;
   row: TurnMetricsRow | null; // null: scored by both but no relevant candidate
@@ -66,7 +72,7 @@ function version(store: Store, a: string, b: string, setPk: number): string {
 const CHUNK = 20_000;
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
+async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal, ext?: GradeLookup | null): Promise<TurnRecord[]> {
   const db = store.db;
   const turns = db
     .prepare(
@@ -93,7 +99,7 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   // store.db, which sees only committed data.
   const maxPk = (db.prepare('SELECT coalesce(max(turn_pk), 0) AS n FROM turns').get() as { n: number }).n;
   const stmt = db.prepare(
-    `SELECT r.turn_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
+    `SELECT r.turn_pk, r.item_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
      FROM results r
      LEFT JOIN qrels q ON q.set_pk = ? AND q.turn_pk = r.turn_pk AND q.item_pk = r.item_pk
      LEFT JOIN scores sa ON sa.model_sha256 = ? AND sa.turn_pk = r.turn_pk AND sa.item_pk = r.item_pk
@@ -101,17 +107,17 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
      WHERE r.turn_pk > ? AND r.turn_pk <= ?
      ORDER BY r.turn_pk, r.position`,
   );
-  const rows: { turn_pk: number; grade: number; a: number | null; b: number | null }[] = [];
+  const rows: { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[] = [];
   const TURNS_PER_READ = Math.max(1, Math.floor(CHUNK / 15));
   for (let lo = 0; lo < maxPk; lo += TURNS_PER_READ) {
-    for (const r of stmt.all(setPk, a, b, lo, lo + TURNS_PER_READ) as { turn_pk: number; grade: number; a: number | null; b: number | null }[]) rows.push(r);
+    for (const r of stmt.all(setPk, a, b, lo, lo + TURNS_PER_READ) as { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[]) rows.push(r);
     await yieldNow();
     signal?.throwIfAborted();
   }
   for (const r of rows) {
     let c = cands.get(r.turn_pk);
     if (!c) cands.set(r.turn_pk, (c = { grades: [], sa: [], sb: [] }));
-    c.grades.push(r.grade);
+    c.grades.push(ext ? (ext.byPk.get(r.turn_pk)?.get(r.item_pk) ?? 0) : r.grade);
     c.sa.push(r.a ?? Number.NaN);
     c.sb.push(r.b ?? Number.NaN);
   }
@@ -140,14 +146,14 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   });
 }
 
-async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
+async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal, ext?: GradeLookup | null, source = ''): Promise<TurnRecord[]> {
   let perStore = cache.get(store);
   if (!perStore) cache.set(store, (perStore = new Map()));
-  const key = `${a}|${b}|${setPk}|${k}`;
-  const v = version(store, a, b, setPk);
+  const key = `${a}|${b}|${setPk}|${k}|${source}`;
+  const v = version(store, a, b, setPk) + (ext ? `/${ext.version}` : '');
   const hit = perStore.get(key);
   if (hit && hit.version === v) return hit.turns;
-  const turns = await computeAll(store, a, b, setPk, k, signal);
+  const turns = await computeAll(store, a, b, setPk, k, signal, ext);
   if (perStore.size > 8) perStore.clear();
   perStore.set(key, { version: v, turns });
   return turns;
@@ -163,9 +169,10 @@ function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
  * `metrics.turns`: models already resolved to sha256 (and names). Filters combine with AND; the
  * summary and the counts honour every filter except `boundary`, so the chart always shows all kinds.
  */
-export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal): Promise<TurnMetricsPage> {
-  const setPk = qrelsSetPk(store, q.setName);
-  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, signal);
+export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal, grades?: GradeLookup | null): Promise<TurnMetricsPage> {
+  // `grades`: the set name is a labels source; no qrels row has set_pk 0, so SQL grades are all 0.
+  const setPk = grades ? 0 : qrelsSetPk(store, q.setName);
+  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, signal, grades, grades ? q.setName : '');
   const needle = q.q !== undefined && q.q.trim() !== '' ? searchFold(q.q.trim()) : null;
   const inScope = all.filter(
     (t) => (q.split === undefined || t.split === q.split) && (q.userId === undefined || t.userId === q.userId) && (needle === null || t.folded.includes(needle)),
