@@ -46,7 +46,11 @@ export const BUILTIN_SCALES: Scale[] = [
   },
 ];
 
+const seeded = new WeakSet<LabelsDb>();
+/** Once per connection (not per call: INSERT OR IGNORE would take the write lock every time). */
 function ensureBuiltins(l: LabelsDb): void {
+  if (seeded.has(l)) return;
+  seeded.add(l);
   const ins = l.db.prepare('INSERT OR IGNORE INTO scales (name, builtin, description, levels, created_at) VALUES (?, 1, ?, ?, ?)');
   for (const s of BUILTIN_SCALES) ins.run(s.name, s.description, JSON.stringify(s.levels), now());
 }
