@@ -375,12 +375,24 @@ export function appendEvent(l: LabelsDb, e: NewEvent): StoredEvent {
       );
     const stored: StoredEvent = { ...e, seq: Number(r.lastInsertRowid), createdAt };
     const affectedItem = e.kind === 'grade' ? e.itemId : e.kind === 'undo' ? (findEvent(l, e.undoes!)?.itemId ?? null) : null;
-    if (affectedItem !== null) {
-      const events = keyEvents(l, e.taskId, e.annotatorId, e.turnId);
-      refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, affectedItem, events);
-    }
+    const events = keyEvents(l, e.taskId, e.annotatorId, e.turnId);
+    if (affectedItem !== null) refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, affectedItem, events);
+    if (e.taskId !== 0) refreshStatus(l, e.taskId, e.annotatorId, e.turnId, events);
     return stored;
   });
+}
+
+function refreshStatus(l: LabelsDb, taskId: number, annotatorId: string, turnId: string, events: StoredEvent[]): void {
+  const st = stateOf(events);
+  const graded = Object.keys(st.labels).length;
+  const size = taskPoolSizes(l, taskId).byTurn.get(turnId) ?? 0;
+  const done = st.skipped || (size > 0 && graded >= size) ? 1 : 0;
+  l.db
+    .prepare(
+      `INSERT INTO turn_status (task_id, annotator_id, turn_id, graded, skipped, flagged, pairwise, done) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (task_id, annotator_id, turn_id) DO UPDATE SET graded = excluded.graded, skipped = excluded.skipped, flagged = excluded.flagged, pairwise = excluded.pairwise, done = excluded.done`,
+    )
+    .run(taskId, annotatorId, turnId, graded, st.skipped ? 1 : 0, st.flag ? 1 : 0, st.pairwise ? 1 : 0, done);
 }
 
 export interface TurnState {
@@ -394,7 +406,10 @@ export interface TurnState {
 
 /** One annotator's state on one turn of a task, from the events. */
 export function turnState(l: LabelsDb, taskId: number, annotatorId: string, turnId: string): TurnState {
-  const events = keyEvents(l, taskId, annotatorId, turnId);
+  return stateOf(keyEvents(l, taskId, annotatorId, turnId));
+}
+
+function stateOf(events: StoredEvent[]): TurnState {
   const undone = new Set(events.filter((e) => e.kind === 'undo' && e.undoes !== null).map((e) => e.undoes!));
   const live = events.filter((e) => e.kind !== 'undo' && !undone.has(e.eventId));
   const labels: Record<string, number> = {};
@@ -410,74 +425,29 @@ export function turnState(l: LabelsDb, taskId: number, annotatorId: string, turn
   return { labels, skipped, flag, pairwise, undoable: live };
 }
 
-/** Per-annotator progress of a task. `only`: just this annotator (judge mode's header). */
+/** Per-annotator progress of a task (from turn_status). `only`: just this annotator (judge mode's header). */
 export function taskProgress(l: LabelsDb, taskId: number, only?: string): AnnotatorProgress[] {
-  const sizes = taskPoolSizes(l, taskId);
-  const filter = only === undefined ? '' : ' AND annotator_id = ?';
+  const filter = only === undefined ? '' : ' AND s.annotator_id = ?';
   const args: SQLInputValue[] = only === undefined ? [taskId] : [taskId, only];
-  const per = new Map<string, AnnotatorProgress & { graded: Map<string, number>; skippedTurns: Set<string> }>();
-  const get = (id: string) => {
-    let p = per.get(id);
-    if (!p) per.set(id, (p = { annotatorId: id, displayName: id, turnsDone: 0, labels: 0, skipped: 0, flagged: 0, pairwise: 0, graded: new Map(), skippedTurns: new Set() }));
-    return p;
-  };
-  for (const r of l.db.prepare(`SELECT annotator_id, turn_id, count(*) AS n FROM current_labels WHERE task_id = ?${filter} GROUP BY annotator_id, turn_id`).all(...args) as {
-    annotator_id: string;
-    turn_id: string;
-    n: number;
-  }[]) {
-    const p = get(r.annotator_id);
-    p.graded.set(r.turn_id, r.n);
-    p.labels += r.n;
-  }
-  // Turn-level events (skip, flag, pairwise) and the undos that may cancel them.
-  const turnEvents = l.db
-    .prepare(`SELECT event_id, annotator_id, turn_id, kind, undoes FROM label_events WHERE task_id = ?${filter} AND kind IN ('skip', 'flag', 'pairwise', 'undo') ORDER BY seq`)
-    .all(...args) as { event_id: string; annotator_id: string; turn_id: string; kind: string; undoes: string | null }[];
-  const undone = new Set(turnEvents.filter((e) => e.kind === 'undo').map((e) => e.undoes));
-  const flagged = new Map<string, Set<string>>();
-  const paired = new Map<string, Set<string>>();
-  for (const e of turnEvents) {
-    if (e.kind === 'undo' || undone.has(e.event_id)) continue;
-    const p = get(e.annotator_id);
-    const bucket = e.kind === 'skip' ? p.skippedTurns : e.kind === 'flag' ? (flagged.get(e.annotator_id) ?? flagged.set(e.annotator_id, new Set()).get(e.annotator_id)!) : (paired.get(e.annotator_id) ?? paired.set(e.annotator_id, new Set()).get(e.annotator_id)!);
-    bucket.add(e.turn_id);
-  }
-  const names = new Map(listAnnotators(l).map((a) => [a.annotatorId, a.displayName]));
-  return [...per.values()].map((p) => {
-    let done = 0;
-    for (const [turnId, size] of sizes.byTurn) if (p.skippedTurns.has(turnId) || (size > 0 && (p.graded.get(turnId) ?? 0) >= size)) done++;
-    return {
-      annotatorId: p.annotatorId,
-      displayName: names.get(p.annotatorId) ?? p.annotatorId,
-      turnsDone: done,
-      labels: p.labels,
-      skipped: p.skippedTurns.size,
-      flagged: flagged.get(p.annotatorId)?.size ?? 0,
-      pairwise: paired.get(p.annotatorId)?.size ?? 0,
-    };
-  });
+  return (l.db
+    .prepare(
+      `SELECT s.annotator_id, a.display_name, sum(s.done) AS done, sum(s.graded) AS graded, sum(s.skipped) AS skipped, sum(s.flagged) AS flagged, sum(s.pairwise) AS pairwise
+       FROM turn_status s JOIN annotators a ON a.annotator_id = s.annotator_id WHERE s.task_id = ?${filter} GROUP BY s.annotator_id ORDER BY min(a.created_at), s.annotator_id`,
+    )
+    .all(...args) as { annotator_id: string; display_name: string; done: number; graded: number; skipped: number; flagged: number; pairwise: number }[])
+    .filter((r) => r.graded + r.skipped + r.flagged + r.pairwise > 0)
+    .map((r) => ({ annotatorId: r.annotator_id, displayName: r.display_name, turnsDone: r.done, labels: r.graded, skipped: r.skipped, flagged: r.flagged, pairwise: r.pairwise }));
 }
 
 /** First ordinal at or after `from` (wrapping) that this annotator has not finished; null when all are. */
 export function nextOpenOrdinal(l: LabelsDb, taskId: number, annotatorId: string, from: number, pairwiseOnly: boolean): number | null {
-  const turns = l.db.prepare('SELECT ordinal, turn_id, json_array_length(pool) AS n FROM task_turns WHERE task_id = ? ORDER BY ordinal').all(taskId) as { ordinal: number; turn_id: string; n: number }[];
-  const graded = new Map<string, number>();
-  if (!pairwiseOnly)
-    for (const r of l.db.prepare('SELECT turn_id, count(*) AS n FROM current_labels WHERE task_id = ? AND annotator_id = ? GROUP BY turn_id').all(taskId, annotatorId) as { turn_id: string; n: number }[])
-      graded.set(r.turn_id, r.n);
-  const evs = l.db
-    .prepare(`SELECT event_id, turn_id, kind, undoes FROM label_events WHERE task_id = ? AND annotator_id = ? AND kind IN ('skip', 'pairwise', 'undo')`)
-    .all(taskId, annotatorId) as { event_id: string; turn_id: string; kind: string; undoes: string | null }[];
-  const undone = new Set(evs.filter((e) => e.kind === 'undo').map((e) => e.undoes));
-  const closed = new Set(evs.filter((e) => e.kind === (pairwiseOnly ? 'pairwise' : 'skip') && !undone.has(e.event_id)).map((e) => e.turn_id));
-  const n = turns.length;
-  for (let i = 0; i < n; i++) {
-    const t = turns[(from + i) % n]!;
-    const done = closed.has(t.turn_id) || (!pairwiseOnly && t.n > 0 && (graded.get(t.turn_id) ?? 0) >= t.n);
-    if (!done) return t.ordinal;
-  }
-  return null;
+  const col = pairwiseOnly ? 'pairwise' : 'done';
+  const open = `SELECT t.ordinal FROM task_turns t LEFT JOIN turn_status s ON s.task_id = t.task_id AND s.annotator_id = ? AND s.turn_id = t.turn_id
+     WHERE t.task_id = ? AND coalesce(s.${col}, 0) = 0`;
+  const after = l.db.prepare(`${open} AND t.ordinal >= ? ORDER BY t.ordinal LIMIT 1`).get(annotatorId, taskId, from) as { ordinal: number } | undefined;
+  if (after) return after.ordinal;
+  const first = l.db.prepare(`${open} ORDER BY t.ordinal LIMIT 1`).get(annotatorId, taskId) as { ordinal: number } | undefined;
+  return first?.ordinal ?? null;
 }
 
 export function currentForTurn(l: LabelsDb, turnId: string, taskId?: number, annotatorId?: string): { annotatorId: string; taskId: number | null; itemId: string; scale: string; value: number; gain: number; eventId: string }[] {

@@ -24,6 +24,9 @@ export interface StorageLike {
 /** Transport failures worth retrying: the backend is unreachable or restarting, not refusing the input. */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof ApiError)) return true;
+  // A restarted `serve` has a new token: keep the write (sessionStorage) until the tab is reopened
+  // with the new URL, then send it with its event id.
+  if (err.code === 'unauthorized') return true;
   if (err.code !== 'internal') return false;
   return /cannot reach|connection lost|closed the stream|HTTP 5\d\d|HTTP 0|Failed to fetch|NetworkError/i.test(err.message);
 }

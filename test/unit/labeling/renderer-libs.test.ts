@@ -89,6 +89,7 @@ describe('label outbox', () => {
     expect(isTransient(new ApiError('internal', 'labels.record: HTTP 502: bad gateway'))).toBe(true);
     expect(isTransient(new ApiError('internal', 'labels.record failed: SQLITE_CORRUPT'))).toBe(false);
     expect(isTransient(new ApiError('conflict', 'x'))).toBe(false);
+    expect(isTransient(new ApiError('unauthorized', 'restarted with a new token'))).toBe(true);
     expect(isTransient(new TypeError('Failed to fetch'))).toBe(true);
   });
 });

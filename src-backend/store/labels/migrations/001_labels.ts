@@ -77,6 +77,20 @@ CREATE TABLE current_labels (
   seq           INTEGER NOT NULL,
   PRIMARY KEY (task_id, annotator_id, turn_id, item_id)
 ) STRICT, WITHOUT ROWID;
+-- Derived, same transaction: per annotator, task and turn, what is in effect (graded candidates,
+-- skipped, flagged, pairwise pick) and whether the turn is done — so progress is one indexed
+-- aggregate, not a scan of every event (judge mode reads it on every turn).
+CREATE TABLE turn_status (
+  task_id       INTEGER NOT NULL,
+  annotator_id  TEXT NOT NULL,
+  turn_id       TEXT NOT NULL,
+  graded        INTEGER NOT NULL,
+  skipped       INTEGER NOT NULL,
+  flagged       INTEGER NOT NULL,
+  pairwise      INTEGER NOT NULL,
+  done          INTEGER NOT NULL,  -- every pooled candidate graded, or skipped
+  PRIMARY KEY (task_id, annotator_id, turn_id)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX current_labels_by_annotator ON current_labels (annotator_id, turn_id, item_id);
 CREATE INDEX current_labels_by_turn ON current_labels (turn_id);
 `;
