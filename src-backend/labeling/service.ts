@@ -383,17 +383,32 @@ export class LabelingService {
     return this.ack(prior, true);
   }
 
+  /** The task and turn a write is about; without a task, an inline label on any stored turn (task 0). */
+  private target(taskId: number | undefined, turnId: string, scaleName: string | undefined): { taskId: number; taskName: string | null; turnId: string; pool: string[]; scale: Scale } {
+    if (taskId === undefined) {
+      const scale = L.findScale(this.labels, scaleName ?? 'graded-0-3');
+      if (!scale) throw new ApiError('not_found', `no scale "${scaleName}" (scales: ${L.listScales(this.labels).map((x) => x.name).join(', ')})`, [{ where: 'scale', message: `unknown scale ${JSON.stringify(scaleName)}` }]);
+      const t = W.findTurn(this.store, turnId);
+      if (!t) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+      return { taskId: 0, taskName: null, turnId, pool: W.loggedItems(this.store, t.turnPk), scale };
+    }
+    const task = this.task(taskId);
+    const tt = L.taskTurnById(this.labels, task.taskId, turnId);
+    if (!tt) throw bad('turnId', `turn ${JSON.stringify(turnId)} is not in task "${task.name}"`, `turn ${turnId} is not in task "${task.name}"`);
+    if (scaleName !== undefined && scaleName !== task.scale) throw bad('scale', `task "${task.name}" grades on scale ${task.scale}; leave scale out or send ${JSON.stringify(task.scale)}`);
+    return { taskId: task.taskId, taskName: task.name, turnId: tt.turnId, pool: tt.pool, scale: L.findScale(this.labels, task.scale)! };
+  }
+
   labelsRecord(input: In<typeof labelRecordInput>): LabelAck {
-    const task = this.task(input.taskId);
+    const tgt = this.target(input.taskId, input.turnId, input.scale);
     const me = this.annotator(input.annotatorId);
-    const tt = L.taskTurnById(this.labels, task.taskId, input.turnId);
-    if (!tt) throw bad('turnId', `turn ${JSON.stringify(input.turnId)} is not in task "${task.name}"`, `turn ${input.turnId} is not in task "${task.name}"`);
-    const scale = L.findScale(this.labels, task.scale)!;
+    const scale = tgt.scale;
+    const where = tgt.taskName === null ? `turn ${tgt.turnId}` : `turn ${tgt.turnId} in task "${tgt.taskName}"`;
     const ev: L.NewEvent = {
       eventId: input.eventId,
       annotatorId: me.annotatorId,
-      taskId: task.taskId,
-      turnId: tt.turnId,
+      taskId: tgt.taskId,
+      turnId: tgt.turnId,
       itemId: null,
       kind: input.kind,
       scale: null,
@@ -408,7 +423,7 @@ export class LabelingService {
     };
     if (input.kind === 'grade') {
       if (input.itemId === undefined) throw bad('itemId', 'a grade needs the item graded');
-      if (!tt.pool.includes(input.itemId)) throw bad('itemId', `item ${JSON.stringify(input.itemId)} is not a candidate of turn ${tt.turnId} in task "${task.name}"`);
+      if (!tgt.pool.includes(input.itemId)) throw bad('itemId', `item ${JSON.stringify(input.itemId)} is not a candidate of ${where}`);
       if (input.value === undefined) throw bad('value', `a grade needs a value on scale ${scale.name}`);
       const level = scale.levels.find((lv) => lv.value === input.value);
       if (!level) throw bad('value', `${input.value} is not on scale ${scale.name} (values: ${scale.levels.map((lv) => `${lv.value} ${lv.label}`).join(', ')})`);
@@ -416,6 +431,7 @@ export class LabelingService {
     } else {
       if (input.itemId !== undefined) throw bad('itemId', `a ${input.kind} is about the whole turn; leave itemId out`);
       if (input.value !== undefined) throw bad('value', `a ${input.kind} has no value`);
+      if (input.kind === 'skip' && tgt.taskName === null) throw bad('kind', 'skip belongs to a task (it moves on to the next turn); give taskId');
     }
     if (input.kind !== 'flag' && input.tags !== undefined) throw bad('tags', 'only a flag has tags');
     const dup = this.replay(ev);
@@ -425,10 +441,10 @@ export class LabelingService {
 
   /** Undoes this annotator's latest event still in effect on the turn (grade, skip, flag or pairwise pick). */
   labelsUndo(input: In<typeof labelUndoInput>): LabelAck & { undid: string } {
-    const task = this.task(input.taskId);
+    const tgt = this.target(input.taskId, input.turnId, undefined);
+    const task = { taskId: tgt.taskId };
+    const tt = { turnId: tgt.turnId };
     const me = this.annotator(input.annotatorId);
-    const tt = L.taskTurnById(this.labels, task.taskId, input.turnId);
-    if (!tt) throw bad('turnId', `turn ${JSON.stringify(input.turnId)} is not in task "${task.name}"`);
     const prior = L.findEvent(this.labels, input.eventId);
     if (prior) {
       // A retried undo: acknowledged again, never applied twice.

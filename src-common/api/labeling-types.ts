@@ -190,7 +190,10 @@ export interface Annotator {
 export const labelRecordInput = z
   .object({
     eventId,
-    taskId,
+    /** Leave out for a label given outside any task (inline in the ranking view): then `scale` says which scale (default graded-0-3) and the item must be a logged candidate of the turn. */
+    taskId: taskId.optional(),
+    /** Only without a task: the scale the grade is on. */
+    scale: z.string().min(1).max(200).optional(),
     turnId,
     annotatorId: annotatorId.optional(),
     kind: z.enum(['grade', 'skip', 'flag']),
@@ -219,7 +222,7 @@ export interface LabelAck {
 }
 
 export const labelUndoInput = z
-  .object({ eventId, taskId, turnId, annotatorId: annotatorId.optional() })
+  .object({ eventId, taskId: taskId.optional(), turnId, annotatorId: annotatorId.optional() })
   .strict();
 
 export interface LabelEvent {

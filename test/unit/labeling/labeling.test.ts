@@ -213,6 +213,27 @@ describe('label events', () => {
   });
 });
 
+describe('inline labels (no task: the ranking view)', () => {
+  it('grades any logged candidate of a stored turn on a chosen scale; they count for labels:annotator', async () => {
+    const t = await tinyWorkspace();
+    const me = await t.call('annotator.get', {});
+    const ack = await t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'g', value: 1, scale: 'binary' });
+    expect(ack.labels).toEqual({ g: 1 });
+    await t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'flag', tags: ['bad ranking'], note: 'g first' });
+    expect((await t.call('labels.forTurn', { turnId: 's2#0' })).current).toEqual([expect.objectContaining({ taskId: null, itemId: 'g', scale: 'binary', value: 1, gain: 1 })]);
+    expect((await t.call('qrels.turn', { turnId: 's2#0', setName: `labels:annotator:${me.annotatorId}` })).grades).toEqual([{ itemId: 'g', grade: 1 }]);
+    const u = await t.call('labels.undo', { eventId: uuid(), turnId: 's2#0' });
+    expect(u.flag).toBeNull();
+    const before = snapshot(t.b.labeling.labels.path);
+    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'a', value: 1 }))).toMatchObject({ code: 'invalid_input', problems: [{ where: 'itemId' }] });
+    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'g', value: 2, scale: 'binary' }))).toMatchObject({ problems: [{ where: 'value' }] });
+    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's9#0', kind: 'grade', itemId: 'g', value: 1 }))).toMatchObject({ code: 'not_found', problems: [{ where: 'turnId' }] });
+    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'g', value: 1, scale: 'nope' }))).toMatchObject({ code: 'not_found', problems: [{ where: 'scale' }] });
+    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'skip' }))).toMatchObject({ problems: [{ where: 'kind' }] });
+    expect(snapshot(t.b.labeling.labels.path)).toEqual(before);
+  });
+});
+
 describe('arena', () => {
   it('places models left/right at random, stores picks in model terms, and reports win rates with Wilson intervals by kind', async () => {
     const t = await tinyWorkspace();
