@@ -165,10 +165,13 @@ test('labeling: arena — pick the better list with the keyboard; the pick is st
   const aTop = (await api.call('score.stored', { turnId: t0.turnId, model: a.sha256 })).candidates.slice(0, 5).map((c) => c.itemId);
   assert.equal(ev.outcome, JSON.stringify(aTop) === JSON.stringify(leftItems) ? 'a_better' : 'b_better');
   // On to the next turn automatically; judge two more: tie and right.
-  await eventually(async () => assert.notEqual(await page.getByTestId('arena-query').textContent(), null));
+  const t1 = await api.call('arena.next', { taskId: task.taskId, ordinal: 1 });
+  const t2 = await api.call('arena.next', { taskId: task.taskId, ordinal: 2 });
+  await eventually(async () => assert.equal(await page.getByTestId('arena-query').textContent(), t1.query));
   await eventually(async () => assert.match(page.url(), /arena\/1$/));
   await page.keyboard.press('t');
   await eventually(async () => assert.match(page.url(), /arena\/2$/));
+  await eventually(async () => assert.equal(await page.getByTestId('arena-query').textContent(), t2.query));
   await page.keyboard.press('ArrowRight');
   await eventually(async () => assert.equal((await api.call('tasks.get', { taskId: task.taskId })).progress[0]?.pairwise, 3));
   await page.getByTestId('show-stats').check();
