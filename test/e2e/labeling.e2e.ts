@@ -45,6 +45,7 @@ test('labeling: create a task in the form, judge with the keyboard, read the lab
   await page.getByTestId('turn-ids').fill(turnIds.join('\n'));
   await page.locator('select').filter({ hasText: 'shuffled per annotator' }).selectOption('logged');
   await page.getByTestId('task-instructions').fill('# How to judge\nGrade each result for the **query**.\n- 3: exactly what was asked\n<script>alert(1)</script>');
+  await shots(page, 'task-create');
   await page.getByTestId('task-submit').click();
   await page.getByTestId('judge').waitFor();
   const task = (await api.call('tasks.list', {})).find((t) => t.name === name)!;
