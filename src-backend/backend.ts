@@ -21,6 +21,7 @@ import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { InferenceService } from './inference/service.ts';
 import { defaultModelsDir } from './inference/registry.ts';
 import type { EngineOptions } from './inference/engine.ts';
+import { LabelingService } from './labeling/service.ts';
 
 /** The folder holding package.json: the repo in development, the app folder when bundled. */
 export const REPO_ROOT = ((): string => {
@@ -46,6 +47,7 @@ export interface Backend {
   dispatcher: Dispatcher;
   store: Store;
   inference: InferenceService;
+  labeling: LabelingService;
   /** Closes the store; the inference worker is terminated (await the promise to know it is gone). */
   close(): Promise<void>;
 }
@@ -68,6 +70,19 @@ export function openBackend(opts: BackendOptions): Backend {
     modelsDir: defaultModelsDir(opts.workspacePath),
     shippedDir: join(resourcesDir, 'models'),
     ...(opts.inference ? { engine: opts.inference } : {}),
+  });
+  // Labels live in their own file next to the workspace (docs/labeling.md).
+  const labeling = new LabelingService(store, {
+    resolveModel: (ref, where) => {
+      const m = inference.registry.get(ref, where);
+      return { sha256: m.sha256, name: m.name };
+    },
+    regressions: async (q) => {
+      const a = inference.registry.get(q.modelA, 'from.modelA');
+      const b = inference.registry.get(q.modelB, 'from.modelB');
+      const page = await turnMetrics(store, { ...q, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name, sort: 'delta', offset: 0, limit: q.limit }, undefined, labeling.gradesByPk(q.setName, 'from.setName'));
+      return page.rows.map((r) => r.turnId);
+    },
   });
 
   const handlers: Handlers = {
@@ -120,14 +135,14 @@ export function openBackend(opts: BackendOptions): Backend {
       inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, edit: input.edit, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
     'score.batch': (input, ctx) => inference.batch(input, ctx),
     'score.stored': (input) => inference.stored(input.turnId, input.model),
-    'qrels.turn': (input) => turnGrades(store, input.turnId, input.setName),
+    'qrels.turn': (input) => labeling.turnGradesFromLabels(input.setName, input.turnId, 'setName') ?? turnGrades(store, input.turnId, input.setName),
     'variants.save': (input) => saveVariant(store, input.turnId, input.name, input.edit),
     'variants.list': (input) => listVariants(store, input.turnId),
     'variants.delete': (input) => deleteVariant(store, input.variantId),
     'metrics.turns': (input, ctx) => {
       const a = inference.registry.get(input.modelA, 'modelA');
       const b = inference.registry.get(input.modelB, 'modelB');
-      return turnMetrics(store, { ...input, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name }, ctx.signal);
+      return turnMetrics(store, { ...input, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name }, ctx.signal, labeling.gradesByPk(input.setName, 'setName'));
     },
     'evaluate.run': (input, ctx) =>
       evaluateRunFile(resolveReadable(policy, input.run), resolveReadable(policy, input.qrels), {
@@ -137,16 +152,34 @@ export function openBackend(opts: BackendOptions): Backend {
         signal: ctx.signal,
         onProgress: ctx.progress,
       }),
+
+    // ---- Labeling (docs/labeling.md) ----
+    'scales.list': () => labeling.scalesList(),
+    'scales.create': (input) => labeling.scalesCreate(input),
+    'tasks.create': (input) => labeling.tasksCreate(input),
+    'tasks.list': () => labeling.tasksList(),
+    'tasks.get': (input) => labeling.tasksGet(input.taskId),
+    'tasks.turn': (input) => labeling.tasksTurn(input),
+    'labels.record': (input) => labeling.labelsRecord(input),
+    'labels.undo': (input) => labeling.labelsUndo(input),
+    'labels.forTurn': (input) => labeling.labelsForTurn(input),
+    'annotator.get': () => labeling.annotatorGet(),
+    'annotator.set': (input) => labeling.annotatorSet(input),
+    'arena.next': (input) => labeling.arenaNext(input),
+    'arena.record': (input) => labeling.arenaRecord(input),
+    'arena.stats': (input) => labeling.arenaStats(input),
   };
 
   return {
     dispatcher: createDispatcher(handlers),
     store,
     inference,
+    labeling,
     // Synchronous part first (process 'exit' handlers cannot await): queued scoring is rejected,
     // the worker is told to terminate, the store is closed.
     close: () => {
       const stopped = inference.close();
+      labeling.close();
       store.close();
       return stopped;
     },

@@ -36,6 +36,12 @@ export interface TurnMetricsQuery {
 
 type Boundary = TurnMetricsRow['boundary'];
 
+/** Grades from another source than a qrels set (labels, docs/labeling.md): turn_pk → item_pk → grade, and a version for the cache. */
+export interface GradeLookup {
+  byPk: Map<number, Map<number, number>>;
+  version: string;
+}
+
 interface TurnRecord {
   turnPk: number;
   row: TurnMetricsRow | null; // null: scored by both but no relevant candidate
@@ -62,7 +68,7 @@ function version(store: Store, a: string, b: string, setPk: number): string {
 const CHUNK = 20_000;
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
+async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal, ext?: GradeLookup | null): Promise<TurnRecord[]> {
   const db = store.db;
   const turns = metricsTurns(db, a, b);
   // Candidates of every turn, logged order, with grade and both stored scores.
@@ -71,7 +77,7 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   // store.db, which sees only committed data.
   const maxPk = maxTurnPk(db);
   const read = prepareMetricsCandidates(db, setPk, a, b);
-  const rows: { turn_pk: number; grade: number; a: number | null; b: number | null }[] = [];
+  const rows: { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[] = [];
   const TURNS_PER_READ = Math.max(1, Math.floor(CHUNK / 15));
   for (let lo = 0; lo < maxPk; lo += TURNS_PER_READ) {
     for (const r of read(lo, lo + TURNS_PER_READ)) rows.push(r);
@@ -81,7 +87,7 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   for (const r of rows) {
     let c = cands.get(r.turn_pk);
     if (!c) cands.set(r.turn_pk, (c = { grades: [], sa: [], sb: [] }));
-    c.grades.push(r.grade);
+    c.grades.push(ext ? (ext.byPk.get(r.turn_pk)?.get(r.item_pk) ?? 0) : r.grade);
     c.sa.push(r.a ?? Number.NaN);
     c.sb.push(r.b ?? Number.NaN);
   }
@@ -110,14 +116,14 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   });
 }
 
-async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal): Promise<TurnRecord[]> {
+async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal, ext?: GradeLookup | null, source = ''): Promise<TurnRecord[]> {
   let perStore = cache.get(store);
   if (!perStore) cache.set(store, (perStore = new Map()));
-  const key = `${a}|${b}|${setPk}|${k}`;
-  const v = version(store, a, b, setPk);
+  const key = `${a}|${b}|${setPk}|${k}|${source}`;
+  const v = version(store, a, b, setPk) + (ext ? `/${ext.version}` : '');
   const hit = perStore.get(key);
   if (hit && hit.version === v) return hit.turns;
-  const turns = await computeAll(store, a, b, setPk, k, signal);
+  const turns = await computeAll(store, a, b, setPk, k, signal, ext);
   if (perStore.size > 8) perStore.clear();
   perStore.set(key, { version: v, turns });
   return turns;
@@ -133,9 +139,10 @@ function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
  * `metrics.turns`: models already resolved to sha256 (and names). Filters combine with AND; the
  * summary and the counts honour every filter except `boundary`, so the chart always shows all kinds.
  */
-export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal): Promise<TurnMetricsPage> {
-  const setPk = qrelsSetPk(store, q.setName);
-  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, signal);
+export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal, grades?: GradeLookup | null): Promise<TurnMetricsPage> {
+  // `grades`: the set name is a labels source; no qrels row has set_pk 0, so SQL grades are all 0.
+  const setPk = grades ? 0 : qrelsSetPk(store, q.setName);
+  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, signal, grades, grades ? q.setName : '');
   const needle = q.q !== undefined && q.q.trim() !== '' ? searchFold(q.q.trim()) : null;
   const inScope = all.filter(
     (t) => (q.split === undefined || t.split === q.split) && (q.userId === undefined || t.userId === q.userId) && (needle === null || t.folded.includes(needle)),

@@ -137,9 +137,9 @@ export function metricsTurns(db: DatabaseSync, a: string, b: string): MetricsTur
  * (0 when unjudged) and both models' stored scores (null when missing). Short statements, so the
  * caller can yield to the event loop between ranges.
  */
-export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: string, b: string): (lo: number, hi: number) => { turn_pk: number; grade: number; a: number | null; b: number | null }[] {
+export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: string, b: string): (lo: number, hi: number) => { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[] {
   const stmt = db.prepare(
-    `SELECT r.turn_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
+    `SELECT r.turn_pk, r.item_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
      FROM results r
      LEFT JOIN qrels q ON q.set_pk = ? AND q.turn_pk = r.turn_pk AND q.item_pk = r.item_pk
      LEFT JOIN scores sa ON sa.model_sha256 = ? AND sa.turn_pk = r.turn_pk AND sa.item_pk = r.item_pk
@@ -147,5 +147,18 @@ export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: str
      WHERE r.turn_pk > ? AND r.turn_pk <= ?
      ORDER BY r.turn_pk, r.position`,
   );
-  return (lo, hi) => stmt.all(setPk, a, b, lo, hi) as { turn_pk: number; grade: number; a: number | null; b: number | null }[];
+  return (lo, hi) => stmt.all(setPk, a, b, lo, hi) as { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[];
+}
+
+/** A model's stored batch scores for a turn, best first (ties: logged position); null when the model has not scored it. */
+export function storedRanking(store: Store, model: string, turnPk: number): { itemId: string; score: number }[] | null {
+  const scored = store.db.prepare('SELECT 1 AS x FROM scored_turns WHERE model_sha256 = ? AND turn_pk = ?').get(model, turnPk);
+  if (!scored) return null;
+  return (store.db
+    .prepare(
+      `SELECT i.item_id, s.score FROM scores s JOIN items i ON i.item_pk = s.item_pk
+       LEFT JOIN results r ON r.turn_pk = s.turn_pk AND r.item_pk = s.item_pk
+       WHERE s.model_sha256 = ? AND s.turn_pk = ? ORDER BY s.score DESC, r.position`,
+    )
+    .all(model, turnPk) as { item_id: string; score: number }[]).map((r) => ({ itemId: r.item_id, score: r.score }));
 }

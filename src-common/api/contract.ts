@@ -7,6 +7,7 @@ import type { TokenizerParams } from '../tokenizer.ts';
 import type { BoundaryKind } from '../segmentation.ts';
 import type { StepAction } from '../history.ts';
 import { SPLITS, type ImportReport, type RunEvaluation, type SessionDetail, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
+import * as L from './labeling-types.ts';
 
 /** A method: its input schema, a phantom result type, and whether it streams progress. */
 export interface MethodSpec<I extends z.ZodType, O> {
@@ -413,6 +414,33 @@ export const contract = {
       .strict(),
     { job: true },
   ),
+
+  // ---- Labeling (docs/labeling.md) ----
+  'scales.list': method<L.Scale[]>()(z.object({}).strict()),
+  /** A custom scale: name, and per level the key, value, gain and description shown while judging. */
+  'scales.create': method<L.Scale>()(L.scaleCreateInput),
+  /** A label task from a session filter, a regression table, a stratified sample or a turn list; pools are frozen now. */
+  'tasks.create': method<L.TaskSummary>()(L.taskCreateInput),
+  /** Every task with its progress per annotator, newest first. */
+  'tasks.list': method<L.TaskSummary[]>()(z.object({}).strict()),
+  'tasks.get': method<L.TaskSummary>()(z.object({ taskId: z.number().int().min(1) }).strict()),
+  /** Judge mode's payload for one turn of a task (default: this annotator's first unfinished turn). */
+  'tasks.turn': method<L.JudgeTurn>()(
+    z.object({ taskId: z.number().int().min(1), ordinal: z.number().int().min(0).optional(), annotatorId: z.string().min(1).max(64).optional() }).strict(),
+  ),
+  /** Append a grade / skip / flag event; idempotent by eventId. Acknowledged after the commit is durable. */
+  'labels.record': method<L.LabelAck>()(L.labelRecordInput),
+  /** Append an undo event for the annotator's latest event in effect on the turn. */
+  'labels.undo': method<L.LabelAck & { undid: string }>()(L.labelUndoInput),
+  /** Current labels of a turn (every annotator and task unless filtered), optionally with the raw events. */
+  'labels.forTurn': method<L.TurnLabels>()(L.labelsForTurnInput),
+  'annotator.get': method<L.Annotator & { all: L.Annotator[] }>()(z.object({}).strict()),
+  'annotator.set': method<L.Annotator>()(L.annotatorSetInput),
+  /** The arena's next (or given) turn: two models' top k, anonymised, placed left/right at random (seeded). */
+  'arena.next': method<L.ArenaTurn>()(L.arenaNextInput),
+  'arena.record': method<L.LabelAck & { outcome: L.ArenaOutcome }>()(L.arenaRecordInput),
+  /** Win rate per model pair (Wilson 95% interval), split by turn kind. */
+  'arena.stats': method<L.ArenaPairStats[]>()(L.arenaStatsInput),
 } as const;
 
 export type Contract = typeof contract;

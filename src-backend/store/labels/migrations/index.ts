@@ -1,0 +1,6 @@
+// Ordered migrations of the labels database (`<workspace>.labels.db`), separate from the workspace's.
+// Migration N upgrades version N-1 to N (PRAGMA user_version). Append only.
+import m001 from './001_labels.ts';
+
+export const LABELS_MIGRATIONS: readonly string[] = [m001];
+export const LABELS_SCHEMA_VERSION = LABELS_MIGRATIONS.length;
