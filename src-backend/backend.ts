@@ -22,6 +22,7 @@ import { InferenceService } from './inference/service.ts';
 import { defaultModelsDir } from './inference/registry.ts';
 import type { EngineOptions } from './inference/engine.ts';
 import { LabelingService } from './labeling/service.ts';
+import { labelsPathFor } from './store/labels/db.ts';
 
 /** The folder holding package.json: the repo in development, the app folder when bundled. */
 export const REPO_ROOT = ((): string => {
@@ -64,7 +65,7 @@ export function openBackend(opts: BackendOptions): Backend {
   const store = openStore(opts.workspacePath);
   const resourcesDir = opts.resourcesDir ?? join(REPO_ROOT, 'resources');
   // Exports and generated files never overwrite the workspace, its models or the shipped resources.
-  const policy = makePolicy(opts.pathRoots, { grants: opts.grants ?? null, workspacePath: opts.workspacePath, protectDirs: [defaultModelsDir(opts.workspacePath), resourcesDir] });
+  const policy = makePolicy(opts.pathRoots, { grants: opts.grants ?? null, workspacePath: opts.workspacePath, databases: [labelsPathFor(opts.workspacePath)], protectDirs: [defaultModelsDir(opts.workspacePath), resourcesDir] });
   const version = appVersion();
   const inference = new InferenceService(store, {
     modelsDir: defaultModelsDir(opts.workspacePath),

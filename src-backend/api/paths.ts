@@ -210,14 +210,17 @@ export interface PolicyOptions {
   grants?: GrantList | null;
   /** The open workspace database: it and its -wal/-shm/-journal are never written. */
   workspacePath?: string;
+  /** Other open databases (the labels file next to the workspace): the same protection. */
+  databases?: string[];
   /** Folders the app manages (registered models, shipped resources): nothing is written inside. */
   protectDirs?: string[];
 }
 
 export function makePolicy(roots: string[] | null, opts: PolicyOptions = {}): PathPolicy {
   const files: string[] = [];
-  if (opts.workspacePath) {
-    for (const db of new Set([resolve(opts.workspacePath), realOrSelf(resolve(opts.workspacePath))])) {
+  for (const path of [opts.workspacePath, ...(opts.databases ?? [])]) {
+    if (!path) continue;
+    for (const db of new Set([resolve(path), realOrSelf(resolve(path))])) {
       files.push(db, `${db}-wal`, `${db}-shm`, `${db}-journal`);
     }
   }
