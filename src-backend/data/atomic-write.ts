@@ -15,8 +15,8 @@ export function tempNameFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(16).toString('hex')}.partial`);
 }
 
-/** Writes `rows` (one per line) to `path` atomically; returns the number of lines. */
-export async function writeLinesAtomically(path: string, rows: Iterable<string>): Promise<number> {
+/** Writes `rows` (one per line, each followed by \n) to `path` atomically; returns the number of lines. */
+export async function writeLinesAtomically(path: string, rows: Iterable<string> | AsyncIterable<string>): Promise<number> {
   const tmp = tempNameFor(path);
   // O_NOFOLLOW is 0 on Windows (no such flag); O_EXCL alone already refuses an existing link there.
   const fh = await open(
@@ -28,7 +28,8 @@ export async function writeLinesAtomically(path: string, rows: Iterable<string>)
   try {
     let buf: string[] = [];
     let size = 0;
-    for (const line of rows) {
+    // An async source (a long export) can yield to the event loop and be cancelled between lines.
+    for await (const line of rows) {
       n++;
       buf.push(line, '\n');
       size += line.length + 1;

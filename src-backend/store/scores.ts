@@ -162,3 +162,15 @@ export function storedRanking(store: Store, model: string, turnPk: number): { it
     )
     .all(model, turnPk) as { item_id: string; score: number }[]).map((r) => ({ itemId: r.item_id, score: r.score }));
 }
+
+/** Every stored score of a model with its turn and item, by turn then score (best first; ties: logged position), streamed. */
+export function eachStoredScore(db: DatabaseSync, sha256: string): Iterable<{ session_id: string; idx: number; item_id: string; score: number }> {
+  return db
+    .prepare(
+      `SELECT se.session_id, t.idx, i.item_id, s.score FROM scores s
+       JOIN turns t ON t.turn_pk = s.turn_pk JOIN sessions se ON se.session_pk = t.session_pk JOIN items i ON i.item_pk = s.item_pk
+       LEFT JOIN results r ON r.turn_pk = s.turn_pk AND r.item_pk = s.item_pk
+       WHERE s.model_sha256 = ? ORDER BY s.turn_pk, s.score DESC, r.position`,
+    )
+    .iterate(sha256) as Iterable<{ session_id: string; idx: number; item_id: string; score: number }>;
+}

@@ -477,3 +477,36 @@ export function gradesByPk(store: Store, grades: Map<string, Map<string, number>
   return out;
 }
 
+
+// ---- bulk reads for exports (data/parquet-export.ts) ----
+
+/** One logged result with its turn and session, in session, turn and position order; a turn without results comes once with position null. */
+export interface ExportResultRow {
+  session_id: string;
+  user_id: string;
+  split: Split | null;
+  idx: number;
+  ts: string;
+  query: string;
+  boundary: BoundaryKind;
+  position: number | null;
+  item_id: string | null;
+  title: string | null;
+  click: number | null;
+  dwell_ms: number | null;
+  feature_set: number | null;
+  features: Uint8Array | null;
+}
+
+/** Every turn and result of the workspace, streamed (the caller decodes features with FeatureSetReader). */
+export function eachResultForExport(db: DatabaseSync): Iterable<ExportResultRow> {
+  return db
+    .prepare(
+      `SELECT s.session_id, s.user_id, s.split, t.idx, t.ts, t.query, t.boundary, r.position, i.item_id,
+              coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features
+       FROM sessions s JOIN turns t ON t.session_pk = s.session_pk
+       LEFT JOIN results r ON r.turn_pk = t.turn_pk LEFT JOIN items i ON i.item_pk = r.item_pk
+       ORDER BY s.session_pk, t.idx, r.position`,
+    )
+    .iterate() as Iterable<ExportResultRow>;
+}
