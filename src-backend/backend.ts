@@ -13,6 +13,10 @@ import { turnGrades } from './store/qrels.ts';
 import { workspaceStats } from './store/workspace.ts';
 import { turnMetrics } from './ranking/turn-metrics.ts';
 import { evaluateRunFile } from './ranking/evaluate.ts';
+import { exportJudgmentsAsQrels, resolveJudgments } from './data/judgments.ts';
+import { exportTraining } from './data/training-export.ts';
+import { exportParquet } from './data/parquet-export.ts';
+import { parseGradesSource } from '../src-common/api/labeling-types.ts';
 import { deleteVariant, listVariants, saveVariant } from './store/variants.ts';
 import { importSessionLog } from './data/session-log.ts';
 import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/trec.ts';
@@ -114,8 +118,31 @@ export function openBackend(opts: BackendOptions): Backend {
     },
     'export.qrels': async (input) => {
       const path = resolveWritable(policy, input.path);
-      return { path, rows: await exportQrels(store, input.setName, path) };
+      if (parseGradesSource(input.setName).kind === 'qrels') return { path, rows: await exportQrels(store, input.setName, path) };
+      return { path, rows: await exportJudgmentsAsQrels(resolveJudgments(store, labeling, input.setName, 'setName'), path) };
     },
+    'export.training': (input, ctx) =>
+      exportTraining(store, resolveJudgments(store, labeling, input.source), {
+        outDir: resolveWritableDir(policy, input.outDir),
+        name: input.name,
+        overwrite: input.overwrite,
+        featureGroups: input.featureGroupsFrom ? inference.registry.get(input.featureGroupsFrom, 'featureGroupsFrom').groups : null,
+        workspacePath: opts.workspacePath,
+        appVersion: version,
+        signal: ctx.signal,
+        onProgress: ctx.progress,
+      }),
+    'export.parquet': (input, ctx) =>
+      exportParquet(store, {
+        outDir: resolveWritableDir(policy, input.outDir),
+        name: input.name,
+        overwrite: input.overwrite,
+        workspacePath: opts.workspacePath,
+        models: inference.registry.list(),
+        labels: labeling.labels,
+        signal: ctx.signal,
+        onProgress: ctx.progress,
+      }),
     'demo.generate': (input, ctx) =>
       generateDemo(
         { seed: input.seed, sessions: input.sessions, outDir: resolveWritableDir(policy, input.outDir), gzip: input.gzip },

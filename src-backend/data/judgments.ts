@@ -9,6 +9,7 @@ import type { LabelingService } from '../labeling/service.ts';
 import { findScale, findTask, labelRows } from '../store/labels/labels.ts';
 import { qrelsEntries, qrelsSetExists } from '../store/qrels.ts';
 import type { Store } from '../store/store.ts';
+import { writeLinesAtomically } from './atomic-write.ts';
 
 export interface Judgment {
   label: number;
@@ -74,4 +75,15 @@ export function resolveJudgments(store: Store, labeling: LabelingService, source
       ? (({ name, levels }) => ({ name, levels: levels.map((l) => ({ value: l.value, label: l.label, gain: l.gain })) }))(findScale(labeling.labels, scaleNames[0]!)!)
       : { name: scaleNames.length ? `mixed:${scaleNames.join('+')}` : 'none', levels: [] };
   return { source, scale, annotators: [...new Set(rows.map((r) => r.annotatorId))].sort(), byTurn, count: grouped.size };
+}
+
+/** Judgments as TREC qrels (`qid 0 docno value`, by turn then docno): the label value on the scale, an integer. */
+export function exportJudgmentsAsQrels(j: Judgments, path: string): Promise<number> {
+  function* rows(): Iterable<string> {
+    for (const turnId of [...j.byTurn.keys()].sort()) {
+      const items = j.byTurn.get(turnId)!;
+      for (const itemId of [...items.keys()].sort()) yield `${turnId} 0 ${itemId} ${items.get(itemId)!.label}`;
+    }
+  }
+  return writeLinesAtomically(path, rows());
 }

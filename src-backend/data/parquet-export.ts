@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ParquetWriter, schemaFromColumnData, type BasicType } from 'hyparquet-writer';
 import { fileWriter } from 'hyparquet-writer/src/node.js';
 import { ApiError } from '../../src-common/errors.ts';
-import type { Progress } from '../../src-common/api/types.ts';
+import type { ParquetExportReport, Progress } from '../../src-common/api/types.ts';
 import type { ModelSummary } from '../../src-common/api/contract.ts';
 import { FeatureSetReader, featureNames } from '../store/features.ts';
 import { qrelsEntries, qrelsSetNames } from '../store/qrels.ts';
@@ -75,13 +75,6 @@ export interface ParquetExportOptions {
   onProgress?: ((p: Progress) => void) | undefined;
 }
 
-export interface ParquetExportReport {
-  path: string;
-  files: { turns: string; results: string; labels: string; scores: string };
-  rows: { turns: number; results: number; labels: number; scores: number };
-  featureColumns: string[];
-  durationMs: number;
-}
 
 /** Feature columns are `f_<name>` (DOUBLE, null where the result has no value). */
 export const FEATURE_PREFIX = 'f_';

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../../src-common/errors.ts';
 import { historySteps } from '../../src-common/history.ts';
-import type { Progress } from '../../src-common/api/types.ts';
+import type { Progress, TrainingExportReport } from '../../src-common/api/types.ts';
 import type { Turn } from '../../src-common/api/types.ts';
 import { readSession } from '../store/sessions.ts';
 import { splitTurnId } from '../store/turn-ids.ts';
@@ -34,22 +34,6 @@ export interface TrainingExportOptions {
   onProgress?: ((p: Progress) => void) | undefined;
 }
 
-export interface TrainingExportReport {
-  path: string;
-  files: { examples: string; manifest: string };
-  examples: number;
-  candidates: number;
-  labelledCandidates: number;
-  source: string;
-  featureGroups: { name: string; features: string[] }[];
-  /** Judged turns the workspace does not have (reported, not silently dropped): how many, and the first 20. */
-  turnsNotInWorkspace: number;
-  turnsNotInWorkspaceSample: string[];
-  /** Judged items that are not among their turn's logged results (they cannot be candidates). */
-  itemsNotInTurn: number;
-  examplesSha256: string;
-  durationMs: number;
-}
 
 /** Checks the chosen folder for an export: not the workspace's own folder; the export name free. */
 export function checkExportTarget(outDir: string, name: string, workspacePath: string, overwrite: boolean, field = 'outDir'): string {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { TokenizerParams } from '../tokenizer.ts';
 import type { BoundaryKind } from '../segmentation.ts';
 import type { StepAction } from '../history.ts';
-import { SPLITS, type ImportReport, type RunEvaluation, type SessionDetail, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
+import { SPLITS, type ImportReport, type ParquetExportReport, type RunEvaluation, type SessionDetail, type TrainingExportReport, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
 import * as L from './labeling-types.ts';
 
 /** A method: its input schema, a phantom result type, and whether it streams progress. */
@@ -315,7 +315,27 @@ export const contract = {
   'import.qrels': method<ImportReport>()(z.object({ path, setName: id }).strict(), { job: true }),
 
   'export.trecRun': method<ExportReport>()(z.object({ tag: id, path }).strict(), { job: true }),
+  /** TREC qrels from any grades source: a qrels set, `labels:task:<id>` or `labels:annotator:<id>` (label values; docs/training-export.md). */
   'export.qrels': method<ExportReport>()(z.object({ setName: id, path }).strict(), { job: true }),
+  /** The query-conditioned training export of a grades source: a folder `name` inside `outDir` with manifest.json + training.jsonl. */
+  'export.training': method<TrainingExportReport>()(
+    z
+      .object({
+        source: id,
+        outDir: path,
+        name: z.string().min(1).max(100).default('training-export'),
+        overwrite: z.boolean().default(false),
+        /** Take the feature groups from this model (the model the new one should replace); default: from the logged features. */
+        featureGroupsFrom: sha256Ref.optional(),
+      })
+      .strict(),
+    { job: true },
+  ),
+  /** turns, results (with features), labels and scores as Parquet files in a folder `name` inside `outDir`. */
+  'export.parquet': method<ParquetExportReport>()(
+    z.object({ outDir: path, name: z.string().min(1).max(100).default('parquet-export'), overwrite: z.boolean().default(false) }).strict(),
+    { job: true },
+  ),
 
   'demo.generate': method<DemoReport>()(
     z

@@ -118,3 +118,30 @@ export interface RunEvaluation {
   lines: { run: number; qrels: number };
   durationMs: number;
 }
+
+/** `export.training` (docs/training-export.md). */
+export interface TrainingExportReport {
+  path: string;
+  files: { examples: string; manifest: string };
+  examples: number;
+  candidates: number;
+  labelledCandidates: number;
+  source: string;
+  featureGroups: { name: string; features: string[] }[];
+  /** Judged turns the workspace does not have (reported, not silently dropped): how many, and the first 20. */
+  turnsNotInWorkspace: number;
+  turnsNotInWorkspaceSample: string[];
+  /** Judged items that are not among their turn's logged results (they cannot be candidates). */
+  itemsNotInTurn: number;
+  examplesSha256: string;
+  durationMs: number;
+}
+
+/** `export.parquet` (docs/training-export.md). */
+export interface ParquetExportReport {
+  path: string;
+  files: { turns: string; results: string; labels: string; scores: string };
+  rows: { turns: number; results: number; labels: number; scores: number };
+  featureColumns: string[];
+  durationMs: number;
+}
