@@ -16,6 +16,7 @@ import { evaluateRunFile } from './ranking/evaluate.ts';
 import { exportJudgmentsAsQrels, resolveJudgments } from './data/judgments.ts';
 import { exportTraining } from './data/training-export.ts';
 import { exportParquet } from './data/parquet-export.ts';
+import { trainerCommand, trainFromLabels } from './training/train-from-labels.ts';
 import { parseGradesSource } from '../src-common/api/labeling-types.ts';
 import { deleteVariant, listVariants, saveVariant } from './store/variants.ts';
 import { importSessionLog } from './data/session-log.ts';
@@ -132,6 +133,36 @@ export function openBackend(opts: BackendOptions): Backend {
         signal: ctx.signal,
         onProgress: ctx.progress,
       }),
+    'train.fromLabels': (input, ctx) => {
+      const judgments = resolveJudgments(store, labeling, input.source);
+      const base = inference.registry.get(input.baseModel, 'baseModel');
+      return trainFromLabels(store, {
+        judgments,
+        base,
+        encoder: input.encoder ?? base.encoder,
+        epochs: input.epochs,
+        seed: input.seed,
+        name: input.name ?? `${base.name} · ${input.source}`,
+        workspacePath: opts.workspacePath,
+        appVersion: version,
+        trainer: trainerCommand(REPO_ROOT),
+        register: (path, name) => inference.registry.add(path, { name }),
+        score: (sha256, progress) => inference.batch({ model: sha256, rescore: false }, { signal: ctx.signal, progress }),
+        compare: async (a, b) => {
+          const [ma, mb] = [inference.registry.get(a), inference.registry.get(b)];
+          const page = await turnMetrics(
+            store,
+            { modelA: a, modelB: b, nameA: ma.name, nameB: mb.name, setName: input.source, k: 10, sort: 'delta', offset: 0, limit: 1 },
+            ctx.signal,
+            labeling.gradesByPk(input.source, 'source'),
+          );
+          const s = page.summary.all;
+          return { turns: s.turns, ndcgA: s.ndcgA, ndcgB: s.ndcgB, mrrA: s.mrrA, mrrB: s.mrrB, k: page.k };
+        },
+        signal: ctx.signal,
+        onProgress: ctx.progress,
+      });
+    },
     'export.parquet': (input, ctx) =>
       exportParquet(store, {
         outDir: resolveWritableDir(policy, input.outDir),

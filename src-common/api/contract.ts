@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { TokenizerParams } from '../tokenizer.ts';
 import type { BoundaryKind } from '../segmentation.ts';
 import type { StepAction } from '../history.ts';
-import { SPLITS, type ImportReport, type ParquetExportReport, type RunEvaluation, type SessionDetail, type TrainingExportReport, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
+import { SPLITS, type ImportReport, type ParquetExportReport, type RunEvaluation, type SessionDetail, type TrainingExportReport, type TrainFromLabelsReport, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
 import * as L from './labeling-types.ts';
 
 /** A method: its input schema, a phantom result type, and whether it streams progress. */
@@ -327,6 +327,23 @@ export const contract = {
         overwrite: z.boolean().default(false),
         /** Take the feature groups from this model (the model the new one should replace); default: from the logged features. */
         featureGroupsFrom: sha256Ref.optional(),
+      })
+      .strict(),
+    { job: true },
+  ),
+  /**
+   * The loop: export a grades source as training data, train a model of the base model's family on it
+   * (trainer/ as a child process), register it, batch-score both and compare them on the labelled turns.
+   */
+  'train.fromLabels': method<TrainFromLabelsReport>()(
+    z
+      .object({
+        source: id,
+        baseModel: sha256Ref,
+        encoder: z.enum(['linear', 'softmax', 'flattened']).optional(),
+        epochs: z.number().int().min(1).max(50).default(6),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        name: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
     { job: true },

@@ -145,3 +145,17 @@ export interface ParquetExportReport {
   featureColumns: string[];
   durationMs: number;
 }
+
+/** `train.fromLabels`: the loop from labels back to a model, compared with the one it should replace. */
+export interface TrainFromLabelsReport {
+  model: import('./contract.ts').ModelSummary;
+  base: { sha256: string; name: string };
+  source: string;
+  exportPath: string;
+  /** Examples per split as the trainer used them. */
+  examples: Record<string, number>;
+  epochs: { epoch: number; loss: number; validNdcg10: number | null }[];
+  /** metrics.turns of base (A) vs the new model (B) on the source's grades: all labelled turns. */
+  comparison: { turns: number; ndcgA: number | null; ndcgB: number | null; mrrA: number | null; mrrB: number | null; k: number };
+  durationMs: number;
+}
