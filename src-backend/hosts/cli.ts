@@ -28,7 +28,13 @@ commands:
   import  sessions|run|qrels FILE [--set NAME]
                                            import a session log (.jsonl/.jsonl.gz), a TREC run, or
                                            TREC qrels (into judgment set NAME)
-  export  run --tag TAG FILE | qrels --set NAME FILE
+  export  run --tag TAG FILE | qrels --set SOURCE FILE | training --source SOURCE DIR | parquet DIR
+                                           [--name N] [--overwrite]; SOURCE: a qrels set,
+                                           labels:task:<id> or labels:annotator:<id>
+                                           (docs/training-export.md)
+  train   --source SOURCE --base MODEL [--epochs N] [--seed S] [--name N]
+                                           train a model on labels (trainer/ in Debian's python3),
+                                           register it and compare it with MODEL on the labelled turns
   evaluate RUN QRELS [-q] [-m MEASURE]… [-l N]
                                            a TREC run against qrels, printed as trec_eval prints it:
                                            -q per topic, -m map | P.5,10 | ndcg_cut.10 | err.20 |
@@ -64,6 +70,10 @@ const { values: opt, positionals } = parseArgs({
     sessions: { type: 'string' },
     seed: { type: 'string' },
     set: { type: 'string' },
+    source: { type: 'string' },
+    base: { type: 'string' },
+    epochs: { type: 'string' },
+    overwrite: { type: 'boolean', default: false },
     tag: { type: 'string' },
     name: { type: 'string' },
     split: { type: 'string' },
@@ -232,17 +242,60 @@ async function main(): Promise<void> {
       return;
     }
     case 'export': {
-      const [kind, file] = args;
-      if (!kind || !file) fail('usage: export run --tag TAG FILE | export qrels --set NAME FILE');
+      const [kind, target] = args;
+      const usage = 'usage: export run --tag TAG FILE | qrels --set SOURCE FILE | training --source SOURCE DIR [--name N] [--overwrite] | parquet DIR [--name N] [--overwrite]';
+      if (!kind || !target) fail(usage);
       const backend = open('cli');
-      const r =
-        kind === 'run'
-          ? await call(backend, 'export.trecRun', { tag: opt.tag ?? fail('--tag TAG is required'), path: resolve(file) })
-          : kind === 'qrels'
-            ? await call(backend, 'export.qrels', { setName: opt.set ?? fail('--set NAME is required'), path: resolve(file) })
-            : fail(`unknown export kind "${kind}" (run or qrels)`);
-      print(r, (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
-      backend.close();
+      const where = resolve(target);
+      const named = { ...(opt.name ? { name: opt.name } : {}), overwrite: opt.overwrite };
+      switch (kind) {
+        case 'run':
+          print(await call(backend, 'export.trecRun', { tag: opt.tag ?? fail('--tag TAG is required'), path: where }), (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
+          break;
+        case 'qrels':
+          // SOURCE: a qrels set, labels:task:<id> or labels:annotator:<id>
+          print(await call(backend, 'export.qrels', { setName: opt.set ?? opt.source ?? fail('--set SOURCE is required'), path: where }), (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
+          break;
+        case 'training':
+          print(await call(backend, 'export.training', { source: opt.source ?? fail('--source SOURCE is required'), outDir: where, ...named }), (x) =>
+            [
+              `wrote ${x.examples.toLocaleString('en')} examples (${x.labelledCandidates.toLocaleString('en')} labelled of ${x.candidates.toLocaleString('en')} candidates) to ${x.path}`,
+              `feature groups: ${x.featureGroups.map((g) => `${g.name}[${g.features.length}]`).join(', ')}`,
+              ...(x.turnsNotInWorkspace ? [`warning: ${x.turnsNotInWorkspace} judged turns are not in this workspace (e.g. ${x.turnsNotInWorkspaceSample.slice(0, 3).join(', ')})`] : []),
+              ...(x.itemsNotInTurn ? [`warning: ${x.itemsNotInTurn} judged items are not among their turn's logged results`] : []),
+            ].join('\n'),
+          );
+          break;
+        case 'parquet':
+          print(await call(backend, 'export.parquet', { outDir: where, ...named }), (x) =>
+            `wrote ${Object.entries(x.rows).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')} rows to ${x.path} (${x.featureColumns.length} feature columns)`,
+          );
+          break;
+        default:
+          fail(`unknown export kind "${kind}"\n${usage}`);
+      }
+      await backend.close();
+      return;
+    }
+    case 'train': {
+      const backend = open('cli');
+      const r = await call(backend, 'train.fromLabels', {
+        source: opt.source ?? fail('--source SOURCE is required (labels:task:<id>, labels:annotator:<id> or a qrels set)'),
+        baseModel: await modelRef(backend, opt.base ?? fail('--base MODEL is required: the model the new one should replace')),
+        epochs: int('epochs', opt.epochs, 6),
+        seed: int('seed', opt.seed, 1),
+        ...(opt.name ? { name: opt.name } : {}),
+      });
+      const f = (n: number | null) => (n === null ? '—' : n.toFixed(4));
+      print(r, (x) =>
+        [
+          `registered ${x.model.name} (${x.model.sha256.slice(0, 12)}), trained on ${Object.entries(x.examples).map(([k, n]) => `${k} ${n}`).join(', ')} examples from ${x.source}`,
+          ...x.epochs.map((e) => `  epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, valid NDCG@10 ${f(e.validNdcg10)}`),
+          `on the ${x.comparison.turns} labelled turns: NDCG@${x.comparison.k} ${x.base.name} ${f(x.comparison.ndcgA)} → ${x.model.name} ${f(x.comparison.ndcgB)}; MRR ${f(x.comparison.mrrA)} → ${f(x.comparison.mrrB)}`,
+          `compare them: npm run cli -- regressions ${x.base.sha256.slice(0, 12)} ${x.model.sha256.slice(0, 12)} --set '${x.source}'`,
+        ].join('\n'),
+      );
+      await backend.close();
       return;
     }
     case 'stats': {

@@ -89,5 +89,21 @@ describe('inProcessTransport', () => {
     const strict = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), 'evaluate', join(dir, 'r.txt'), join(dir, 'q.txt'), '-m', 'map', '-l', '2'], { encoding: 'utf8' });
     expect(strict.stdout).toMatch(/^map\s+\tall\t0\.1250$/m); // t1: d1 at rank 2 of 2 relevant (d1, d4) → 0.25; t2: none relevant → 0
   });
+
+  it('exports training data and Parquet from the command line', () => {
+    writeFileSync(join(dir, 'g.qrels'), 't-001#1 0 i-3 2\nt-001#2 0 i-9 3\n');
+    expect(cli('import', 'qrels', join(dir, 'g.qrels'), '--set', 'g').status).toBe(0);
+    const out = join(dir, 'out');
+    const t = cli('export', 'training', out, '--source', 'g', '--name', 'tr');
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/wrote 2 examples \(2 labelled of 3 candidates\)/);
+    expect(existsSync(join(out, 'tr', 'manifest.json'))).toBe(true);
+    const p = cli('export', 'parquet', out);
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/wrote turns 5, results 8, labels 2, scores 0 rows/);
+    const again = cli('export', 'training', out, '--source', 'g', '--name', 'tr');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already exists; choose another name or overwrite it/);
+  });
 });
 
