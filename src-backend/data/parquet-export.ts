@@ -114,19 +114,36 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
     const endTurn = (t: TurnAcc | null) => {
       if (t) turns.push([...t.row, t.results, t.clicks]);
     };
+    // Per feature set: which column each stored value goes to (decoded in place, no object per row).
+    const slotsOf = new Map<number, number[]>();
+    const slots = (setId: number) => {
+      let s = slotsOf.get(setId);
+      if (!s) slotsOf.set(setId, (s = fs.names(setId).map((name) => slot.get(name)!)));
+      return s;
+    };
     let n = 0;
+    let lastSession = '';
+    let lastIdx = -1;
     for (const r of eachResultForExport(store.db)) {
-      const id = formatTurnId(r.session_id, r.idx);
-      if (turn === null || turn.id !== id) {
+      if (turn === null || r.session_id !== lastSession || r.idx !== lastIdx) {
         endTurn(turn);
+        lastSession = r.session_id;
+        lastIdx = r.idx;
+        const id = formatTurnId(r.session_id, r.idx);
         turn = { id, row: [id, r.session_id, r.user_id, r.split, r.idx, r.ts, r.query, r.boundary], results: 0, clicks: 0 };
       }
       if (r.position === null) continue;
       turn.results++;
       if (r.click === 1) turn.clicks++;
-      const feats: Cell[] = new Array(names.length).fill(null);
-      for (const [name, v] of Object.entries(fs.decode(r.feature_set!, r.features!))) feats[slot.get(name)!] = v;
-      results.push([id, r.item_id!, r.title ?? '', r.position, r.click === 1, r.dwell_ms, ...feats]);
+      const row: Cell[] = [turn.id, r.item_id!, r.title ?? '', r.position, r.click === 1, r.dwell_ms];
+      for (let i = 0; i < names.length; i++) row.push(null);
+      const blob = r.features!;
+      if (blob.byteLength > 0) {
+        const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+        const to = slots(r.feature_set!);
+        for (let i = 0; i < to.length; i++) row[6 + to[i]!] = view.getFloat64(i * 8, true);
+      }
+      results.push(row);
       if (++n % 5000 === 0) {
         cancelled();
         opts.onProgress?.({ phase: 'results', done: n, total: totalRows, unit: 'rows' });
