@@ -50,8 +50,9 @@ export function listSessions(store: Store, q: SessionQuery): SessionPage {
   const where: string[] = [];
   const args: SQLInputValue[] = [];
   if (q.userId !== undefined) {
-    where.push('s.user_id = ?');
-    args.push(q.userId);
+    // Case-insensitive prefix of the user id (LIKE wildcards in the input are literal).
+    where.push("lower(s.user_id) LIKE ? ESCAPE '\\'");
+    args.push(`${q.userId.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   if (q.hasSwitch !== undefined) where.push(q.hasSwitch ? 's.switches > 0' : 's.switches = 0');
   if (q.split !== undefined) {
@@ -78,7 +79,13 @@ export function listSessions(store: Store, q: SessionQuery): SessionPage {
     const ids = matchingIds(db, sql, [textArg, ...args]);
     const page = ids.subarray(Math.min(q.offset, ids.length), Math.min(q.offset + q.limit, ids.length));
     const get = db.prepare(`SELECT ${columns} FROM sessions s WHERE s.session_pk = ?`);
-    return { total: ids.length, offset: q.offset, rows: Array.from(page, (pk) => toSummary(get.get(pk) as unknown as SessionRow)) };
+    const turnsOf = db.prepare('SELECT idx, query FROM turns WHERE session_pk = ? ORDER BY idx');
+    // The first turn whose query holds the needle, so the list can show (and open) what matched.
+    const matchOf = (pk: number) => {
+      const t = (turnsOf.all(pk) as { idx: number; query: string }[]).find((r) => searchFold(r.query).includes(needle));
+      return t ? { turn: t.idx, query: t.query } : null;
+    };
+    return { total: ids.length, offset: q.offset, rows: Array.from(page, (pk) => ({ ...toSummary(get.get(pk) as unknown as SessionRow), match: matchOf(pk) })) };
   }
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT count(*) AS n FROM ${from} ${cond}`).get(...args) as { n: number }).n;
@@ -132,6 +139,7 @@ function toSummary(r: SessionRow): SessionSummary {
     clicks: r.clicks,
     firstQuery: r.first_query,
     startedAt: r.started_at,
+    match: null,
   };
 }
 

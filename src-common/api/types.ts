@@ -13,6 +13,8 @@ export interface SessionSummary {
   clicks: number;
   firstQuery: string;
   startedAt: string;
+  /** With a search (`q`): the first turn whose query contains it, and that query; else null. */
+  match: { turn: number; query: string } | null;
 }
 
 export interface SessionQuery {
