@@ -140,7 +140,6 @@ async function headerInView(page: Page, index: number): Promise<{ ok: boolean; w
 }
 
 test('clicking a turn header keeps that turn in view (no jump back to the top)', async ({ page, api, openApp }) => {
-  await page.setViewportSize({ width: 1024, height: 700 });
   const row = (await api.call('sessions.list', { offset: 0, limit: 100 })).rows.find((r) => r.turns >= 6 && r.turns <= 12)!;
   const s = await api.call('sessions.get', { sessionId: row.sessionId });
   const models = (await api.call('models.list', {})).slice(0, 2).map((m) => m.sha256.slice(0, 12));
@@ -152,7 +151,8 @@ test('clicking a turn header keeps that turn in view (no jump back to the top)',
   await eventually(async () => assert.equal(await turnSection(page, first).getAttribute('aria-current'), 'true'));
   for (const t of [s.turns[4]!, s.turns[s.turns.length - 1]!, s.turns[2]!]) {
     const head = turnSection(page, t.index).locator('.turn-head');
-    await head.scrollIntoViewIfNeeded();
+    // Put it mid-pane, as a reader scrolling down to it would see it.
+    await head.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     const before = await headerInView(page, t.index);
     assert.ok(before.ok, `precondition: ${before.why}`);
     await head.click();
