@@ -74,7 +74,9 @@ function makeDemoWorkspace(dir: string): string {
 function startServe(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT],
+    // `--token=T`, one argument: a random base64url token may start with '-', which parseArgs would
+    // otherwise refuse as an ambiguous option value.
+    [CLI, 'serve', '--workspace', db, '--port', '0', `--token=${token}`, '--static', RENDERER_OUT],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -22,6 +22,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
     items: [
       { keys: ['?'], what: 'show or hide this sheet' },
       { keys: ['Esc'], what: 'close this sheet' },
+      { keys: ['Tab'], or: ['Shift', 'Tab'], what: 'next / previous control (inside this sheet it cycles)' },
       { keys: ['W'], what: 'open the worst regression of the current model pair (Shift+w)' },
       { keys: ['J'], or: ['K'], what: 'open the next / previous session in the list’s order and filters (Shift+j / Shift+k)' },
     ],
