@@ -26,7 +26,7 @@ if (!existsSync(built) || Math.max(...sources) > statSync(built).mtimeMs) {
 if (!existsSync(WORKSPACE)) {
   console.log(`setting up the demo workspace at ${WORKSPACE}…`);
   sh(process.execPath, [join(ROOT, 'src-backend', 'hosts', 'cli.ts'), 'demo', '--workspace', WORKSPACE]);
-  // Score the demo with the shipped models now (~10–15 s on 2 CPU cores), so the dataset view
+  // Score the demo with the shipped models now (≈ 7 s on 2 idle CPU cores), so the dataset view
   // opens with numbers rather than empty.
   console.log('scoring the demo with the shipped models (once)…');
   try {
