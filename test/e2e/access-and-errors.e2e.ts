@@ -37,27 +37,44 @@ test('a stale token is refused with the same guidance', async ({ page, baseUrl }
   assert.match((await page.locator('main').textContent()) ?? '', /\?token=/);
 });
 
-test('API errors appear in the banner with their problems', async ({ page, api, openApp, screenshot }) => {
-  // A link to a session that does not exist: the backend's not_found error, verbatim.
+test('API errors appear in the banner: the message, problems folded, dismissable', async ({ page, api, openApp, screenshot }) => {
+  // A link to a session that does not exist: the backend's not_found error.
   const missing = 'no-such-session-e2e';
   const notFound = await apiError(api.call('sessions.get', { sessionId: missing }));
   await openApp(`#/session/${missing}`);
   const banner = page.getByRole('alert');
-  await eventually(async () => assert.ok(((await banner.textContent()) ?? '').includes(notFound.message)));
-  assert.ok(notFound.problems.length > 0);
-  assert.ok(((await banner.textContent()) ?? '').includes(notFound.problems[0]!.where));
+  await eventually(async () => assert.equal(await banner.getByTestId('error-message').textContent(), notFound.message));
+  if (notFound.problems.length > 0) {
+    // The itemised problems are there but folded away until asked for.
+    const first = banner.getByText(notFound.problems[0]!.where, { exact: true });
+    assert.equal(await first.isVisible(), false, 'problems start folded');
+    await banner.locator('summary').click();
+    assert.ok(await first.isVisible(), 'problems show when unfolded');
+  }
   await page.getByRole('button', { name: 'Dismiss error' }).click();
   assert.equal(await page.getByRole('alert').count(), 0);
+});
 
+test('the banner clears when the failed operation later succeeds, and on navigation', async ({ page, api, openApp, screenshot }) => {
   // Input the contract rejects (a user id over its length limit): invalid_input, problem at userId.
   const longUser = 'u'.repeat(300);
   const invalid = await apiError(api.call('sessions.list', { userId: longUser, offset: 0, limit: 100 }));
   assert.equal(invalid.code, 'invalid_input');
+  await openApp();
+  const banner = page.getByRole('alert');
   await page.getByLabel('User').fill(longUser);
-  await eventually(async () => {
-    const text = (await banner.textContent()) ?? '';
-    assert.ok(text.includes(invalid.message), `banner shows "${invalid.message}", has "${text}"`);
-    assert.ok(text.includes('userId'));
-  });
+  await eventually(async () => assert.equal(await banner.getByTestId('error-message').textContent(), invalid.message));
+  assert.ok(((await banner.textContent()) ?? '').includes('userId'), 'the problem names the field');
   await screenshot('error-banner');
+  // Fixing the input: the same call succeeds and the banner goes away by itself.
+  await page.getByLabel('User').fill('');
+  await eventually(async () => assert.equal(await page.getByRole('alert').count(), 0));
+
+  // Again, then navigate: the banner is about the old screen and goes.
+  await page.getByLabel('User').fill(longUser);
+  await eventually(async () => assert.equal(await page.getByRole('alert').count(), 1));
+  const first = (await api.call('sessions.list', { offset: 0, limit: 1 })).rows[0]!;
+  await page.evaluate((id) => (window.location.hash = `#/session/${encodeURIComponent(id)}`), first.sessionId);
+  await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), first.sessionId));
+  assert.equal(await page.getByRole('alert').count(), 0, 'no stale banner after navigating');
 });

@@ -46,6 +46,105 @@ async function assertTableMatches(page: Page, want: TurnMetricsPage): Promise<vo
   assert.equal(await page.getByTestId('dataset-total').textContent().then((t) => Number(t!.split(' ')[0]!.replace(/\D/g, ''))), want.total);
 }
 
+/** The Δ chart shows B − A of the summary's means for each kind, the two means as numbers, on a scale where the largest |Δ| is wide. */
+async function assertDeltaChart(page: Page, want: TurnMetricsPage): Promise<void> {
+  const kinds = ['start', 'switch', 'continuation'] as const;
+  await eventually(async () => assert.equal(await page.getByTestId('delta-bar').count(), kinds.filter((k) => want.summary[k].turns > 0).length), 20_000);
+  let widest = 0;
+  let maxAbs = 0;
+  for (const kind of kinds) {
+    const s = want.summary[kind];
+    if (s.turns === 0) continue;
+    const bar = page.locator(`[data-testid=delta-bar][data-kind=${kind}]`);
+    const d = s.ndcgB! - s.ndcgA!;
+    await eventually(async () => assert.ok(Math.abs(Number(await bar.getAttribute('data-delta')) - d) < 1e-12, `Δ of ${kind}`));
+    assert.equal(Number(await bar.getAttribute('data-mean-a')), s.ndcgA);
+    assert.equal(Number(await bar.getAttribute('data-mean-b')), s.ndcgB);
+    // The tooltip reads "… mean NDCG@10 = 0.9727 …", not "mean NDCG@100.9727".
+    const tip = (await bar.locator('title').textContent()) ?? '';
+    assert.ok(tip.includes(`mean NDCG@10 = ${s.ndcgA!.toFixed(4)}`), tip);
+    assert.ok(tip.includes(`mean NDCG@10 = ${s.ndcgB!.toFixed(4)}`), tip);
+    const w = (await bar.boundingBox())!.width;
+    if (Math.abs(d) > maxAbs) [maxAbs, widest] = [Math.abs(d), w];
+  }
+  // The means differ by thousandths; on the Δ's own scale the largest still draws a long bar.
+  if (maxAbs > 0) assert.ok(widest > 100, `largest |Δ| ${maxAbs.toFixed(4)} draws ${widest.toFixed(0)} px`);
+  const means = await page.getByTestId('delta-means').allTextContents();
+  assert.ok(means.some((t) => t.includes(want.summary.switch.ndcgA!.toFixed(4)) && t.includes(want.summary.switch.ndcgB!.toFixed(4))), means.join(' | '));
+}
+
+test('dataset view: the demo is scored at setup, so the chart and table show at first open', async ({ page, api, openApp, screenshot }) => {
+  const { a, b } = await pair(api);
+  const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
+  // The e2e workspace is set up like `npm start`: the demo's turns already carry both models' scores.
+  const now = await api.call('metrics.turns', q);
+  assert.ok(now.total > 100, `scored demo turns with a relevant candidate: ${now.total}`);
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await page.getByTestId('dataset').waitFor();
+  await assertDeltaChart(page, now);
+  await assertTableMatches(page, now);
+  await screenshot('dataset-first-open');
+});
+
+test('dataset view: the split filter and the k picker change what is computed', async ({ page, api, openApp }) => {
+  const { a, b } = await pair(api);
+  const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await assertTableMatches(page, await api.call('metrics.turns', q));
+  await page.getByLabel('Filter by split').selectOption('test');
+  const test = await api.call('metrics.turns', { ...q, split: 'test' });
+  await assertTableMatches(page, test);
+  assert.match(page.url(), /split=test/);
+  await page.getByLabel('NDCG cut-off k').selectOption('5');
+  const k5 = await api.call('metrics.turns', { ...q, split: 'test', k: 5 });
+  await assertTableMatches(page, k5);
+  assert.match(page.url(), /k=5/);
+  assert.ok(((await page.getByTestId('delta-chart').textContent()) ?? '').includes('NDCG@5'));
+  // The chart follows both: its Δ is the k=5 means over test turns.
+  const sw = k5.summary.switch;
+  if (sw.turns > 0) {
+    await eventually(async () =>
+      assert.ok(Math.abs(Number(await page.locator('[data-testid=delta-bar][data-kind=switch]').getAttribute('data-delta')) - (sw.ndcgB! - sw.ndcgA!)) < 1e-12),
+    );
+  }
+  // Restorable: a reload comes back to the same view.
+  await page.reload();
+  await assertTableMatches(page, k5);
+  await page.getByLabel('Filter by split').selectOption('');
+  await assertTableMatches(page, await api.call('metrics.turns', { ...q, k: 5 }));
+});
+
+test('dataset view at 1024×700: opening a turn lands with its analysis on screen', async ({ page, api, openApp, screenshot }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const { a, b } = await pair(api);
+  await ensureScored(api, a, b);
+  const want = await api.call('metrics.turns', { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 20 });
+  // A turn late in its session, so it has to be scrolled to.
+  const row = want.rows.reduce((x, y) => (y.index > x.index ? y : x));
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  const tr = page.locator(`[data-testid=dataset-table] tr[data-turn-id="${row.turnId}"]`);
+  await tr.waitFor({ timeout: 20_000 });
+  await tr.click();
+  await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), row.sessionId));
+  const analysis = page.getByTestId('analysis');
+  await analysis.waitFor();
+  await eventually(async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(a.name)), 30_000);
+  const pane = (await page.locator('main.main').boundingBox())!;
+  const head = (await page.locator('.session-head').boundingBox())!;
+  const box = (await analysis.boundingBox())!;
+  assert.ok(box.y >= head.y + head.height - 1, `analysis starts at y=${box.y.toFixed(0)}, under the header (ends ${(head.y + head.height).toFixed(0)})`);
+  // Not just its first line: the two-model comparison (τ, RBO) and the per-turn NDCG/MRR are on screen.
+  for (const id of ['diff-summary', 'turn-metrics']) {
+    const b = await eventually(async () => {
+      const r = await page.getByTestId(id).boundingBox();
+      assert.ok(r, `${id} is drawn`);
+      return r;
+    }, 30_000);
+    assert.ok(b.y >= head.y + head.height - 1 && b.y + b.height <= pane.y + pane.height, `${id} at y=${b.y.toFixed(0)}–${(b.y + b.height).toFixed(0)} is inside the visible pane (${(head.y + head.height).toFixed(0)}–${(pane.y + pane.height).toFixed(0)})`);
+  }
+  await screenshot('dataset-opened-turn-1024');
+});
+
 test('dataset view: scores the missing turns (progress, cancel, resume), then the table and the chart match metrics.turns', async ({ page, api, openApp, screenshot }) => {
   const { a, b } = await pair(api);
   const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
@@ -81,14 +180,8 @@ test('dataset view: scores the missing turns (progress, cancel, resume), then th
   // Worst regressions first: deltas ascending.
   for (let i = 1; i < want.rows.length; i++) assert.ok(want.rows[i - 1]!.delta <= want.rows[i]!.delta);
 
-  // The chart's bars are the summary's means, per turn kind and model.
-  for (const kind of ['start', 'switch', 'continuation'] as const) {
-    const s = want.summary[kind];
-    assert.ok(s.turns > 0, `the demo has ${kind} turns`);
-    const val = async (m: 'A' | 'B') => Number(await page.locator(`[data-testid=bar][data-kind=${kind}][data-model=${m}]`).getAttribute('data-value'));
-    assert.equal(await val('A'), s.ndcgA);
-    assert.equal(await val('B'), s.ndcgB);
-  }
+  // The chart's bars are the summary's Δ = B − A, per turn kind, with both means.
+  await assertDeltaChart(page, want);
   console.log(
     `    figures: mean NDCG@10 ${a.name} → ${b.name}: ` +
       (['start', 'switch', 'continuation', 'all'] as const)

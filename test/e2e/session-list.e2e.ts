@@ -168,3 +168,56 @@ test('keyboard: arrows move the selection, Enter opens the session', async ({ pa
   // The opened session is marked in the list.
   assert.equal(await page.locator('[role=option].open').getAttribute('data-session-id'), target);
 });
+
+test('search results show the query that matched, marked, and open at that turn', async ({ page, api, openApp, screenshot }) => {
+  // A word that occurs in a later query of some session but not in its first query.
+  const all = await api.call('sessions.list', { offset: 0, limit: 200 });
+  let pick: { needle: string; sessionId: string } | null = null;
+  for (const r of all.rows) {
+    if (r.turns < 3) continue;
+    const s = await api.call('sessions.get', { sessionId: r.sessionId });
+    const later = s.turns.slice(1).find((t) => t.query.split(/\s+/).some((w) => w.length >= 5 && !fold(s.turns[0]!.query).includes(fold(w))));
+    const w = later?.query.split(/\s+/).find((x) => x.length >= 5 && !fold(s.turns[0]!.query).includes(fold(x)));
+    if (w) {
+      pick = { needle: w.toUpperCase(), sessionId: s.sessionId };
+      break;
+    }
+  }
+  assert.ok(pick, 'found a session whose later query has a word its first query lacks');
+  const res = await api.call('sessions.list', { q: pick.needle, offset: 0, limit: 100 });
+  const want = res.rows.find((r) => r.sessionId === pick!.sessionId)!;
+  assert.ok(want.match && want.match.turn > 0 && fold(want.match.query).includes(fold(pick.needle)), `the API reports the later turn: ${JSON.stringify(want.match)}`);
+
+  await openApp();
+  await page.getByRole('searchbox', { name: 'Search queries' }).fill(pick.needle);
+  await eventually(async () => assert.equal(await shownTotal(page), res.total));
+  const row = page.locator(`[role=option][data-session-id="${pick.sessionId}"]`);
+  await row.scrollIntoViewIfNeeded();
+  const match = row.getByTestId('match');
+  await eventually(async () => assert.ok(((await match.textContent()) ?? '').includes(want.match!.query)));
+  // The searched text is marked (in the query's own spelling), and nothing is injected as HTML.
+  const marked = await match.locator('mark').allTextContents();
+  assert.equal(marked.length, 1);
+  assert.equal(fold(marked[0]!), fold(pick.needle));
+  await screenshot('list-search-match');
+
+  await row.click();
+  await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), pick!.sessionId));
+  await eventually(async () => assert.equal(await page.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'), String(want.match!.turn)));
+  assert.ok(page.url().endsWith(`/turn/${want.match.turn}`), page.url());
+});
+
+test('the user filter matches a case-insensitive prefix of the user id', async ({ page, api, openApp }) => {
+  const first = (await api.call('sessions.list', { offset: 0, limit: 1 })).rows[0]!;
+  const prefix = first.userId.slice(0, Math.max(1, first.userId.length - 1)).toUpperCase();
+  const want = await api.call('sessions.list', { userId: prefix, offset: 0, limit: 1000 });
+  assert.ok(want.total > 1, `prefix ${prefix} matches several sessions (${want.total})`);
+  assert.ok(want.rows.every((r) => r.userId.toLowerCase().startsWith(prefix.toLowerCase())));
+  await openApp();
+  await page.getByLabel('User').fill(prefix);
+  await eventually(async () => assert.equal(await shownTotal(page), want.total));
+  await eventually(async () => {
+    const shown = await shownIds(page);
+    assert.deepEqual(shown, want.rows.slice(0, shown.length).map((r) => r.sessionId));
+  });
+});

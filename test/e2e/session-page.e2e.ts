@@ -128,3 +128,73 @@ test('back and forward move between opened sessions', async ({ page, api, openAp
   await page.goBack();
   await waitForSession(page, b!.sessionId);
 });
+
+/** The pane the turns scroll in, and whether a turn's header is fully inside it, below the sticky header. */
+async function headerInView(page: Page, index: number): Promise<{ ok: boolean; why: string }> {
+  const pane = (await page.locator('main.main').boundingBox())!;
+  const head = (await page.locator('.session-head').boundingBox())!;
+  const box = await turnSection(page, index).locator('.turn-head').boundingBox();
+  if (!box) return { ok: false, why: `turn ${index} has no box` };
+  const ok = box.y >= head.y + head.height - 1 && box.y + box.height <= pane.y + pane.height + 1;
+  return { ok, why: `turn ${index} header y=${box.y.toFixed(0)}–${(box.y + box.height).toFixed(0)}, sticky header ends ${(head.y + head.height).toFixed(0)}, pane ends ${(pane.y + pane.height).toFixed(0)}` };
+}
+
+test('clicking a turn header keeps that turn in view (no jump back to the top)', async ({ page, api, openApp }) => {
+  const row = (await api.call('sessions.list', { offset: 0, limit: 100 })).rows.find((r) => r.turns >= 6 && r.turns <= 12)!;
+  const s = await api.call('sessions.get', { sessionId: row.sessionId });
+  const models = (await api.call('models.list', {})).slice(0, 2).map((m) => m.sha256.slice(0, 12));
+  // With models chosen the selected turn carries its (tall) analysis, so selection changes move a lot of content.
+  const q = models.length ? `?m=${models.join(',')}` : '';
+  const first = s.turns[1]!.index;
+  await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${first}${q}`);
+  await waitForSession(page, s.sessionId);
+  await eventually(async () => assert.equal(await turnSection(page, first).getAttribute('aria-current'), 'true'));
+  for (const t of [s.turns[4]!, s.turns[s.turns.length - 1]!, s.turns[2]!]) {
+    const head = turnSection(page, t.index).locator('.turn-head');
+    // Put it mid-pane, as a reader scrolling down to it would see it.
+    await head.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const before = await headerInView(page, t.index);
+    assert.ok(before.ok, `precondition: ${before.why}`);
+    await head.click();
+    await eventually(async () => assert.equal(await turnSection(page, t.index).getAttribute('aria-current'), 'true'));
+    // Let the analysis of the new selection arrive, then the clicked turn must still be on screen.
+    await page.waitForTimeout(400);
+    const after = await headerInView(page, t.index);
+    assert.ok(after.ok, `after clicking turn ${t.index}: ${after.why}`);
+  }
+});
+
+test('the sticky session header stays compact at 1024×700 (≤ 25% of the window)', async ({ page, api, openApp, screenshot }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const s = await sessionWithSwitches(api, 2);
+  const n = s.turns.at(-1)!.index;
+  await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${n}`);
+  await waitForSession(page, s.sessionId);
+  const head = (await page.locator('.session-head').boundingBox())!;
+  assert.ok(head.height <= 700 * 0.25, `sticky header is ${head.height.toFixed(0)} px of 700`);
+  // The facts are still there, and the selected turn sits just below the header.
+  assert.equal(Number(await page.getByTestId('session-switches').textContent()), s.turns.filter((t) => t.boundary === 'switch').length);
+  await eventually(async () => {
+    const v = await headerInView(page, n);
+    assert.ok(v.ok, v.why);
+  });
+  // The timeline can be pinned into the sticky header (and unpinned again).
+  await page.getByRole('button', { name: 'Pin timeline' }).click();
+  await eventually(async () => assert.equal(await page.locator('.session-head [data-testid=timeline]').count(), 1));
+  await page.getByRole('button', { name: 'Unpin timeline' }).click();
+  await eventually(async () => assert.equal(await page.locator('.session-head [data-testid=timeline]').count(), 0));
+  assert.equal(await page.locator('[data-testid=timeline]').count(), 1);
+  await screenshot('session-compact-header-1024');
+});
+
+test('a link to a turn the session does not have says so', async ({ page, api, openApp }) => {
+  const s = await sessionWithSwitches(api, 1);
+  await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/9999`);
+  await waitForSession(page, s.sessionId);
+  const note = page.getByTestId('missing-turn');
+  await eventually(async () => assert.match((await note.textContent())?.replace(/\s+/g, ' ') ?? '', new RegExp(`Turn #9999 does not exist in this session \\(it has ${s.turns.length} turns`)));
+  assert.ok(await note.isVisible());
+  // Picking a real turn makes it go away.
+  await turnSection(page, s.turns[0]!.index).locator('.turn-head').click();
+  await eventually(async () => assert.equal(await note.count(), 0));
+});

@@ -42,20 +42,34 @@ export function rememberedPair(): { a: string; b: string } | null {
   return null;
 }
 
-export interface ChartBar {
+export interface DeltaBar {
   kind: TurnKind;
-  model: 'A' | 'B';
-  value: number;
+  /** Mean NDCG@k of model B minus that of model A over the same turns. */
+  delta: number;
+  meanA: number;
+  meanB: number;
   turns: number;
 }
 
-/** One bar per (turn kind, model) with a mean; kinds without turns have no bars. */
-export function chartBars(summary: TurnMetricsPage['summary']): ChartBar[] {
-  const out: ChartBar[] = [];
+/**
+ * One bar per turn kind with turns: the difference of the two means. Means near 0.92 differ by
+ * 0.006; on a 0–1 axis that is invisible, so the chart draws the difference on its own scale.
+ */
+export function deltaBars(summary: TurnMetricsPage['summary']): DeltaBar[] {
+  const out: DeltaBar[] = [];
   for (const kind of CHART_KINDS) {
     const s: KindSummary = summary[kind];
     if (s.turns === 0 || s.ndcgA === null || s.ndcgB === null) continue;
-    out.push({ kind, model: 'A', value: s.ndcgA, turns: s.turns }, { kind, model: 'B', value: s.ndcgB, turns: s.turns });
+    out.push({ kind, delta: s.ndcgB - s.ndcgA, meanA: s.ndcgA, meanB: s.ndcgB, turns: s.turns });
   }
   return out;
+}
+
+/**
+ * Symmetric extent for the Δ axis, so 0 sits in the middle and the larger |Δ| fills ~85% of a
+ * half; never narrower than ±0.001 (all-zero deltas still get an axis).
+ */
+export function deltaExtent(bars: readonly DeltaBar[]): number {
+  const m = Math.max(0, ...bars.map((b) => Math.abs(b.delta)));
+  return Math.max(0.001, m / 0.85);
 }

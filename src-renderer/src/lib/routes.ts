@@ -4,15 +4,22 @@
 // An optional `?m=<model>[,<model>]` (model sha256 prefixes) names the models the turn is analysed
 // with, so a link can point at "this turn, QGS vs baseline".
 
-// `#/dataset?a=<sha>&b=<sha>[&kind=switch|continuation|start][&q=…][&user=…][&sort=-delta]` is the
-// dataset view (two models' per-turn metrics over the workspace).
+// `#/dataset?a=<sha>&b=<sha>[&kind=switch|continuation|start][&split=train|valid|test][&k=N][&q=…][&user=…][&sort=-delta]`
+// is the dataset view (two models' per-turn metrics over the workspace).
 
 export type DatasetKind = 'start' | 'switch' | 'continuation';
+export type DatasetSplit = 'train' | 'valid' | 'test';
+/** The cut-offs the dataset view offers for NDCG@k (metrics.turns accepts 1–1000). */
+export const DATASET_KS = [1, 3, 5, 10, 20, 50] as const;
+export const DEFAULT_K = 10;
 export interface DatasetRoute {
   name: 'dataset';
   a?: string;
   b?: string;
   kind?: DatasetKind;
+  split?: DatasetSplit;
+  /** NDCG cut-off; absent = DEFAULT_K. */
+  k?: number;
   q?: string;
   user?: string;
   sort?: 'delta' | '-delta';
@@ -29,6 +36,10 @@ function parseDataset(params: URLSearchParams): DatasetRoute {
   if (b && SHA.test(b)) r.b = b;
   const kind = params.get('kind');
   if (kind === 'start' || kind === 'switch' || kind === 'continuation') r.kind = kind;
+  const split = params.get('split');
+  if (split === 'train' || split === 'valid' || split === 'test') r.split = split;
+  const k = Number(params.get('k'));
+  if ((DATASET_KS as readonly number[]).includes(k) && k !== DEFAULT_K) r.k = k;
   const q = params.get('q');
   if (q) r.q = q.slice(0, 500);
   const user = params.get('user');
@@ -68,6 +79,8 @@ export function routeHash(r: Route): string {
     if (r.a) p.set('a', r.a);
     if (r.b) p.set('b', r.b);
     if (r.kind) p.set('kind', r.kind);
+    if (r.split) p.set('split', r.split);
+    if (r.k !== undefined && r.k !== DEFAULT_K) p.set('k', String(r.k));
     if (r.q) p.set('q', r.q);
     if (r.user) p.set('user', r.user);
     if (r.sort === '-delta') p.set('sort', '-delta');

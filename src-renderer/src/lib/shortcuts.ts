@@ -1,0 +1,70 @@
+// Every keyboard shortcut the app handles, as data: the `?` sheet (views/ShortcutSheet.svelte) lists
+// exactly this. A view that adds a key handler adds its line here (or calls `addShortcuts` from its
+// own module), so the sheet never drifts from what the keys do.
+
+export interface Shortcut {
+  /** Keys as shown, e.g. ['j'] or ['Shift', 'J'] pressed together; alternatives go in `or`. */
+  keys: string[];
+  /** Another key (combination) doing the same. */
+  or?: string[];
+  what: string;
+}
+
+export interface ShortcutGroup {
+  /** Where the keys work, e.g. "Anywhere", "Session page". */
+  title: string;
+  items: Shortcut[];
+}
+
+export const SHORTCUTS: ShortcutGroup[] = [
+  {
+    title: 'Anywhere (not while typing in a field)',
+    items: [
+      { keys: ['?'], what: 'show or hide this sheet' },
+      { keys: ['Esc'], what: 'close this sheet' },
+      { keys: ['Tab'], or: ['Shift', 'Tab'], what: 'next / previous control (inside this sheet it cycles)' },
+      { keys: ['W'], what: 'open the worst regression of the current model pair (Shift+w)' },
+      { keys: ['J'], or: ['K'], what: 'open the next / previous session in the list’s order and filters (Shift+j / Shift+k)' },
+    ],
+  },
+  {
+    title: 'Session page',
+    items: [{ keys: ['j'], or: ['k'], what: 'select the next / previous turn' }],
+  },
+  {
+    title: 'Session list (when focused)',
+    items: [
+      { keys: ['↓'], or: ['↑'], what: 'move the cursor one session' },
+      { keys: ['PageDown'], or: ['PageUp'], what: 'move the cursor one screenful' },
+      { keys: ['Home'], or: ['End'], what: 'first / last session' },
+      { keys: ['Enter'], what: 'open the session under the cursor' },
+    ],
+  },
+  {
+    title: 'Dataset view',
+    items: [{ keys: ['Enter'], what: 'open the focused turn with both models (Tab moves between rows)' }],
+  },
+  {
+    title: 'Model analysis',
+    items: [
+      { keys: ['Enter'], what: 'save the counterfactual variant being named' },
+      { keys: ['Esc'], what: 'cancel naming a variant' },
+    ],
+  },
+];
+
+/** Registers more keys (e.g. a labeling view's) under a group title; a new title adds a group. */
+export function addShortcuts(title: string, items: Shortcut[]): void {
+  const group = SHORTCUTS.find((g) => g.title === title);
+  if (group) group.items.push(...items);
+  else SHORTCUTS.push({ title, items });
+}
+
+/**
+ * True when a key event belongs to a text field (or other editable element), where single-letter
+ * shortcuts must not fire.
+ */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const t = target as HTMLElement | null;
+  return !!t && (t.isContentEditable === true || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName ?? ''));
+}
