@@ -51,6 +51,29 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['Esc'], what: 'cancel naming a variant' },
     ],
   },
+  {
+    title: 'Judge mode (Labeling)',
+    items: [
+      { keys: ['0'], or: ['1', '2', '3'], what: "grade the current candidate with the scale's key and move to the next (each task's scale names its keys)" },
+      { keys: ['j'], or: ['k'], what: 'next / previous candidate (also ↓ / ↑)' },
+      { keys: ['n'], or: ['p'], what: 'next / previous turn' },
+      { keys: ['u'], what: 'undo your last grade, skip or flag on this turn' },
+      { keys: ['s'], what: 'skip the turn (cannot judge it) and go to the next' },
+      { keys: ['f'], what: 'flag the turn as a bad ranking (tags + a note for the engineers)' },
+      { keys: ['Esc'], what: 'close the flag dialog' },
+    ],
+  },
+  {
+    title: 'Arena (Labeling)',
+    items: [
+      { keys: ['1'], or: ['←'], what: 'the left list is better' },
+      { keys: ['2'], or: ['→'], what: 'the right list is better' },
+      { keys: ['3'], or: ['t'], what: 'tie: equally good' },
+      { keys: ['4'], or: ['b'], what: 'both bad' },
+      { keys: ['n'], or: ['p'], what: 'next / previous turn' },
+      { keys: ['u'], what: 'undo your pick on this turn' },
+    ],
+  },
 ];
 
 /** Registers more keys (e.g. a labeling view's) under a group title; a new title adds a group. */
