@@ -57,7 +57,7 @@ export class GradeSource {
   constructor(client: ApiClient, opts: { outbox?: LabelOutbox; choice?: string | null } = {}) {
     this.client = client;
     this.outbox = opts.outbox ?? sharedOutbox(client);
-    this.choice = opts.choice ?? remembered;
+    this.choice = opts.choice !== undefined ? opts.choice : remembered;
     this.outbox.onChange = () => {
       this.waiting = this.outbox.pending;
       this.retrying = this.outbox.pending > 0 && this.outbox.lastError !== null;
