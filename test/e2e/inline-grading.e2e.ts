@@ -124,12 +124,14 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   await shots(page, 'ranking-my-labels');
 
   // Digits typed into a text field never grade (the counterfactual query box).
-  const box = page.locator('[data-testid=analysis] input[type=text], [data-testid=analysis] textarea').first();
-  if (await box.count()) {
-    await box.focus();
-    await page.keyboard.press('3');
-    await page.keyboard.press('Backspace');
-  }
+  // (the read-back below counts every event, so a stray grade would show there).
+  const box = page.getByLabel('Counterfactual query');
+  const query = await box.inputValue();
+  await box.focus();
+  await page.keyboard.press('3');
+  assert.equal(await box.inputValue(), `${query}3`);
+  await page.keyboard.press('Backspace');
+  await eventually(async () => assert.equal(await page.locator('[data-testid=ranking] tbody tr[data-item-id]').count(), byRank.length), 30_000);
 
   // Undo (u on a focused row) takes back the last label: the mouse grade on rank 1.
   await row(byRank[5]!).focus();
@@ -158,8 +160,23 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   await eventually(async () => assert.equal(await row(byRank[2]!).locator('[data-testid=grade-chip].on').textContent(), '3'));
   await shots(page, 'ranking-my-labels-reloaded');
 
+  // The two-model diff reads the same source: my grades beside both rankings, NDCG of A unchanged.
+  if (models.length >= 2) {
+    const b = models[1]!;
+    await openApp(`#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)},${b.sha256.slice(0, 12)}&g=labels:mine`);
+    await page.getByTestId('diff-a').waitFor({ timeout: 30_000 });
+    await eventually(async () => assert.equal(await ndcg(), afterKeys), 30_000);
+    await eventually(async () => assert.equal(await page.locator(`[data-testid=diff-a] li[data-item-id="${byRank[2]}"] [data-testid=side-grade]`).textContent(), '3'));
+    assert.equal(await page.getByTestId('grades-label').textContent().then((t) => t!.split(' · ')[0]), 'My labels');
+    mkdirSync(SHOTS, { recursive: true });
+    await below(page, '[data-testid=analysis]');
+    await page.screenshot({ path: join(SHOTS, 'diff-my-labels-1440.png') });
+  }
+
   // Back to the qrels set: read-only again, and the URL drops g.
   await page.getByTestId('grades-source').selectOption('ground-truth');
   await eventually(async () => assert.doesNotMatch(page.url(), /[?&]g=/));
-  await eventually(async () => assert.equal(await page.getByTestId('grade-chip').count(), 0));
+  await eventually(async () => assert.match((await page.getByTestId('grades-label').textContent())!, /^ground-truth · /));
+  assert.equal(await page.getByTestId('grade-chip').count(), 0);
+  assert.equal(await page.getByTestId('grades-editable').count(), 0);
 });
