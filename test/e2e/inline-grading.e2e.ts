@@ -168,6 +168,7 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
     await eventually(async () => assert.equal(await ndcg(), afterKeys), 30_000);
     await eventually(async () => assert.equal(await page.locator(`[data-testid=diff-a] li[data-item-id="${byRank[2]}"] [data-testid=side-grade]`).textContent(), '3'));
     assert.equal(await page.getByTestId('grades-label').textContent().then((t) => t!.split(' · ')[0]), 'My labels');
+    assert.equal(await page.getByTestId('grades-editable').count(), 0, 'the diff does not offer inline grading');
     mkdirSync(SHOTS, { recursive: true });
     await below(page, '[data-testid=analysis]');
     await page.screenshot({ path: join(SHOTS, 'diff-my-labels-1440.png') });
