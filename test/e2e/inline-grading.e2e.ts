@@ -43,8 +43,8 @@ async function shots(page: Page, name: string): Promise<void> {
  * A demo turn with ≥ 6 candidates that nobody has labelled yet (other e2e files label the first
  * sessions, so look further down the list).
  */
-async function freshTurn(api: ApiClient): Promise<{ sessionId: string; index: number; turnId: string }> {
-  const page = await api.call('sessions.list', { offset: 200, limit: 50 });
+async function freshTurn(api: ApiClient, offset = 200): Promise<{ sessionId: string; index: number; turnId: string }> {
+  const page = await api.call('sessions.list', { offset, limit: 50 });
   for (const s of page.rows) {
     const d = await api.call('sessions.get', { sessionId: s.sessionId });
     for (const t of d.turns) {
@@ -180,4 +180,28 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   await eventually(async () => assert.match((await page.getByTestId('grades-label').textContent())!, /^ground-truth · /));
   assert.equal(await page.getByTestId('grade-chip').count(), 0);
   assert.equal(await page.getByTestId('grades-editable').count(), 0);
+});
+
+test('inline grading: a task as the grades source — a key grades into the task on its scale, read back per task', async ({ page, api, openApp }) => {
+  const models = await api.call('models.list', {});
+  if (models.length === 0) throw new Skip('needs a registered model');
+  const m = models[0]!;
+  const { sessionId, index, turnId } = await freshTurn(api, 260);
+  const task = await api.call('tasks.create', { name: `inline ${Date.now().toString(36)}`, scale: 'binary', from: { kind: 'turns', turnIds: [turnId] }, order: 'logged' });
+  const pooled = (await api.call('tasks.turn', { taskId: task.taskId, ordinal: 0 })).candidates.map((c) => c.itemId);
+  await openApp(`#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)}&g=labels:task:${task.taskId}`);
+  await eventually(async () => assert.equal(await page.getByTestId('grades-source').inputValue(), `labels:task:${task.taskId}`), 30_000);
+  await eventually(async () => assert.match((await page.getByTestId('grades-editable').textContent())!, /binary/));
+  // binary scale: two chips per row.
+  const row = page.locator(`[data-testid=ranking] tbody tr[data-item-id="${pooled[0]}"]`);
+  await eventually(async () => assert.equal(await row.getByTestId('grade-chip').count(), 2));
+  await row.focus();
+  await page.keyboard.press('1');
+  await eventually(async () => assert.equal(await row.getByTestId('grade-state').textContent(), '✓ saved'));
+  const back = await api.call('labels.forTurn', { turnId, taskId: task.taskId });
+  assert.deepEqual(
+    back.current.map((c) => [c.itemId, c.value, c.taskId, c.scale]),
+    [[pooled[0], 1, task.taskId, 'binary']],
+  );
+  await eventually(async () => assert.match((await page.getByTestId('grades-label').textContent())!, new RegExp(`^Task: ${task.name} · 1 judged`)));
 });
