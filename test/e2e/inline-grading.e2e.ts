@@ -58,7 +58,11 @@ async function freshTurn(api: ApiClient, offset = 200): Promise<{ sessionId: str
 
 const fmt = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(3));
 
-test('inline grading: My labels in the ranking view — keyboard and mouse grades, undo, read back, NDCG follows the acknowledged labels', async ({ page, api, openApp }) => {
+test('inline grading: My labels in the ranking view — keyboard and mouse grades, undo, read back, NDCG follows the acknowledged labels', async ({
+  page,
+  api,
+  openApp,
+}) => {
   const models = await api.call('models.list', {});
   if (models.length === 0) throw new Skip('needs a registered model');
   const m = models[0]!;
@@ -76,7 +80,10 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   const row = (itemId: string) => page.locator(`[data-testid=ranking] tbody tr[data-item-id="${itemId}"]`);
 
   await openApp(`#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)}`);
-  await eventually(async () => assert.equal(await page.locator('[data-testid=ranking] tbody tr[data-item-id]').count(), byRank.length), 30_000);
+  await eventually(
+    async () => assert.equal(await page.locator('[data-testid=ranking] tbody tr[data-item-id]').count(), byRank.length),
+    30_000,
+  );
   // Default source: the first qrels set, read-only (no chips).
   await eventually(async () => assert.equal(await page.getByTestId('grades-source').inputValue(), 'ground-truth'));
   assert.equal(await page.getByTestId('grade-chip').count(), 0);
@@ -105,7 +112,11 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   await eventually(async () => assert.equal(await row(byRank[2]!).getByTestId('grade-state').textContent(), 'saving…'));
   await page.waitForTimeout(300);
   assert.equal(await ndcg(), '—', 'NDCG waits for the acknowledgement');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-item-id')), byRank[3], 'focus moved to the next row');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-item-id')),
+    byRank[3],
+    'focus moved to the next row',
+  );
   release();
   await eventually(async () => assert.equal(await row(byRank[2]!).getByTestId('grade-state').textContent(), '✓ saved'));
   await page.keyboard.press('2');
@@ -131,12 +142,17 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   await page.keyboard.press('3');
   assert.equal(await box.inputValue(), `${query}3`);
   await page.keyboard.press('Backspace');
-  await eventually(async () => assert.equal(await page.locator('[data-testid=ranking] tbody tr[data-item-id]').count(), byRank.length), 30_000);
+  await eventually(
+    async () => assert.equal(await page.locator('[data-testid=ranking] tbody tr[data-item-id]').count(), byRank.length),
+    30_000,
+  );
 
   // Undo (u on a focused row) takes back the last label: the mouse grade on rank 1.
   await row(byRank[5]!).focus();
   await page.keyboard.press('u');
-  await eventually(async () => assert.equal(await row(byRank[0]!).getByTestId('grade-state').textContent(), '↶ undone'));
+  await eventually(async () =>
+    assert.equal(await row(byRank[0]!).getByTestId('grade-state').textContent(), '↶ undone'),
+  );
   await eventually(async () => assert.equal(await ndcg(), afterKeys));
 
   // Read back through the API: two inline labels, each recorded once, outside any task.
@@ -155,19 +171,39 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
 
   // Reload: the URL restores the source and the grades.
   await page.reload();
-  await eventually(async () => assert.equal(await page.getByTestId('grades-source').inputValue(), 'labels:mine'), 30_000);
+  await eventually(
+    async () => assert.equal(await page.getByTestId('grades-source').inputValue(), 'labels:mine'),
+    30_000,
+  );
   await eventually(async () => assert.equal(await ndcg(), afterKeys), 30_000);
-  await eventually(async () => assert.equal(await row(byRank[2]!).locator('[data-testid=grade-chip].on').textContent(), '3'));
+  await eventually(async () =>
+    assert.equal(await row(byRank[2]!).locator('[data-testid=grade-chip].on').textContent(), '3'),
+  );
   await shots(page, 'ranking-my-labels-reloaded');
 
   // The two-model diff reads the same source: my grades beside both rankings, NDCG of A unchanged.
   if (models.length >= 2) {
     const b = models[1]!;
-    await openApp(`#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)},${b.sha256.slice(0, 12)}&g=labels:mine`);
+    await openApp(
+      `#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)},${b.sha256.slice(0, 12)}&g=labels:mine`,
+    );
     await page.getByTestId('diff-a').waitFor({ timeout: 30_000 });
     await eventually(async () => assert.equal(await ndcg(), afterKeys), 30_000);
-    await eventually(async () => assert.equal(await page.locator(`[data-testid=diff-a] li[data-item-id="${byRank[2]}"] [data-testid=side-grade]`).textContent(), '3'));
-    assert.equal(await page.getByTestId('grades-label').textContent().then((t) => t!.split(' · ')[0]), 'My labels');
+    await eventually(async () =>
+      assert.equal(
+        await page
+          .locator(`[data-testid=diff-a] li[data-item-id="${byRank[2]}"] [data-testid=side-grade]`)
+          .textContent(),
+        '3',
+      ),
+    );
+    assert.equal(
+      await page
+        .getByTestId('grades-label')
+        .textContent()
+        .then((t) => t!.split(' · ')[0]),
+      'My labels',
+    );
     assert.equal(await page.getByTestId('grades-editable').count(), 0, 'the diff does not offer inline grading');
     mkdirSync(SHOTS, { recursive: true });
     await below(page, '[data-testid=analysis]');
@@ -177,20 +213,36 @@ test('inline grading: My labels in the ranking view — keyboard and mouse grade
   // Back to the qrels set: read-only again, and the URL drops g.
   await page.getByTestId('grades-source').selectOption('ground-truth');
   await eventually(async () => assert.doesNotMatch(page.url(), /[?&]g=/));
-  await eventually(async () => assert.match((await page.getByTestId('grades-label').textContent())!, /^ground-truth · /));
+  await eventually(async () =>
+    assert.match((await page.getByTestId('grades-label').textContent())!, /^ground-truth · /),
+  );
   assert.equal(await page.getByTestId('grade-chip').count(), 0);
   assert.equal(await page.getByTestId('grades-editable').count(), 0);
 });
 
-test('inline grading: a task as the grades source — a key grades into the task on its scale, read back per task', async ({ page, api, openApp }) => {
+test('inline grading: a task as the grades source — a key grades into the task on its scale, read back per task', async ({
+  page,
+  api,
+  openApp,
+}) => {
   const models = await api.call('models.list', {});
   if (models.length === 0) throw new Skip('needs a registered model');
   const m = models[0]!;
   const { sessionId, index, turnId } = await freshTurn(api, 260);
-  const task = await api.call('tasks.create', { name: `inline ${Date.now().toString(36)}`, scale: 'binary', from: { kind: 'turns', turnIds: [turnId] }, order: 'logged' });
+  const task = await api.call('tasks.create', {
+    name: `inline ${Date.now().toString(36)}`,
+    scale: 'binary',
+    from: { kind: 'turns', turnIds: [turnId] },
+    order: 'logged',
+  });
   const pooled = (await api.call('tasks.turn', { taskId: task.taskId, ordinal: 0 })).candidates.map((c) => c.itemId);
-  await openApp(`#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)}&g=labels:task:${task.taskId}`);
-  await eventually(async () => assert.equal(await page.getByTestId('grades-source').inputValue(), `labels:task:${task.taskId}`), 30_000);
+  await openApp(
+    `#/session/${encodeURIComponent(sessionId)}/turn/${index}?m=${m.sha256.slice(0, 12)}&g=labels:task:${task.taskId}`,
+  );
+  await eventually(
+    async () => assert.equal(await page.getByTestId('grades-source').inputValue(), `labels:task:${task.taskId}`),
+    30_000,
+  );
   await eventually(async () => assert.match((await page.getByTestId('grades-editable').textContent())!, /binary/));
   // binary scale: two chips per row.
   const row = page.locator(`[data-testid=ranking] tbody tr[data-item-id="${pooled[0]}"]`);
@@ -203,5 +255,7 @@ test('inline grading: a task as the grades source — a key grades into the task
     back.current.map((c) => [c.itemId, c.value, c.taskId, c.scale]),
     [[pooled[0], 1, task.taskId, 'binary']],
   );
-  await eventually(async () => assert.match((await page.getByTestId('grades-label').textContent())!, new RegExp(`^Task: ${task.name} · 1 judged`)));
+  await eventually(async () =>
+    assert.match((await page.getByTestId('grades-label').textContent())!, new RegExp(`^Task: ${task.name} · 1 judged`)),
+  );
 });

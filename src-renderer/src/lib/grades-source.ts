@@ -22,10 +22,15 @@ export interface SourceOption {
 }
 
 /** The picker's list: every qrels set, "My labels", then every task ("Task: <name>"). */
-export function sourceOptions(sets: readonly string[], me: Annotator | null, tasks: readonly TaskSummary[]): SourceOption[] {
+export function sourceOptions(
+  sets: readonly string[],
+  me: Annotator | null,
+  tasks: readonly TaskSummary[],
+): SourceOption[] {
   const out: SourceOption[] = sets.map((s) => ({ value: s, label: s, kind: 'qrels' as const }));
   if (me) out.push({ value: MINE, label: 'My labels', kind: 'mine' });
-  for (const t of tasks) out.push({ value: `labels:task:${t.taskId}`, label: `Task: ${t.name}`, kind: 'task', taskId: t.taskId });
+  for (const t of tasks)
+    out.push({ value: `labels:task:${t.taskId}`, label: `Task: ${t.name}`, kind: 'task', taskId: t.taskId });
   return out;
 }
 
@@ -77,7 +82,11 @@ export interface EditTarget {
  * task (on the task's scale). qrels sets are imported ground truth and someone else's labels are
  * theirs: read-only. null also while the scales are not loaded or the scale is unknown.
  */
-export function editTarget(value: string | null, tasks: readonly TaskSummary[], scales: readonly Scale[] | null): EditTarget | null {
+export function editTarget(
+  value: string | null,
+  tasks: readonly TaskSummary[],
+  scales: readonly Scale[] | null,
+): EditTarget | null {
   if (value === null || !scales) return null;
   if (value === MINE) {
     const scale = scales.find((s) => s.name === INLINE_SCALE);
@@ -96,7 +105,10 @@ export function editTarget(value: string | null, tasks: readonly TaskSummary[], 
  * (j/k/J/K/W), and they act only on a focused row.
  */
 export const RANKING_GRADE_KEYS: { keys: string; what: string }[] = [
-  { keys: 'digits', what: "on a focused ranking row, with My labels or a task as the grades source: grade it (the scale's keys; focus moves to the next row)" },
+  {
+    keys: 'digits',
+    what: "on a focused ranking row, with My labels or a task as the grades source: grade it (the scale's keys; focus moves to the next row)",
+  },
   { keys: 'u', what: 'undo your last label on this turn' },
   { keys: '↑ / ↓', what: 'previous / next ranking row' },
 ];
@@ -107,7 +119,10 @@ export type GradeKeyAction = { kind: 'grade'; level: ScaleLevel } | { kind: 'und
  * What a key pressed on a focused ranking row does: a scale key grades it, `u` undoes the last
  * inline label on the turn. Modified keys never act (browser and app shortcuts keep working).
  */
-export function gradeKey(e: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean }, scale: Scale): GradeKeyAction {
+export function gradeKey(
+  e: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean },
+  scale: Scale,
+): GradeKeyAction {
   if (e.altKey || e.ctrlKey || e.metaKey) return null;
   const level = scale.levels.find((l) => l.key === e.key);
   if (level) return { kind: 'grade', level };
@@ -116,7 +131,11 @@ export function gradeKey(e: { key: string; altKey: boolean; ctrlKey: boolean; me
 }
 
 /** The default choice: the route's, else the remembered one, else the first qrels set (ground-truth first). */
-export function initialChoice(fromRoute: string | null, remembered: string | null, fallback: string | null): string | null {
+export function initialChoice(
+  fromRoute: string | null,
+  remembered: string | null,
+  fallback: string | null,
+): string | null {
   return fromRoute ?? remembered ?? fallback;
 }
 

@@ -9,7 +9,15 @@ import type { ApiClient } from '../../../src-common/api/client.ts';
 import type { Annotator, LabelAck, Scale, TaskSummary } from '../../../src-common/api/labeling-types.ts';
 import { ApiError } from '../../../src-common/errors.ts';
 import { errorBanner } from './errors.svelte.ts';
-import { editTarget, resolveSetName, sourceLabel, sourceOptions, type EditTarget, type InlineMark, type SourceOption } from './grades-source.ts';
+import {
+  editTarget,
+  resolveSetName,
+  sourceLabel,
+  sourceOptions,
+  type EditTarget,
+  type InlineMark,
+  type SourceOption,
+} from './grades-source.ts';
 
 export type { InlineMark };
 import { newEventId, sharedOutbox, type LabelOutbox } from './label-outbox.ts';
@@ -66,7 +74,11 @@ export class GradeSource {
 
   /** Loads the sources: qrels sets (workspace.stats), this annotator, the tasks and the scales. */
   async loadSets(): Promise<void> {
-    const labels = Promise.all([this.client.call('annotator.get', {}), this.client.call('tasks.list', {}), this.client.call('scales.list', {})]).then(
+    const labels = Promise.all([
+      this.client.call('annotator.get', {}),
+      this.client.call('tasks.list', {}),
+      this.client.call('scales.list', {}),
+    ]).then(
       ([me, tasks, scales]) => {
         this.me = { annotatorId: me.annotatorId, displayName: me.displayName };
         this.tasks = tasks;
@@ -131,7 +143,11 @@ export class GradeSource {
     const me = this.me;
     if (!turnId || !target || !me) return;
     const ctl = (this.mineCtl = new AbortController());
-    const input = { turnId, annotatorId: me.annotatorId, ...(target.taskId !== undefined ? { taskId: target.taskId } : {}) };
+    const input = {
+      turnId,
+      annotatorId: me.annotatorId,
+      ...(target.taskId !== undefined ? { taskId: target.taskId } : {}),
+    };
     this.client.call('labels.forTurn', input, { signal: ctl.signal }).then(
       (r) => {
         if (ctl.signal.aborted) return;
@@ -191,12 +207,22 @@ export class GradeSource {
     const eventId = newEventId();
     try {
       const before = this.mine;
-      const ack = await this.outbox.send('labels.undo', { eventId, turnId, ...(target.taskId !== undefined ? { taskId: target.taskId } : {}) });
+      const ack = await this.outbox.send('labels.undo', {
+        eventId,
+        turnId,
+        ...(target.taskId !== undefined ? { taskId: target.taskId } : {}),
+      });
       if (turnId !== this.turnId) return true;
       // The item whose value changed is the one undone: mark it so the row says so.
       const after = new Map(Object.entries(ack.labels));
       for (const [item, v] of before) {
-        if (after.get(item) !== v) this.mark(item, after.has(item) ? { value: after.get(item)!, state: 'undone', eventId } : { value: v, state: 'undone', eventId });
+        if (after.get(item) !== v)
+          this.mark(
+            item,
+            after.has(item)
+              ? { value: after.get(item)!, state: 'undone', eventId }
+              : { value: v, state: 'undone', eventId },
+          );
       }
       this.acknowledged(turnId, ack);
       return true;

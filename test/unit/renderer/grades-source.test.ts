@@ -6,18 +6,43 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, type Transport } from '../../../src-common/api/client.ts';
 import type { Scale, TaskSummary } from '../../../src-common/api/labeling-types.ts';
 import { ApiError } from '../../../src-common/errors.ts';
-import { editTarget, gradeKey, kindOf, MINE, parseGradesParam, resolveSetName, sourceLabel, sourceOptions } from '../../../src-renderer/src/lib/grades-source.ts';
+import {
+  editTarget,
+  gradeKey,
+  kindOf,
+  MINE,
+  parseGradesParam,
+  resolveSetName,
+  sourceLabel,
+  sourceOptions,
+} from '../../../src-renderer/src/lib/grades-source.ts';
 import { GradeSource } from '../../../src-renderer/src/lib/grades.svelte.ts';
 import { LabelOutbox } from '../../../src-renderer/src/lib/label-outbox.ts';
 import { parseHash, routeHash } from '../../../src-renderer/src/lib/routes.ts';
 
 const level = (key: string, value: number, gain = value) => ({ key, value, gain, label: `L${key}`, description: '' });
-const graded: Scale = { name: 'graded-0-3', builtin: true, description: '', levels: [level('0', 0), level('1', 1), level('2', 2), level('3', 3)] };
-const esci: Scale = { name: 'esci', builtin: true, description: '', levels: [level('1', 3), level('2', 2), level('3', 1), level('4', 0)] };
+const graded: Scale = {
+  name: 'graded-0-3',
+  builtin: true,
+  description: '',
+  levels: [level('0', 0), level('1', 1), level('2', 2), level('3', 3)],
+};
+const esci: Scale = {
+  name: 'esci',
+  builtin: true,
+  description: '',
+  levels: [level('1', 3), level('2', 2), level('3', 1), level('4', 0)],
+};
 const me = { annotatorId: 'ann-1234', displayName: 'Ada' };
 const task = (taskId: number, name: string, scale: string) => ({ taskId, name, scale }) as unknown as TaskSummary;
 const tasks = [task(7, 'switch turns', 'esci'), task(9, 'regressions', 'graded-0-3')];
-const key = (k: string, mod: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {}) => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, ...mod });
+const key = (k: string, mod: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean }> = {}) => ({
+  key: k,
+  altKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  ...mod,
+});
 
 describe('grades source options and resolution', () => {
   it('lists every qrels set, then My labels, then each task', () => {
@@ -78,8 +103,12 @@ describe('g= in the session route', () => {
       const r = { name: 'session' as const, sessionId: 's1', turn: 3, models: ['84f4e9a9175e'], grades };
       expect(parseHash(routeHash(r))).toEqual(r);
     }
-    expect(routeHash({ name: 'session', sessionId: 's1', turn: 3, grades: MINE })).toBe('#/session/s1/turn/3?g=labels:mine');
-    expect(routeHash({ name: 'session', sessionId: 's1', turn: 3, models: ['84f4e9a9175e'] })).toBe('#/session/s1/turn/3?m=84f4e9a9175e');
+    expect(routeHash({ name: 'session', sessionId: 's1', turn: 3, grades: MINE })).toBe(
+      '#/session/s1/turn/3?g=labels:mine',
+    );
+    expect(routeHash({ name: 'session', sessionId: 's1', turn: 3, models: ['84f4e9a9175e'] })).toBe(
+      '#/session/s1/turn/3?m=84f4e9a9175e',
+    );
   });
 
   it('drops a malformed g (the default set is used instead)', () => {
@@ -114,28 +143,64 @@ describe('GradeSource inline grading', () => {
         case 'scales.list':
           return [graded, esci];
         case 'qrels.turn':
-          if (input.setName === 'ground-truth') return { turnId: input.turnId, setName: input.setName, grades: [{ itemId: 'a', grade: 3 }] };
-          return { turnId: input.turnId, setName: input.setName, grades: [...stored].map(([itemId, grade]) => ({ itemId, grade })) };
+          if (input.setName === 'ground-truth')
+            return { turnId: input.turnId, setName: input.setName, grades: [{ itemId: 'a', grade: 3 }] };
+          return {
+            turnId: input.turnId,
+            setName: input.setName,
+            grades: [...stored].map(([itemId, grade]) => ({ itemId, grade })),
+          };
         case 'labels.forTurn':
-          return { turnId: input.turnId, current: [...stored].map(([itemId, value]) => ({ annotatorId: me.annotatorId, taskId: null, itemId, scale: 'graded-0-3', value, gain: value, eventId: 'e' })) };
+          return {
+            turnId: input.turnId,
+            current: [...stored].map(([itemId, value]) => ({
+              annotatorId: me.annotatorId,
+              taskId: null,
+              itemId,
+              scale: 'graded-0-3',
+              value,
+              gain: value,
+              eventId: 'e',
+            })),
+          };
         case 'labels.record': {
           if (unreachable > 0) {
             unreachable--;
             throw new ApiError('internal', 'cannot reach the backend');
           }
-          if (refuse) throw new ApiError('invalid_input', 'item "zz" is not a candidate of turn s#1', [{ where: 'itemId', message: 'not a candidate' }]);
+          if (refuse)
+            throw new ApiError('invalid_input', 'item "zz" is not a candidate of turn s#1', [
+              { where: 'itemId', message: 'not a candidate' },
+            ]);
           if (!recorded.has(input.eventId)) {
             recorded.add(input.eventId);
             history.push([input.itemId, stored.get(input.itemId)]);
             stored.set(input.itemId, input.value);
           }
-          return { eventId: input.eventId, seq: calls.length, duplicate: false, recordedAt: '', labels: Object.fromEntries(stored), skipped: false, flag: null };
+          return {
+            eventId: input.eventId,
+            seq: calls.length,
+            duplicate: false,
+            recordedAt: '',
+            labels: Object.fromEntries(stored),
+            skipped: false,
+            flag: null,
+          };
         }
         case 'labels.undo': {
           const [item, was] = history.pop()!;
           if (was === undefined) stored.delete(item);
           else stored.set(item, was);
-          return { eventId: input.eventId, seq: calls.length, duplicate: false, recordedAt: '', labels: Object.fromEntries(stored), skipped: false, flag: null, undid: 'x' };
+          return {
+            eventId: input.eventId,
+            seq: calls.length,
+            duplicate: false,
+            recordedAt: '',
+            labels: Object.fromEntries(stored),
+            skipped: false,
+            flag: null,
+            undid: 'x',
+          };
         }
       }
       throw new Error(`unexpected ${method}`);
@@ -169,7 +234,12 @@ describe('GradeSource inline grading', () => {
     expect(src.choice).toBe('ground-truth');
     expect(src.target).toBeNull();
     expect(src.grades).toEqual(new Map([['a', 3]]));
-    expect(src.options.map((o) => o.label)).toEqual(['ground-truth', 'My labels', 'Task: switch turns', 'Task: regressions']);
+    expect(src.options.map((o) => o.label)).toEqual([
+      'ground-truth',
+      'My labels',
+      'Task: switch turns',
+      'Task: regressions',
+    ]);
   });
 
   it('My labels: reads this annotator’s labels, a grade is "saving" until acknowledged, then grades are re-read', async () => {
@@ -190,7 +260,13 @@ describe('GradeSource inline grading', () => {
     const records = sent('labels.record');
     expect(records).toHaveLength(2);
     expect(records[0]!.input.eventId).toBe(records[1]!.input.eventId);
-    expect(records[0]!.input).toMatchObject({ turnId: 's#1', kind: 'grade', itemId: 'b', value: 2, scale: 'graded-0-3' });
+    expect(records[0]!.input).toMatchObject({
+      turnId: 's#1',
+      kind: 'grade',
+      itemId: 'b',
+      value: 2,
+      scale: 'graded-0-3',
+    });
     expect(records[0]!.input.taskId).toBeUndefined();
     expect(src.marks.get('b')?.state).toBe('saved');
     await settle();
