@@ -2,10 +2,14 @@
 // back/forward restore it. `#/`, `#/session/<id>`, `#/session/<id>/turn/<index>` where <index> is
 // the turn's 0-based event index — the same number as in its turn id `<session_id>#<index>`.
 // An optional `?m=<model>[,<model>]` (model sha256 prefixes) names the models the turn is analysed
-// with, so a link can point at "this turn, QGS vs baseline".
+// with, so a link can point at "this turn, QGS vs baseline". An optional `g=<source>` names the
+// grades source of the ranking / diff (a qrels set name, `labels:mine`, `labels:task:<id>`;
+// lib/grades-source.ts), so "this turn graded by my labels" is restorable too.
 
 // `#/dataset?a=<sha>&b=<sha>[&kind=switch|continuation|start][&split=train|valid|test][&k=N][&q=…][&user=…][&sort=-delta]`
 // is the dataset view (two models' per-turn metrics over the workspace).
+
+import { parseGradesParam } from './grades-source.ts';
 
 export type DatasetKind = 'start' | 'switch' | 'continuation';
 export type DatasetSplit = 'train' | 'valid' | 'test';
@@ -24,7 +28,15 @@ export interface DatasetRoute {
   user?: string;
   sort?: 'delta' | '-delta';
 }
-export type Route = { name: 'list' } | { name: 'session'; sessionId: string; turn: number | null; models?: string[] } | DatasetRoute;
+export interface SessionRoute {
+  name: 'session';
+  sessionId: string;
+  turn: number | null;
+  models?: string[];
+  /** Grades source (`g=`); absent = the default qrels set. */
+  grades?: string;
+}
+export type Route = { name: 'list' } | SessionRoute | DatasetRoute;
 
 const SHA = /^[0-9a-f]{8,64}$/i;
 
@@ -67,7 +79,11 @@ export function parseHash(hash: string): Route {
       .split(',')
       .filter((m) => /^[0-9a-f]{8,64}$/i.test(m))
       .slice(0, 2);
-    return models.length ? { name: 'session', sessionId, turn, models } : { name: 'session', sessionId, turn };
+    const r: SessionRoute = { name: 'session', sessionId, turn };
+    if (models.length) r.models = models;
+    const g = parseGradesParam(params.get('g'));
+    if (g !== null) r.grades = g;
+    return r;
   }
   return { name: 'list' };
 }
@@ -89,5 +105,7 @@ export function routeHash(r: Route): string {
   }
   const base = `#/session/${encodeURIComponent(r.sessionId)}`;
   const path = r.turn === null ? base : `${base}/turn/${r.turn}`;
-  return r.models && r.models.length ? `${path}?m=${r.models.join(',')}` : path;
+  // Built by hand (not URLSearchParams) so `m=a,b` keeps its readable comma.
+  const qs = [r.models && r.models.length ? `m=${r.models.join(',')}` : '', r.grades ? `g=${encodeURIComponent(r.grades).replace(/%3A/gi, ':')}` : ''].filter(Boolean).join('&');
+  return qs ? `${path}?${qs}` : path;
 }
