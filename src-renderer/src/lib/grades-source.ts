@@ -104,14 +104,6 @@ export function editTarget(
  * is not on this branch; judge mode's list is lib/label-keys.ts). None of them is a page shortcut
  * (j/k/J/K/W), and they act only on a focused row.
  */
-export const RANKING_GRADE_KEYS: { keys: string; what: string }[] = [
-  {
-    keys: 'digits',
-    what: "on a focused ranking row, with My labels or a task as the grades source: grade it (the scale's keys; focus moves to the next row)",
-  },
-  { keys: 'u', what: 'undo your last label on this turn' },
-  { keys: '↑ / ↓', what: 'previous / next ranking row' },
-];
 
 export type GradeKeyAction = { kind: 'grade'; level: ScaleLevel } | { kind: 'undo' } | null;
 

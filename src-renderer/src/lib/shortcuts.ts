@@ -52,6 +52,14 @@ export const SHORTCUTS: ShortcutGroup[] = [
     ],
   },
   {
+    title: 'Ranking rows (grades source: My labels or a task)',
+    items: [
+      { keys: ['0'], or: ['1', '2', '3'], what: "grade the focused row with the scale's key; focus moves to the next row" },
+      { keys: ['u'], what: 'undo your last label on this turn' },
+      { keys: ['↑'], or: ['↓'], what: 'previous / next ranking row' },
+    ],
+  },
+  {
     title: 'Judge mode (Labeling)',
     items: [
       { keys: ['0'], or: ['1', '2', '3'], what: "grade the current candidate with the scale's key and move to the next (each task's scale names its keys)" },
