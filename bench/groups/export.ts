@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Figure } from '../types.ts';
 import { evaluateRunFile } from '../../src-backend/ranking/evaluate.ts';
-import { Rng } from '../../src-backend/data/demo/prng.ts';
+import { Rng } from '../../src-common/prng.ts';
 import { openBackend } from '../../src-backend/backend.ts';
 import { ApiClient, inProcessTransport } from '../../src-common/api/client.ts';
 

@@ -26,6 +26,8 @@ import type { BoundaryKind } from '../../src-common/segmentation.ts';
 import { allTurns, findTurn, getSession, gradesByPk, listSessions, loggedItems, turnPkOf, turnsOfSessions, type WsTurn } from '../store/sessions.ts';
 import { storedRanking } from '../store/scores.ts';
 import type { Store } from '../store/store.ts';
+import { Rng } from '../../src-common/prng.ts';
+import { fnv1a32 } from '../../src-common/tokenizer.ts';
 import { splitTurnId } from '../store/turn-ids.ts';
 import { labelsPathFor, openLabelsDb, type LabelsDb } from '../store/labels/db.ts';
 import * as L from '../store/labels/labels.ts';
@@ -43,30 +45,16 @@ export function kindOfBoundary(b: BoundaryKind): TurnKindL {
   return b === 'start' || b === 'switch' ? b : 'continuation';
 }
 
-// Seeded randomness: FNV-1a of a string → mulberry32. Same seed, annotator and turn → same order.
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+// Seeded randomness: the FNV-1a hash of a string seeds the shared PRNG. Same seed, annotator and
+// turn → the same order, on every machine.
+function rngFor(key: string): Rng {
+  return new Rng(fnv1a32(key));
 }
 export function seededShuffle<T>(xs: readonly T[], key: string): T[] {
   const out = [...xs];
-  const r = rng(hash32(key));
+  const r = rngFor(key);
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
+    const j = Math.floor(r.next() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
@@ -498,7 +486,7 @@ export class LabelingService {
 
   /** Which model sits on the left for this annotator and turn: random, but stable (seeded). */
   private leftIsA(t: L.TaskRow, annotatorId: string, turnId: string): boolean {
-    return (hash32(`arena|${t.spec.seed}|${annotatorId}|${turnId}`) & 1) === 0;
+    return (fnv1a32(`arena|${t.spec.seed}|${annotatorId}|${turnId}`) & 1) === 0;
   }
 
   arenaNext(input: In<typeof arenaNextInput>): ArenaTurn {

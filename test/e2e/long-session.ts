@@ -4,6 +4,7 @@
 // get one or two clicks with a dwell, ~10 results each with the demo's twelve feature names.
 //   node test/e2e/long-session.ts OUT.jsonl [events]
 import { writeFileSync } from 'node:fs';
+import { Rng } from '../../src-common/prng.ts';
 
 export const LONG_SESSION_ID = 'zz-long-session-2000';
 
@@ -24,20 +25,9 @@ const TOPICS = [
 const INTENTS = ['best', 'review', 'cheap', 'guide', 'compare', 'how to fix', 'for beginners'];
 const FEATURES = ['bm25', 'title_coverage', 'exact_match', 'semantic_sim', 'item_ctr', 'log_popularity', 'freshness', 'title_len', 'user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'];
 
-/** sfc-like 32-bit PRNG (mulberry32): deterministic, no Math.random. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function longSessionLine(events = 2000, sessionId = LONG_SESSION_ID, seed = 2000, resultsPerEvent = 10, lastEventResults = resultsPerEvent): string {
-  const rnd = prng(seed);
+  const rng = new Rng(seed);
+  const rnd = () => rng.next();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let t = Date.parse('2026-05-04T08:00:00.000Z');
   let topic = pick(TOPICS);

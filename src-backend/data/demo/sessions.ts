@@ -5,7 +5,7 @@
 import { tokenize } from '../../../src-common/tokenizer.ts';
 import type { Split } from '../../../src-common/api/types.ts';
 import { formatTurnId } from '../../store/turn-ids.ts';
-import { Rng } from './prng.ts';
+import { Rng } from '../../../src-common/prng.ts';
 import { DIM, bm25, clamp, dot, fill, mix, normalise, twoBrands, type Item, type World } from './world.ts';
 
 export const FEATURE_GROUPS = [

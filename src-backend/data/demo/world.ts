@@ -3,7 +3,7 @@
 // Built once per seed (~12k items, a few MB); sessions are streamed on top of it.
 
 import { tokenize } from '../../../src-common/tokenizer.ts';
-import { Rng } from './prng.ts';
+import { Rng } from '../../../src-common/prng.ts';
 import { DOMAINS, type DomainDef } from './vocab.ts';
 
 export const DIM = 16;

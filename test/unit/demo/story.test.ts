@@ -1,6 +1,6 @@
 // The generative story behind the demo data: what a model can and cannot learn from it.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src-backend/data/demo/prng.ts';
+import { Rng } from '../../../src-common/prng.ts';
 import { generateSessions, type GeneratedSession, type TurnTruth } from '../../../src-backend/data/demo/sessions.ts';
 import { buildWorld } from '../../../src-backend/data/demo/world.ts';
 

@@ -1,4 +1,4 @@
-// Small seeded PRNG for the demo generator. sfc32 (Chris Doty-Humphrey's Small Fast Counting
+// Small seeded PRNG (the demo generator, label tasks' samples and shuffles, test data). sfc32 (Chris Doty-Humphrey's Small Fast Counting
 // generator): 128-bit state, passes PractRand, and — unlike Math.random — is reproducible from a seed.
 
 export class Rng {
