@@ -9,6 +9,7 @@ import type { ModelAddResult, StoredTurnScores, TurnGrades, TurnMetricsPage } fr
 import { ApiError } from '../../../src-common/errors.ts';
 import { ndcgAt, reciprocalRank } from '../../../src-common/metrics.ts';
 import { backendIn, tempDir, TINY_FLAT, TINY_LINEAR, writeLog, type LogResult } from '../inference/helpers.ts';
+import { putStoredScores } from '../helpers/stored-scores.ts';
 
 const res = (ids: string[]): LogResult[] => ids.map((id, i) => ({ item_id: id, title: `title ${id}`, position: i + 1, features: { bm25: 1 } }));
 const L3 = Math.log2(3); // discount of rank 2
@@ -40,17 +41,7 @@ async function tinyWorkspace(): Promise<{ b: Backend; A: string; B: string }> {
   const A = ((await b.dispatcher.call('models.add', { path: TINY_LINEAR, name: 'A' })) as ModelAddResult).sha256;
   const B = ((await b.dispatcher.call('models.add', { path: TINY_FLAT, name: 'B' })) as ModelAddResult).sha256;
   const db = b.store.db;
-  const put = (model: string, turnId: string, scores: Record<string, number>) => {
-    const [sid, idx] = turnId.split('#');
-    const t = db.prepare('SELECT t.turn_pk FROM turns t JOIN sessions s USING (session_pk) WHERE s.session_id = ? AND t.idx = ?').get(sid!, Number(idx)) as { turn_pk: number };
-    for (const [item, score] of Object.entries(scores)) {
-      const it = db.prepare('SELECT item_pk FROM items WHERE item_id = ?').get(item) as { item_pk: number };
-      db.prepare("INSERT INTO scores (model_sha256, turn_pk, item_pk, score, group_weights, scored_at) VALUES (?, ?, ?, ?, NULL, 'now')").run(model, t.turn_pk, it.item_pk, score);
-    }
-    db.prepare(
-      "INSERT INTO scored_turns (model_sha256, turn_pk, candidates, history_steps, truncated_steps, max_history, filled_features, history_weights, provider, scored_at) VALUES (?, ?, ?, 0, 0, 256, 0, NULL, 'cpu', 'now')",
-    ).run(model, t.turn_pk, Object.keys(scores).length);
-  };
+  const put = (model: string, turnId: string, scores: Record<string, number>) => putStoredScores(db, model, turnId, scores);
   // s1#0 grades a0 b1 c2.  A: a,b,c → [0,1,2]: DCG = 1/log2 3 + 2/2; ideal [2,1,0] = 2 + 1/log2 3; RR ½.  B: c,b,a → ideal: 1, RR 1.
   put(A, 's1#0', { a: 0.9, b: 0.5, c: 0.1 });
   put(B, 's1#0', { a: 0.1, b: 0.7, c: 0.8 });
