@@ -193,6 +193,9 @@ test('dataset view: a label task as the grades source, picked in the select and 
   await assertTableMatches(page, byTask);
   assert.ok(page.url().includes(`g=${g}`), page.url());
   await screenshot('dataset-label-task');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await screenshot('dataset-label-task-1024');
+  await page.setViewportSize({ width: 1440, height: 900 });
   // With a measure too, and restorable from the URL.
   await page.getByLabel('Measure').selectOption('err');
   const err = await api.call('metrics.turns', { ...q, setName: g, measure: 'err' });
@@ -214,6 +217,10 @@ test('dataset view: a label task as the grades source, picked in the select and 
   await select.selectOption(SET);
   await assertTableMatches(page, await api.call('metrics.turns', { ...q, setName: SET }));
   assert.doesNotMatch(page.url(), /g=/);
+  // No source: no numbers (not the last source's), and the view says what to do.
+  await select.selectOption('');
+  await eventually(async () => assert.equal(await page.getByTestId('dataset-table').count(), 0));
+  await page.getByText('Pick a grades source to compute metrics.').waitFor();
 });
 
 test('dataset view at 1024×700: opening a turn lands with its analysis on screen', async ({ page, api, openApp, screenshot }) => {
