@@ -1,19 +1,23 @@
-// Per-turn NDCG@k / reciprocal rank of two models over the whole workspace, from the scores their
+// Per-turn NDCG@k / reciprocal rank and one chosen measure of two models over the whole workspace, from the scores their
 // batch jobs stored (`scores`, `scored_turns`), against a judgment set (`qrels`). Behind
 // `metrics.turns` (the dataset view and "jump to worst regression"). The metrics themselves are
 // src-common/metrics.ts (the one module; mirrors trainer/metrics.py):
 //   - candidates = the turn's logged results in logged order; a candidate's score is the model's
 //     stored score for (turn, item); ties keep logged order (rankOrder is stable), as score.turn does;
 //   - grade = the set's grade for (turn, item), 0 when unjudged;
+//   - the chosen measure (`measure`: ndcg_cut, P, map, recip_rank, err, judged, Rprec; cut at k where
+//     it takes a cut-off) is evaluateTopic with ideal 'shown' — the candidates are what the app
+//     knows — so for ndcg_cut it is exactly ndcgA / ndcgB; unjudged candidates stay unjudged there
+//     (judged@k counts them); delta, the sort and the summary use it;
 //   - a turn with no candidate of grade ≥ 1 has NaN NDCG and is left out (counted: skippedNoRelevant);
 //   - a turn that A or B has not batch-scored yet is left out (counted: unscored).
-// Per-turn values are computed once per (A, B, set, k) and cached until the scored-turn counts, the
+// Per-turn values are computed once per (A, B, set, k, measure) and cached until the scored-turn counts, the
 // set's size or the turn count change; filters and sorting then work on the cached array. The
 // computation reads in turn ranges and yields to the event loop between them (and stops when the
 // call is cancelled), so a large workspace does not stall other requests.
-import type { KindSummary, TurnKind, TurnMetricsPage, TurnMetricsRow } from '../../src-common/api/contract.ts';
+import { CUT_TURN_MEASURES, type KindSummary, type TurnKind, type TurnMeasure, type TurnMetricsPage, type TurnMetricsRow } from '../../src-common/api/contract.ts';
 import type { Split } from '../../src-common/api/types.ts';
-import { ndcgAt, reciprocalRank } from '../../src-common/metrics.ts';
+import { evaluateTopic, ndcgAt, rankOrder, reciprocalRank, type MeasureRequest } from '../../src-common/metrics.ts';
 import { maxTurnPk, searchFold, turnCount } from '../store/sessions.ts';
 import { qrelsSetPk, qrelsSetVersion } from '../store/qrels.ts';
 import { metricsTurns, prepareMetricsCandidates, scoredTurnCount } from '../store/scores.ts';
@@ -25,6 +29,8 @@ export interface TurnMetricsQuery {
   modelB: string;
   setName: string;
   k: number;
+  /** Default 'ndcg_cut' (NDCG@k). */
+  measure?: TurnMeasure | undefined;
   split?: Split | undefined;
   boundary?: TurnKind | undefined;
   q?: string | undefined;
@@ -68,16 +74,29 @@ function version(store: Store, a: string, b: string, setPk: number): string {
 const CHUNK = 20_000;
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal, ext?: GradeLookup | null): Promise<TurnRecord[]> {
+/** The chosen measure of one model's ranking of a turn's candidates (scores in logged order; ties keep it). */
+function measureOf(scores: readonly number[], judged: readonly (number | undefined)[], req: MeasureRequest, name: string): number {
+  const judgments = new Map<string, number>();
+  judged.forEach((g, i) => g !== undefined && judgments.set(String(i), g));
+  const v = evaluateTopic(rankOrder(scores).map(String), judgments, [req], { ideal: 'shown' }).get(name);
+  if (v === undefined) throw new Error(`turn metrics: evaluateTopic returned no ${name}`);
+  return v;
+}
+
+async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, measure: TurnMeasure, signal?: AbortSignal, ext?: GradeLookup | null): Promise<TurnRecord[]> {
   const db = store.db;
+  const cut = CUT_TURN_MEASURES.has(measure);
+  const req: MeasureRequest = cut ? { measure: measure as 'ndcg_cut' | 'P' | 'err' | 'judged', cutoffs: [k] } : { measure: measure as 'map' | 'recip_rank' | 'Rprec' };
+  const name = cut ? `${measure}_${k}` : measure;
   const turns = metricsTurns(db, a, b);
   // Candidates of every turn, logged order, with grade and both stored scores.
-  const cands = new Map<number, { grades: number[]; sa: number[]; sb: number[] }>();
+  // `judged`: the grade, undefined when unjudged (`grades` has 0 there, as NDCG and RR read it).
+  const cands = new Map<number, { grades: number[]; judged: (number | undefined)[]; sa: number[]; sb: number[] }>();
   // Read in turn_pk ranges (each a short statement), yielding between them; the reads are on
   // store.db, which sees only committed data.
   const maxPk = maxTurnPk(db);
   const read = prepareMetricsCandidates(db, setPk, a, b);
-  const rows: { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[] = [];
+  const rows: { turn_pk: number; item_pk: number; grade: number | null; a: number | null; b: number | null }[] = [];
   const TURNS_PER_READ = Math.max(1, Math.floor(CHUNK / 15));
   for (let lo = 0; lo < maxPk; lo += TURNS_PER_READ) {
     for (const r of read(lo, lo + TURNS_PER_READ)) rows.push(r);
@@ -86,8 +105,10 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   }
   for (const r of rows) {
     let c = cands.get(r.turn_pk);
-    if (!c) cands.set(r.turn_pk, (c = { grades: [], sa: [], sb: [] }));
-    c.grades.push(ext ? (ext.byPk.get(r.turn_pk)?.get(r.item_pk) ?? 0) : r.grade);
+    if (!c) cands.set(r.turn_pk, (c = { grades: [], judged: [], sa: [], sb: [] }));
+    const g = ext ? ext.byPk.get(r.turn_pk)?.get(r.item_pk) : (r.grade ?? undefined);
+    c.judged.push(g);
+    c.grades.push(g ?? 0);
     c.sa.push(r.a ?? Number.NaN);
     c.sb.push(r.b ?? Number.NaN);
   }
@@ -98,6 +119,8 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
     if (!rec.scoredA || !rec.scoredB || !c || !c.grades.some((g) => g >= 1)) return rec;
     const ndcgA = ndcgAt(c.sa, c.grades, k);
     const ndcgB = ndcgAt(c.sb, c.grades, k);
+    const valueA = measureOf(c.sa, c.judged, req, name);
+    const valueB = measureOf(c.sb, c.judged, req, name);
     rec.row = {
       turnId: formatTurnId(t.session_id, t.idx),
       sessionId: t.session_id,
@@ -110,29 +133,39 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
       ndcgB,
       mrrA: reciprocalRank(c.sa, c.grades),
       mrrB: reciprocalRank(c.sb, c.grades),
-      delta: ndcgB - ndcgA,
+      valueA,
+      valueB,
+      delta: valueB - valueA,
     };
     return rec;
   });
 }
 
-async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, signal?: AbortSignal, ext?: GradeLookup | null, source = ''): Promise<TurnRecord[]> {
+async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, measure: TurnMeasure, signal?: AbortSignal, ext?: GradeLookup | null, source = ''): Promise<TurnRecord[]> {
   let perStore = cache.get(store);
   if (!perStore) cache.set(store, (perStore = new Map()));
-  const key = `${a}|${b}|${setPk}|${k}|${source}`;
+  const key = `${a}|${b}|${setPk}|${k}|${measure}|${source}`;
   const v = version(store, a, b, setPk) + (ext ? `/${ext.version}` : '');
   const hit = perStore.get(key);
   if (hit && hit.version === v) return hit.turns;
-  const turns = await computeAll(store, a, b, setPk, k, signal, ext);
+  const turns = await computeAll(store, a, b, setPk, k, measure, signal, ext);
   if (perStore.size > 8) perStore.clear();
   perStore.set(key, { version: v, turns });
   return turns;
 }
 
 function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
-  if (rows.length === 0) return { turns: 0, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
+  if (rows.length === 0) return { turns: 0, valueA: null, valueB: null, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
   const mean = (f: (r: TurnMetricsRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
-  return { turns: rows.length, ndcgA: mean((r) => r.ndcgA), ndcgB: mean((r) => r.ndcgB), mrrA: mean((r) => r.mrrA), mrrB: mean((r) => r.mrrB) };
+  return {
+    turns: rows.length,
+    valueA: mean((r) => r.valueA),
+    valueB: mean((r) => r.valueB),
+    ndcgA: mean((r) => r.ndcgA),
+    ndcgB: mean((r) => r.ndcgB),
+    mrrA: mean((r) => r.mrrA),
+    mrrB: mean((r) => r.mrrB),
+  };
 }
 
 /**
@@ -142,7 +175,8 @@ function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
 export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal, grades?: GradeLookup | null): Promise<TurnMetricsPage> {
   // `grades`: the set name is a labels source; no qrels row has set_pk 0, so SQL grades are all 0.
   const setPk = grades ? 0 : qrelsSetPk(store, q.setName);
-  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, signal, grades, grades ? q.setName : '');
+  const measure = q.measure ?? 'ndcg_cut';
+  const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, measure, signal, grades, grades ? q.setName : '');
   const needle = q.q !== undefined && q.q.trim() !== '' ? searchFold(q.q.trim()) : null;
   const inScope = all.filter(
     (t) => (q.split === undefined || t.split === q.split) && (q.userId === undefined || t.userId === q.userId) && (needle === null || t.folded.includes(needle)),
@@ -172,6 +206,7 @@ export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: s
     modelB: { sha256: q.modelB, name: q.nameB },
     setName: q.setName,
     k: q.k,
+    measure,
     total: sorted.length,
     offset: q.offset,
     rows: sorted.slice(q.offset, q.offset + q.limit),

@@ -134,12 +134,12 @@ export function metricsTurns(db: DatabaseSync, a: string, b: string): MetricsTur
 
 /**
  * Reads candidates of the turns with turn_pk in (lo, hi], logged order, with their grade in a set
- * (0 when unjudged) and both models' stored scores (null when missing). Short statements, so the
- * caller can yield to the event loop between ranges.
+ * (null when unjudged: `judged@k` tells them apart from grade 0) and both models' stored scores
+ * (null when missing). Short statements, so the caller can yield to the event loop between ranges.
  */
-export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: string, b: string): (lo: number, hi: number) => { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[] {
+export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: string, b: string): (lo: number, hi: number) => { turn_pk: number; item_pk: number; grade: number | null; a: number | null; b: number | null }[] {
   const stmt = db.prepare(
-    `SELECT r.turn_pk, r.item_pk, coalesce(q.grade, 0) AS grade, sa.score AS a, sb.score AS b
+    `SELECT r.turn_pk, r.item_pk, q.grade AS grade, sa.score AS a, sb.score AS b
      FROM results r
      LEFT JOIN qrels q ON q.set_pk = ? AND q.turn_pk = r.turn_pk AND q.item_pk = r.item_pk
      LEFT JOIN scores sa ON sa.model_sha256 = ? AND sa.turn_pk = r.turn_pk AND sa.item_pk = r.item_pk
@@ -147,7 +147,7 @@ export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: str
      WHERE r.turn_pk > ? AND r.turn_pk <= ?
      ORDER BY r.turn_pk, r.position`,
   );
-  return (lo, hi) => stmt.all(setPk, a, b, lo, hi) as { turn_pk: number; item_pk: number; grade: number; a: number | null; b: number | null }[];
+  return (lo, hi) => stmt.all(setPk, a, b, lo, hi) as { turn_pk: number; item_pk: number; grade: number | null; a: number | null; b: number | null }[];
 }
 
 /** A model's stored batch scores for a turn, best first (ties: logged position); null when the model has not scored it. */

@@ -218,9 +218,22 @@ export interface TurnGrades {
 export type TurnKind = 'start' | 'switch' | 'continuation';
 export const TURN_KINDS = ['start', 'switch', 'continuation'] as const;
 
+/**
+ * Per-turn measures `metrics.turns` can sort and summarise by (src-common/metrics.ts evaluateTopic,
+ * trec_eval names; the ideal ranking is the turn's shown candidates). ndcg_cut, P, err and judged
+ * take the cut-off k; map, recip_rank and Rprec do not.
+ */
+export const TURN_MEASURES = ['ndcg_cut', 'P', 'map', 'recip_rank', 'err', 'judged', 'Rprec'] as const;
+export type TurnMeasure = (typeof TURN_MEASURES)[number];
+/** The measures of TURN_MEASURES that are cut at k. */
+export const CUT_TURN_MEASURES: ReadonlySet<TurnMeasure> = new Set(['ndcg_cut', 'P', 'err', 'judged']);
+
 export interface KindSummary {
   /** Turns with both models' scores and ≥ 1 relevant candidate (the ones the means are over). */
   turns: number;
+  /** Mean of the chosen measure (`measure`, at k where it takes one) of each model (null when turns = 0). */
+  valueA: number | null;
+  valueB: number | null;
   /** Mean NDCG@k / mean reciprocal rank of each model over those turns (NaN → null when turns = 0). */
   ndcgA: number | null;
   ndcgB: number | null;
@@ -237,11 +250,15 @@ export interface TurnMetricsRow {
   /** Stored boundary kind of the turn (src-common/segmentation.ts). */
   boundary: BoundaryKind;
   kind: TurnKind;
+  /** NDCG@k and reciprocal rank of each model, whatever the chosen measure. */
   ndcgA: number;
   ndcgB: number;
   mrrA: number;
   mrrB: number;
-  /** ndcgB − ndcgA: negative = B is worse on this turn (a regression of B against A). */
+  /** The chosen measure (`measure`, at k where it takes one) of each model on this turn. */
+  valueA: number;
+  valueB: number;
+  /** valueB − valueA: negative = B is worse on this turn (a regression of B against A). */
   delta: number;
 }
 
@@ -250,6 +267,8 @@ export interface TurnMetricsPage {
   modelB: { sha256: string; name: string };
   setName: string;
   k: number;
+  /** The measure of valueA / valueB / delta and of the summary's valueA / valueB. */
+  measure: TurnMeasure;
   /** Rows matching every filter (before offset/limit). */
   total: number;
   offset: number;
@@ -415,7 +434,7 @@ export const contract = {
   /** Saved variants of a turn, oldest first. */
   'variants.list': method<Variant[]>()(z.object({ turnId }).strict()),
   'variants.delete': method<{ variantId: number; deleted: true }>()(z.object({ variantId: z.number().int().min(1) }).strict()),
-  /** Per-turn NDCG@k / MRR of two models from their stored batch scores, sorted by delta (B − A). */
+  /** Per-turn NDCG@k / MRR and a chosen measure of two models from their stored batch scores, sorted by delta (B − A) of that measure. */
   'metrics.turns': method<TurnMetricsPage>()(
     z
       .object({
@@ -423,12 +442,14 @@ export const contract = {
         modelB: sha256Ref,
         setName: id,
         k: z.number().int().min(1).max(1000).default(10),
+        /** What valueA / valueB / delta, the sort and the summary use (trec_eval names; k applies to ndcg_cut, P, err, judged). */
+        measure: z.enum(TURN_MEASURES).default('ndcg_cut'),
         split: z.enum(SPLITS).optional(),
         boundary: z.enum(TURN_KINDS).optional(),
         /** Case-insensitive substring of the turn's query. */
         q: z.string().max(500).optional(),
         userId: id.optional(),
-        /** `delta`: most negative ndcgB − ndcgA first (worst regressions of B); `-delta`: best first. Ties in turn order. */
+        /** `delta`: most negative valueB − valueA first (worst regressions of B); `-delta`: best first. Ties in turn order. */
         sort: z.enum(['delta', '-delta']).default('delta'),
         offset: z.number().int().min(0).max(100_000_000).default(0),
         limit: z.number().int().min(1).max(1000).default(100),

@@ -8,6 +8,7 @@ import type { ApiClient } from '../../src-common/api/client.ts';
 import type { ModelSummary, TurnMetricsPage } from '../../src-common/api/contract.ts';
 import { ndcgOfRanked, reciprocalRankOfRanked } from '../../src-common/metrics.ts';
 import { defaultPair } from '../../src-renderer/src/lib/dataset.ts';
+import { routeHash } from '../../src-renderer/src/lib/routes.ts';
 import { eventually, Skip, test } from './harness.ts';
 
 const SET = 'ground-truth';
@@ -37,17 +38,18 @@ async function assertTableMatches(page: Page, want: TurnMetricsPage): Promise<vo
     assert.equal(cells[0], r.turnId);
     assert.equal(cells[2], r.query);
     assert.equal(cells[3], r.userId);
-    assert.equal(cells[4], r.ndcgA.toFixed(3));
-    assert.equal(cells[5], r.ndcgB.toFixed(3));
+    // The chosen measure (NDCG@k by default), its Δ, then MRR (NDCG@k when the measure is MRR).
+    assert.equal(cells[4], r.valueA.toFixed(3));
+    assert.equal(cells[5], r.valueB.toFixed(3));
     assert.equal(Number(cells[6]!.replace('−', '-')).toFixed(3), r.delta.toFixed(3));
-    assert.equal(cells[7], r.mrrA.toFixed(3));
-    assert.equal(cells[8], r.mrrB.toFixed(3));
+    assert.equal(cells[7], (want.measure === 'recip_rank' ? r.ndcgA : r.mrrA).toFixed(3));
+    assert.equal(cells[8], (want.measure === 'recip_rank' ? r.ndcgB : r.mrrB).toFixed(3));
   }
   assert.equal(await page.getByTestId('dataset-total').textContent().then((t) => Number(t!.split(' ')[0]!.replace(/\D/g, ''))), want.total);
 }
 
 /** The Δ chart shows B − A of the summary's means for each kind, the two means as numbers, on a scale where the largest |Δ| is wide. */
-async function assertDeltaChart(page: Page, want: TurnMetricsPage): Promise<void> {
+async function assertDeltaChart(page: Page, want: TurnMetricsPage, label = 'NDCG@10'): Promise<void> {
   const kinds = ['start', 'switch', 'continuation'] as const;
   await eventually(async () => assert.equal(await page.getByTestId('delta-bar').count(), kinds.filter((k) => want.summary[k].turns > 0).length), 20_000);
   let widest = 0;
@@ -56,21 +58,22 @@ async function assertDeltaChart(page: Page, want: TurnMetricsPage): Promise<void
     const s = want.summary[kind];
     if (s.turns === 0) continue;
     const bar = page.locator(`[data-testid=delta-bar][data-kind=${kind}]`);
-    const d = s.ndcgB! - s.ndcgA!;
+    const d = s.valueB! - s.valueA!;
     await eventually(async () => assert.ok(Math.abs(Number(await bar.getAttribute('data-delta')) - d) < 1e-12, `Δ of ${kind}`));
-    assert.equal(Number(await bar.getAttribute('data-mean-a')), s.ndcgA);
-    assert.equal(Number(await bar.getAttribute('data-mean-b')), s.ndcgB);
+    assert.equal(Number(await bar.getAttribute('data-mean-a')), s.valueA);
+    assert.equal(Number(await bar.getAttribute('data-mean-b')), s.valueB);
     // The tooltip reads "… mean NDCG@10 = 0.9727 …", not "mean NDCG@100.9727".
     const tip = (await bar.locator('title').textContent()) ?? '';
-    assert.ok(tip.includes(`mean NDCG@10 = ${s.ndcgA!.toFixed(4)}`), tip);
-    assert.ok(tip.includes(`mean NDCG@10 = ${s.ndcgB!.toFixed(4)}`), tip);
+    assert.ok(tip.includes(`mean ${label} = ${s.valueA!.toFixed(4)}`), tip);
+    assert.ok(tip.includes(`mean ${label} = ${s.valueB!.toFixed(4)}`), tip);
     const w = (await bar.boundingBox())!.width;
     if (Math.abs(d) > maxAbs) [maxAbs, widest] = [Math.abs(d), w];
   }
   // The means differ by thousandths; on the Δ's own scale the largest still draws a long bar.
   if (maxAbs > 0) assert.ok(widest > 100, `largest |Δ| ${maxAbs.toFixed(4)} draws ${widest.toFixed(0)} px`);
   const means = await page.getByTestId('delta-means').allTextContents();
-  assert.ok(means.some((t) => t.includes(want.summary.switch.ndcgA!.toFixed(4)) && t.includes(want.summary.switch.ndcgB!.toFixed(4))), means.join(' | '));
+  const sw = want.summary.switch;
+  if (sw.turns > 0) assert.ok(means.some((t) => t.includes(sw.valueA!.toFixed(4)) && t.includes(sw.valueB!.toFixed(4))), means.join(' | '));
 }
 
 test('dataset view: the demo is scored at setup, so the chart and table show at first open', async ({ page, api, openApp, screenshot }) => {
@@ -95,7 +98,7 @@ test('dataset view: the split filter and the k picker change what is computed', 
   const test = await api.call('metrics.turns', { ...q, split: 'test' });
   await assertTableMatches(page, test);
   assert.match(page.url(), /split=test/);
-  await page.getByLabel('NDCG cut-off k').selectOption('5');
+  await page.getByLabel('Cut-off k').selectOption('5');
   const k5 = await api.call('metrics.turns', { ...q, split: 'test', k: 5 });
   await assertTableMatches(page, k5);
   assert.match(page.url(), /k=5/);
@@ -104,7 +107,7 @@ test('dataset view: the split filter and the k picker change what is computed', 
   const sw = k5.summary.switch;
   if (sw.turns > 0) {
     await eventually(async () =>
-      assert.ok(Math.abs(Number(await page.locator('[data-testid=delta-bar][data-kind=switch]').getAttribute('data-delta')) - (sw.ndcgB! - sw.ndcgA!)) < 1e-12),
+      assert.ok(Math.abs(Number(await page.locator('[data-testid=delta-bar][data-kind=switch]').getAttribute('data-delta')) - (sw.valueB! - sw.valueA!)) < 1e-12),
     );
   }
   // Restorable: a reload comes back to the same view.
@@ -112,6 +115,112 @@ test('dataset view: the split filter and the k picker change what is computed', 
   await assertTableMatches(page, k5);
   await page.getByLabel('Filter by split').selectOption('');
   await assertTableMatches(page, await api.call('metrics.turns', { ...q, k: 5 }));
+});
+
+test('dataset view: the measure picker — P@5 changes the values, the chart and the URL, and a reload restores it', async ({ page, api, openApp, screenshot }) => {
+  const { a, b } = await pair(api);
+  const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await assertTableMatches(page, await api.call('metrics.turns', q));
+  await page.getByLabel('Measure').selectOption('P');
+  await page.getByLabel('Cut-off k').selectOption('5');
+  const p5 = await api.call('metrics.turns', { ...q, measure: 'P', k: 5 });
+  assert.equal(p5.measure, 'P');
+  await assertTableMatches(page, p5);
+  // The values are P@5, not NDCG@5: on some shown row they differ, and P@5 is a multiple of 1/5.
+  assert.ok(p5.rows.some((r) => r.valueA !== r.ndcgA || r.valueB !== r.ndcgB), 'P@5 differs from NDCG@5 on some row');
+  assert.ok(p5.rows.every((r) => Number.isInteger(Math.round(r.valueA * 5 * 1e9) / 1e9)));
+  await assertDeltaChart(page, p5, 'P@5');
+  const head = await page.locator('[data-testid=dataset-table] thead').textContent();
+  assert.ok(head!.includes('P@5 A') && head!.includes('Δ P@5'), head!);
+  assert.match(page.url(), /measure=P(&|$)/);
+  assert.match(page.url(), /k=5/);
+  await screenshot('dataset-measure-p5');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await screenshot('dataset-measure-p5-1024');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Restorable.
+  await page.reload();
+  await assertTableMatches(page, p5);
+  assert.equal(await page.getByLabel('Measure').inputValue(), 'P');
+  // MAP has no cut-off: k is disabled and the labels drop the @k.
+  await page.getByLabel('Measure').selectOption('map');
+  await assertTableMatches(page, await api.call('metrics.turns', { ...q, measure: 'map', k: 5 }));
+  assert.ok(await page.getByLabel('Cut-off k').isDisabled());
+  assert.ok(((await page.getByTestId('delta-chart').textContent()) ?? '').includes('Δ mean MAP = B − A'));
+  // Back to NDCG: the measure leaves the URL (the default is implied).
+  await page.getByLabel('Measure').selectOption('ndcg_cut');
+  await assertTableMatches(page, await api.call('metrics.turns', { ...q, k: 5 }));
+  assert.doesNotMatch(page.url(), /measure=/);
+});
+
+test('dataset view: a label task as the grades source, picked in the select and kept in the URL as g=', async ({ page, api, openApp, screenshot }) => {
+  const { a, b } = await pair(api);
+  const q = { modelA: a.sha256, modelB: b.sha256, limit: 50 } as const;
+  // Three scored turns; a task over them; the first two candidates of each graded 3 and 0.
+  const some = (await api.call('metrics.turns', { ...q, setName: SET, limit: 3 })).rows;
+  assert.equal(some.length, 3);
+  const task = await api.call('tasks.create', {
+    name: `dataset ${Date.now().toString(36)}`,
+    scale: 'graded-0-3',
+    from: { kind: 'turns', turnIds: some.map((r) => r.turnId) },
+    order: 'logged',
+  });
+  const logged = new Map<string, string[]>();
+  for (const r of some) {
+    const s = await api.call('sessions.get', { sessionId: r.sessionId });
+    logged.set(r.turnId, s.turns.find((t) => t.index === r.index)!.results.map((x) => x.itemId));
+  }
+  let n = 0;
+  for (const r of some) {
+    const [first, second] = logged.get(r.turnId)!;
+    for (const [itemId, value] of [[first!, 3], [second!, 0]] as const) {
+      await api.call('labels.record', { eventId: `dataset-e2e-${task.taskId}-${n++}`, taskId: task.taskId, turnId: r.turnId, kind: 'grade', itemId, value });
+    }
+  }
+  const g = `labels:task:${task.taskId}`;
+  const byTask = await api.call('metrics.turns', { ...q, setName: g });
+  assert.equal(byTask.total, 3, 'the three labelled turns have a relevant candidate');
+  assert.deepEqual(new Set(byTask.rows.map((r) => r.turnId)), new Set(some.map((r) => r.turnId)));
+
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
+  await assertTableMatches(page, await api.call('metrics.turns', { ...q, setName: SET }));
+  const select = page.getByTestId('grades-source');
+  // The label sources are listed with the judgment sets.
+  const labels = await select.locator('optgroup[label=Labels] option').allTextContents();
+  assert.ok(labels.includes(`Task: ${task.name}`), labels.join(' | '));
+  await select.selectOption(g);
+  await assertTableMatches(page, byTask);
+  assert.ok(page.url().includes(`g=${g}`), page.url());
+  await screenshot('dataset-label-task');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await screenshot('dataset-label-task-1024');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // With a measure too, and restorable from the URL.
+  await page.getByLabel('Measure').selectOption('err');
+  const err = await api.call('metrics.turns', { ...q, setName: g, measure: 'err' });
+  await assertTableMatches(page, err);
+  await page.reload();
+  await assertTableMatches(page, err);
+  assert.equal(await select.inputValue(), g);
+  // The route another view navigates to after training (`{ name: 'dataset', a, b, grades }`).
+  await openApp(routeHash({ name: 'dataset', a: short(a.sha256), b: short(b.sha256), grades: g }));
+  await assertTableMatches(page, byTask);
+  assert.equal(await select.inputValue(), g);
+  // A row opens the turn with the same grades source.
+  const row = byTask.rows[0]!;
+  await page.locator(`[data-testid=dataset-table] tr[data-turn-id="${row.turnId}"]`).click();
+  await eventually(async () => assert.ok(page.url().includes(`/turn/${row.index}?`) && page.url().includes(`g=${g}`), page.url()));
+  // Back to the judgment set: g= leaves the URL (the default set is implied).
+  await openApp(routeHash({ name: 'dataset', a: short(a.sha256), b: short(b.sha256), grades: g }));
+  await assertTableMatches(page, byTask);
+  await select.selectOption(SET);
+  await assertTableMatches(page, await api.call('metrics.turns', { ...q, setName: SET }));
+  assert.doesNotMatch(page.url(), /g=/);
+  // No source: no numbers (not the last source's), and the view says what to do.
+  await select.selectOption('');
+  await eventually(async () => assert.equal(await page.getByTestId('dataset-table').count(), 0));
+  await page.getByText('Pick a grades source to compute metrics.').waitFor();
 });
 
 test('dataset view at 1024×700: opening a turn lands with its analysis on screen', async ({ page, api, openApp, screenshot }) => {

@@ -1,7 +1,48 @@
 // Pure helpers of the dataset view (views/DatasetView.svelte) and the global "jump to the worst
-// regression" key: which two models to compare by default, remembering the last pair, and the
-// chart's data from a `metrics.turns` summary.
-import type { KindSummary, ModelSummary, TurnKind, TurnMetricsPage } from '../../../src-common/api/contract.ts';
+// regression" key: which two models to compare by default, remembering the last pair, the
+// measure picker's names, and the chart's data from a `metrics.turns` summary.
+// Types only from the contract: its values would pull zod into the renderer bundle.
+import type { KindSummary, ModelSummary, TurnKind, TurnMeasure, TurnMetricsPage } from '../../../src-common/api/contract.ts';
+
+export const DEFAULT_MEASURE: TurnMeasure = 'ndcg_cut';
+// A Record over TurnMeasure: a measure added to the contract fails the typecheck until named here.
+const MEASURE_NAME: Record<TurnMeasure, string> = {
+  ndcg_cut: 'NDCG',
+  P: 'P',
+  err: 'ERR',
+  judged: 'judged',
+  map: 'MAP',
+  recip_rank: 'MRR',
+  Rprec: 'R-prec',
+};
+const TAKES_K: Record<TurnMeasure, boolean> = { ndcg_cut: true, P: true, err: true, judged: true, map: false, recip_rank: false, Rprec: false };
+/** Measures in the picker's order. */
+export const DATASET_MEASURES = Object.keys(MEASURE_NAME) as TurnMeasure[];
+/** What each measure says, for the picker's tooltip (docs/evaluation.md has the definitions). */
+export const MEASURE_HELP: Record<TurnMeasure, string> = {
+  ndcg_cut: 'normalised DCG of the top k, linear gain; ideal = the turn\'s candidates sorted by grade',
+  P: 'share of relevant candidates (grade ≥ 1) in the top k, divided by k',
+  err: 'expected reciprocal rank of the top k (cascade model, gdeval: stop probability (2^g − 1) / 16)',
+  judged: 'share of the top k with any grade (unjudged candidates count against it)',
+  map: 'average precision over the whole ranking (no cut-off)',
+  recip_rank: '1 / rank of the first relevant candidate (no cut-off)',
+  Rprec: 'precision at R = the number of relevant candidates (no cut-off)',
+};
+
+/** Whether the measure is cut at k (the k picker applies). */
+export function measureTakesK(m: TurnMeasure): boolean {
+  return TAKES_K[m];
+}
+
+/** The measure's name as the view writes it: `NDCG@10`, `P@5`, `MAP`, `MRR`, `R-prec`, `judged@10`. */
+export function measureLabel(m: TurnMeasure, k: number): string {
+  return measureTakesK(m) ? `${MEASURE_NAME[m]}@${k}` : MEASURE_NAME[m];
+}
+
+/** The picker's label of a measure, k written as `k`: `NDCG@k`, `MAP`. */
+export function measureOptionLabel(m: TurnMeasure): string {
+  return measureTakesK(m) ? `${MEASURE_NAME[m]}@k` : MEASURE_NAME[m];
+}
 
 export const KIND_LABEL: Record<TurnKind, string> = { start: 'session start', switch: 'after a query switch', continuation: 'continuation' };
 export const CHART_KINDS: readonly TurnKind[] = ['start', 'switch', 'continuation'];
@@ -44,7 +85,7 @@ export function rememberedPair(): { a: string; b: string } | null {
 
 export interface DeltaBar {
   kind: TurnKind;
-  /** Mean NDCG@k of model B minus that of model A over the same turns. */
+  /** Mean of the chosen measure of model B minus that of model A over the same turns. */
   delta: number;
   meanA: number;
   meanB: number;
@@ -59,8 +100,8 @@ export function deltaBars(summary: TurnMetricsPage['summary']): DeltaBar[] {
   const out: DeltaBar[] = [];
   for (const kind of CHART_KINDS) {
     const s: KindSummary = summary[kind];
-    if (s.turns === 0 || s.ndcgA === null || s.ndcgB === null) continue;
-    out.push({ kind, delta: s.ndcgB - s.ndcgA, meanA: s.ndcgA, meanB: s.ndcgB, turns: s.turns });
+    if (s.turns === 0 || s.valueA === null || s.valueB === null) continue;
+    out.push({ kind, delta: s.valueB - s.valueA, meanA: s.valueA, meanB: s.valueB, turns: s.turns });
   }
   return out;
 }

@@ -6,9 +6,12 @@
 // grades source of the ranking / diff (a qrels set name, `labels:mine`, `labels:task:<id>`;
 // lib/grades-source.ts), so "this turn graded by my labels" is restorable too.
 
-// `#/dataset?a=<sha>&b=<sha>[&kind=switch|continuation|start][&split=train|valid|test][&k=N][&q=…][&user=…][&sort=-delta]`
-// is the dataset view (two models' per-turn metrics over the workspace).
+// `#/dataset?a=<sha>&b=<sha>[&kind=switch|continuation|start][&split=train|valid|test][&k=N][&measure=P|map|…][&g=<source>][&q=…][&user=…][&sort=-delta]`
+// is the dataset view (two models' per-turn metrics over the workspace); `g=` is encoded as in the
+// session route.
 
+import type { TurnMeasure } from '../../../src-common/api/contract.ts';
+import { DATASET_MEASURES } from './dataset.ts';
 import { parseGradesParam } from './grades-source.ts';
 
 export type DatasetKind = 'start' | 'switch' | 'continuation';
@@ -22,8 +25,12 @@ export interface DatasetRoute {
   b?: string;
   kind?: DatasetKind;
   split?: DatasetSplit;
-  /** NDCG cut-off; absent = DEFAULT_K. */
+  /** Cut-off of the measures that take one; absent = DEFAULT_K. */
   k?: number;
+  /** Measure of the values, Δ and chart (metrics.turns); absent = ndcg_cut. */
+  measure?: TurnMeasure;
+  /** Grades source (`g=`, as in the session route); absent = the default qrels set. */
+  grades?: string;
   q?: string;
   user?: string;
   sort?: 'delta' | '-delta';
@@ -52,6 +59,10 @@ function parseDataset(params: URLSearchParams): DatasetRoute {
   if (split === 'train' || split === 'valid' || split === 'test') r.split = split;
   const k = Number(params.get('k'));
   if ((DATASET_KS as readonly number[]).includes(k) && k !== DEFAULT_K) r.k = k;
+  const measure = params.get('measure');
+  if (measure !== 'ndcg_cut' && (DATASET_MEASURES as readonly (string | null)[]).includes(measure)) r.measure = measure as TurnMeasure;
+  const g = parseGradesParam(params.get('g'));
+  if (g !== null) r.grades = g;
   const q = params.get('q');
   if (q) r.q = q.slice(0, 500);
   const user = params.get('user');
@@ -97,15 +108,21 @@ export function routeHash(r: Route): string {
     if (r.kind) p.set('kind', r.kind);
     if (r.split) p.set('split', r.split);
     if (r.k !== undefined && r.k !== DEFAULT_K) p.set('k', String(r.k));
+    if (r.measure && r.measure !== 'ndcg_cut') p.set('measure', r.measure);
     if (r.q) p.set('q', r.q);
     if (r.user) p.set('user', r.user);
     if (r.sort === '-delta') p.set('sort', '-delta');
-    const qs = p.toString();
+    const qs = [p.toString(), r.grades ? gParam(r.grades) : ''].filter(Boolean).join('&');
     return qs ? `#/dataset?${qs}` : '#/dataset';
   }
   const base = `#/session/${encodeURIComponent(r.sessionId)}`;
   const path = r.turn === null ? base : `${base}/turn/${r.turn}`;
   // Built by hand (not URLSearchParams) so `m=a,b` keeps its readable comma.
-  const qs = [r.models && r.models.length ? `m=${r.models.join(',')}` : '', r.grades ? `g=${encodeURIComponent(r.grades).replace(/%3A/gi, ':')}` : ''].filter(Boolean).join('&');
+  const qs = [r.models && r.models.length ? `m=${r.models.join(',')}` : '', r.grades ? gParam(r.grades) : ''].filter(Boolean).join('&');
   return qs ? `${path}?${qs}` : path;
+}
+
+/** `g=<source>`, readable (`g=labels:task:3`): the colon is left unescaped, everything else encoded. */
+function gParam(grades: string): string {
+  return `g=${encodeURIComponent(grades).replace(/%3A/gi, ':')}`;
 }

@@ -3,7 +3,8 @@
 // prefixes, the Δ chart's bars and axis from a metrics.turns summary, and restorable #/dataset URLs.
 import { describe, expect, it } from 'vitest';
 import type { ModelSummary, TurnMetricsPage } from '../../../src-common/api/contract.ts';
-import { deltaBars, deltaExtent, defaultPair, resolveModel } from '../../../src-renderer/src/lib/dataset.ts';
+import { DATASET_MEASURES, deltaBars, deltaExtent, defaultPair, measureLabel, measureOptionLabel, measureTakesK, resolveModel } from '../../../src-renderer/src/lib/dataset.ts';
+import { TURN_MEASURES } from '../../../src-common/api/contract.ts';
 import { parseHash, routeHash, type Route } from '../../../src-renderer/src/lib/routes.ts';
 
 const model = (sha256: string, encoder: string) => ({ sha256, encoder, name: encoder }) as unknown as ModelSummary;
@@ -26,13 +27,14 @@ describe('dataset view logic', () => {
     expect(resolveModel(ms, undefined)).toBeNull();
   });
 
-  it('draws one Δ = B − A bar per turn kind that has turns, with both means', () => {
-    const none = { turns: 0, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
+  it('draws one Δ = B − A bar per turn kind that has turns, with both means of the chosen measure', () => {
+    const none = { turns: 0, valueA: null, valueB: null, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
+    // valueA / valueB (the chosen measure, here not NDCG) make the bars; ndcg fields are ignored.
     const summary: TurnMetricsPage['summary'] = {
-      all: { turns: 3, ndcgA: 0.5, ndcgB: 0.6, mrrA: 1, mrrB: 1 },
-      start: { turns: 1, ndcgA: 0.25, ndcgB: 0.75, mrrA: 1, mrrB: 1 },
+      all: { turns: 3, valueA: 0.5, valueB: 0.6, ndcgA: 0, ndcgB: 0, mrrA: 1, mrrB: 1 },
+      start: { turns: 1, valueA: 0.25, valueB: 0.75, ndcgA: 0, ndcgB: 0, mrrA: 1, mrrB: 1 },
       switch: none,
-      continuation: { turns: 2, ndcgA: 0.9, ndcgB: 0.8, mrrA: 1, mrrB: 0.5 },
+      continuation: { turns: 2, valueA: 0.9, valueB: 0.8, ndcgA: 0.1, ndcgB: 0.1, mrrA: 1, mrrB: 0.5 },
     };
     const bars = deltaBars(summary);
     expect(bars.map((b) => [b.kind, b.meanA, b.meanB, b.turns])).toEqual([
@@ -65,5 +67,32 @@ describe('dataset view logic', () => {
     expect(parseHash('#/dataset?k=7&split=dev')).toEqual({ name: 'dataset' });
     expect(parseHash('#/dataset?k=10')).toEqual({ name: 'dataset' });
     expect(routeHash({ name: 'dataset', k: 10 })).toBe('#/dataset');
+  });
+
+  it('keeps the measure and the grades source in #/dataset URLs (g= encoded as in the session route)', () => {
+    const routes: Route[] = [
+      { name: 'dataset', a: '84f4e9a9175e', b: 'f1cde2d60458', measure: 'P', k: 5 },
+      { name: 'dataset', measure: 'map', grades: 'labels:task:7' },
+      { name: 'dataset', grades: 'labels:mine', measure: 'err' },
+      { name: 'dataset', grades: 'my set & co/2' },
+    ];
+    for (const r of routes) expect(parseHash(routeHash(r))).toEqual(r);
+    // What the training helper navigates to after training: a readable, restorable link.
+    const trained = routeHash({ name: 'dataset', a: '84f4e9a9175e', b: 'f1cde2d60458', grades: 'labels:task:12' });
+    expect(trained).toBe('#/dataset?a=84f4e9a9175e&b=f1cde2d60458&g=labels:task:12');
+    expect(routeHash({ name: 'session', sessionId: 's', turn: 0, grades: 'labels:task:12' })).toBe('#/session/s/turn/0?g=labels:task:12');
+    // The default measure is implied; unknown measures and malformed label sources are dropped.
+    expect(routeHash({ name: 'dataset', measure: 'ndcg_cut' })).toBe('#/dataset');
+    expect(parseHash('#/dataset?measure=ndcg_cut')).toEqual({ name: 'dataset' });
+    expect(parseHash('#/dataset?measure=bpref&g=labels:task:x')).toEqual({ name: 'dataset' });
+  });
+
+  it('names every metrics.turns measure, with @k only where it is cut at k', () => {
+    expect([...DATASET_MEASURES].sort()).toEqual([...TURN_MEASURES].sort());
+    expect(TURN_MEASURES.map((m) => measureOptionLabel(m))).toEqual(['NDCG@k', 'P@k', 'MAP', 'MRR', 'ERR@k', 'judged@k', 'R-prec']);
+    expect(measureLabel('P', 5)).toBe('P@5');
+    expect(measureLabel('ndcg_cut', 10)).toBe('NDCG@10');
+    expect(measureLabel('Rprec', 5)).toBe('R-prec');
+    expect(TURN_MEASURES.filter(measureTakesK)).toEqual(['ndcg_cut', 'P', 'err', 'judged']);
   });
 });

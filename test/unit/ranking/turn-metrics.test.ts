@@ -114,10 +114,87 @@ describe('metrics.turns', () => {
     const u2 = await turns(b, { modelA: A, modelB: B, userId: 'u2' });
     expect(u2.rows).toEqual([]);
     expect(u2.skippedNoRelevant).toBe(1);
-    expect(u2.summary.all).toEqual({ turns: 0, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null });
+    expect(u2.summary.all).toEqual({ turns: 0, valueA: null, valueB: null, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null });
     const valid = await turns(b, { modelA: A, modelB: B, split: 'valid' });
     expect(valid.unscored).toEqual({ modelA: 0, modelB: 1, either: 1 });
     expect(valid.total).toBe(0);
+  });
+
+  // The chosen measure (src-common/metrics.ts evaluateTopic, ideal 'shown'), by hand on the same turns:
+  //   s1#0 grades a0 b1 c2, all judged.  A ranks a,b,c; B ranks c,b,a.
+  //   s1#1 grades a3 b0, c unjudged.  A ranks a,b,c; B ranks b,c,a.
+  //   s1#2 grade e1, d unjudged.  A ranks d,e; B ties → logged order d,e.
+  it('measure: ndcg_cut is today\'s NDCG@k exactly, and the default', async () => {
+    const { b, A, B } = await tinyWorkspace();
+    for (const input of [{}, { measure: 'ndcg_cut' }, { measure: 'ndcg_cut', k: 2 }]) {
+      const r = await turns(b, { modelA: A, modelB: B, ...input });
+      expect(r.measure).toBe('ndcg_cut');
+      for (const row of r.rows) {
+        expect(row.valueA).toBe(row.ndcgA);
+        expect(row.valueB).toBe(row.ndcgB);
+        expect(row.delta).toBe(row.ndcgB - row.ndcgA);
+      }
+      expect(r.summary.all.valueA).toBe(r.summary.all.ndcgA);
+    }
+  });
+
+  it('measure: P@k, ERR@k, judged@k and MAP drive rows, deltas, sort and summary; NDCG / MRR stay', async () => {
+    const { b, A, B } = await tinyWorkspace();
+    const q = { modelA: A, modelB: B };
+    const vals = (r: TurnMetricsPage) => r.rows.map((x) => [x.turnId, x.valueA, x.valueB]);
+    // NDCG first, then P with the same k: the cache key includes the measure.
+    expect((await turns(b, q)).rows.map((x) => x.turnId)).toEqual(['s1#1', 's1#2', 's1#0']);
+    // P@10: relevant in the top 10 / 10 — equal for A and B on every turn; ties keep turn order.
+    const p10 = await turns(b, { ...q, measure: 'P' });
+    expect(p10.measure).toBe('P');
+    expect(vals(p10)).toEqual([['s1#0', 0.2, 0.2], ['s1#1', 0.1, 0.1], ['s1#2', 0.1, 0.1]]);
+    expect(p10.rows.every((r) => r.delta === 0)).toBe(true);
+    // P@1: A's tops are a (0), a (3), d (unjudged); B's: c (2), b (0), d.
+    const p1 = await turns(b, { ...q, measure: 'P', k: 1 });
+    expect(vals(p1)).toEqual([['s1#1', 1, 0], ['s1#2', 0, 0], ['s1#0', 0, 1]]);
+    expect(p1.rows.map((r) => r.delta)).toEqual([-1, 0, 1]);
+    expect(p1.summary.start).toMatchObject({ turns: 1, valueA: 0, valueB: 1 });
+    expect(p1.summary.all.valueA).toBeCloseTo(1 / 3, 12);
+    // NDCG and MRR are still there, whatever the measure.
+    expect(p1.rows[0]).toMatchObject({ ndcgA: 1, mrrA: 1 });
+    expect(p1.rows[0]!.mrrB).toBeCloseTo(1 / 3, 12);
+    // ERR@10 (gdeval, R = (2^g − 1)/16): s1#0 A = (1/16)/2 + (3/16)/3·(15/16) = 23/256, B = 3/16 + (1/16)/2·(13/16) = 109/512;
+    // s1#1 A = 7/16, B = (7/16)/3; s1#2 both (1/16)/2.
+    const e = await turns(b, { ...q, measure: 'err' });
+    expect(e.rows.map((r) => r.turnId)).toEqual(['s1#1', 's1#2', 's1#0']);
+    const [e1, e2, e0] = e.rows;
+    expect(e0!.valueA).toBeCloseTo(23 / 256, 12);
+    expect(e0!.valueB).toBeCloseTo(109 / 512, 12);
+    expect(e1!.valueA).toBeCloseTo(7 / 16, 12);
+    expect(e1!.valueB).toBeCloseTo(7 / 48, 12);
+    expect(e2!.valueA).toBeCloseTo(1 / 32, 12);
+    expect(e2!.delta).toBe(0);
+    // judged@2 tells an unjudged candidate from a grade-0 one: s1#1's b (grade 0) counts, its c and s1#2's d do not.
+    const j2 = await turns(b, { ...q, measure: 'judged', k: 2 });
+    expect(vals(j2)).toEqual([['s1#1', 1, 0.5], ['s1#0', 1, 1], ['s1#2', 0.5, 0.5]]);
+    // MAP takes no cut-off: s1#0 A (1/2 + 2/3)/2, B 1; s1#1 A 1, B 1/3; s1#2 both 1/2.
+    const map = await turns(b, { ...q, measure: 'map', k: 1 });
+    const byId = new Map(map.rows.map((r) => [r.turnId, r]));
+    expect(byId.get('s1#0')!.valueA).toBeCloseTo(7 / 12, 12);
+    expect(byId.get('s1#0')!.valueB).toBe(1);
+    expect(byId.get('s1#1')!.valueB).toBeCloseTo(1 / 3, 12);
+    expect(byId.get('s1#2')!.valueA).toBe(0.5);
+    expect(vals(await turns(b, { ...q, measure: 'map', k: 50 }))).toEqual(vals(map)); // k changes only the NDCG columns
+    // recip_rank equals MRR; Rprec of s1#0: R = 2, A has 1 relevant in its top 2.
+    const rr = await turns(b, { ...q, measure: 'recip_rank' });
+    for (const r of rr.rows) expect([r.valueA, r.valueB]).toEqual([r.mrrA, r.mrrB]);
+    const rp = await turns(b, { ...q, measure: 'Rprec' });
+    expect(rp.rows.find((r) => r.turnId === 's1#0')).toMatchObject({ valueA: 0.5, valueB: 1 });
+    // Skipped and unscored turns are the same whatever the measure.
+    expect([e.skippedNoRelevant, e.unscored.either]).toEqual([1, 1]);
+  });
+
+  it('measure: an unknown one is refused, naming the field', async () => {
+    const { b, A, B } = await tinyWorkspace();
+    const err = await turns(b, { modelA: A, modelB: B, measure: 'bpref' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'invalid_input' });
+    expect(String((err as ApiError).message)).toMatch(/measure/);
   });
 
   it('sees new scores (cache invalidated) and refuses an unknown judgment set', async () => {
