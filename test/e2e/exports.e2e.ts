@@ -76,6 +76,7 @@ test('export a task\'s labels as training data and qrels, and the workspace as P
     await dlg.getByTestId('export-folder').fill(wsDir);
     await dlg.getByTestId('job-submit').click();
     await eventually(async () => assert.match((await dlg.getByTestId('job-error').textContent()) ?? '', /workspace's own folder/));
+    await shoot(page, 'export-error');
     assert.equal(existsSync(join(wsDir, `task-${t.taskId}-training`)), false);
 
     // A relative path is refused before any call.
@@ -195,6 +196,12 @@ test('train a model on a task\'s labels: progress, Cancel, the comparison, then 
   assert.equal(params.get('a'), base.sha256.slice(0, 12));
   assert.equal(params.get('b'), trained.sha256.slice(0, 12));
   assert.equal(params.get('g'), source);
+  // The dataset view compares the base (A) with the new model (B).
+  await eventually(async () => {
+    assert.equal(await page.getByLabel('Dataset model A').inputValue(), base.sha256);
+    assert.equal(await page.getByLabel('Dataset model B').inputValue(), trained.sha256);
+  }, 20_000);
+  await page.getByTestId('summary').waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(SHOTS, 'train-dataset-1440.png') });
   // Leave the shared workspace's model list as other tests expect it.
   await api.call('models.remove', { sha256: trained.sha256 });
