@@ -33,10 +33,19 @@ async function labelledTask(api: ApiClient): Promise<{ taskId: number; name: str
   let labels = 0;
   for (let ordinal = 0; ordinal < task.turns; ordinal++) {
     const turn = await api.call('tasks.turn', { taskId: task.taskId, ordinal });
-    const truth = new Map((await api.call('qrels.turn', { turnId: turn.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]));
+    const truth = new Map(
+      (await api.call('qrels.turn', { turnId: turn.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]),
+    );
     for (const c of turn.candidates) {
       const value = Math.min(3, Math.max(0, truth.get(c.itemId) ?? 0));
-      await api.call('labels.record', { eventId: randomUUID(), taskId: task.taskId, turnId: turn.turnId, kind: 'grade', itemId: c.itemId, value });
+      await api.call('labels.record', {
+        eventId: randomUUID(),
+        taskId: task.taskId,
+        turnId: turn.turnId,
+        kind: 'grade',
+        itemId: c.itemId,
+        value,
+      });
       labels++;
     }
   }
@@ -60,9 +69,14 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 const row = (page: Page, taskId: number) => page.locator(`[data-testid=task-row][data-task="${taskId}"]`);
-const num = async (page: Page, testid: string) => Number(((await page.getByTestId(testid).textContent()) ?? '').replace(/,/g, ''));
+const num = async (page: Page, testid: string) =>
+  Number(((await page.getByTestId(testid).textContent()) ?? '').replace(/,/g, ''));
 
-test('export a task\'s labels as training data and qrels, and the workspace as Parquet', async ({ page, api, openApp }) => {
+test("export a task's labels as training data and qrels, and the workspace as Parquet", async ({
+  page,
+  api,
+  openApp,
+}) => {
   const t = await labelledTask(api);
   const root = await exportRoot(api);
   try {
@@ -75,7 +89,9 @@ test('export a task\'s labels as training data and qrels, and the workspace as P
     const wsDir = dirname((await api.call('app.info', {})).workspacePath);
     await dlg.getByTestId('export-folder').fill(wsDir);
     await dlg.getByTestId('job-submit').click();
-    await eventually(async () => assert.match((await dlg.getByTestId('job-error').textContent()) ?? '', /workspace's own folder/));
+    await eventually(async () =>
+      assert.match((await dlg.getByTestId('job-error').textContent()) ?? '', /workspace's own folder/),
+    );
     await shoot(page, 'export-error');
     assert.equal(existsSync(join(wsDir, `task-${t.taskId}-training`)), false);
 
@@ -95,8 +111,16 @@ test('export a task\'s labels as training data and qrels, and the workspace as P
     await shoot(page, 'export-result');
     const dir = join(root, 'train-data');
     assert.equal(await dlg.getByTestId('report-path').textContent(), dir);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { examples: number; candidates: number; labelled_candidates: number; feature_groups: unknown };
-    const lines = readFileSync(join(dir, 'training.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { candidates: { label: number | null }[] });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      examples: number;
+      candidates: number;
+      labelled_candidates: number;
+      feature_groups: unknown;
+    };
+    const lines = readFileSync(join(dir, 'training.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { candidates: { label: number | null }[] });
     // Every sampled turn was judged: one example each; every pooled candidate has its label.
     assert.equal(await num(page, 'report-examples'), t.turns);
     assert.equal(lines.length, t.turns);
@@ -110,7 +134,9 @@ test('export a task\'s labels as training data and qrels, and the workspace as P
     // The same name again without "replace" is a conflict, said in the dialog.
     await dlg.getByTestId('job-again').click();
     await dlg.getByTestId('job-submit').click();
-    await eventually(async () => assert.match((await dlg.getByTestId('job-error').textContent()) ?? '', /already exists/));
+    await eventually(async () =>
+      assert.match((await dlg.getByTestId('job-error').textContent()) ?? '', /already exists/),
+    );
 
     // TREC qrels of the same labels: one line per label.
     await dlg.getByTestId('format-qrels').check();
@@ -143,14 +169,20 @@ test('export a task\'s labels as training data and qrels, and the workspace as P
     assert.equal(await num(page, 'rows-turns'), stats.turns);
     assert.equal(await num(page, 'rows-results'), stats.resultRows);
     assert.ok((await num(page, 'rows-labels')) >= t.labels);
-    for (const f of ['turns', 'results', 'labels', 'scores']) assert.ok(existsSync(join(root, 'parquet-export', `${f}.parquet`)), `${f}.parquet written`);
+    for (const f of ['turns', 'results', 'labels', 'scores'])
+      assert.ok(existsSync(join(root, 'parquet-export', `${f}.parquet`)), `${f}.parquet written`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 });
 
-test('train a model on a task\'s labels: progress, Cancel, the comparison, then the dataset view', async ({ page, api, openApp }) => {
-  if (!existsSync('/usr/bin/python3')) throw new Skip('needs Debian python3 with torch and onnx (bash scripts/system-deps.sh)');
+test("train a model on a task's labels: progress, Cancel, the comparison, then the dataset view", async ({
+  page,
+  api,
+  openApp,
+}) => {
+  if (!existsSync('/usr/bin/python3'))
+    throw new Skip('needs Debian python3 with torch and onnx (bash scripts/system-deps.sh)');
   const t = await labelledTask(api);
   const before = await api.call('models.list', {});
   const base = before.find((m) => m.encoder === 'linear');
@@ -166,7 +198,9 @@ test('train a model on a task\'s labels: progress, Cancel, the comparison, then 
   // Cancel while the trainer runs: nothing registered.
   await dlg.getByTestId('train-epochs').fill('50');
   await dlg.getByTestId('job-submit').click();
-  await dlg.locator('[data-testid=train-steps] li[data-state=active]', { hasText: 'Train' }).waitFor({ timeout: 60_000 });
+  await dlg
+    .locator('[data-testid=train-steps] li[data-state=active]', { hasText: 'Train' })
+    .waitFor({ timeout: 60_000 });
   await dlg.getByTestId('job-cancel').click();
   await dlg.getByTestId('job-cancelled').waitFor({ timeout: 30_000 });
   assert.equal((await api.call('models.list', {})).length, before.length);

@@ -52,7 +52,8 @@ export class JobRun<T> {
       this.status = 'done';
     } catch (err) {
       if (this.ctl !== ctl) return;
-      const e = err instanceof ApiError ? err : new ApiError('internal', err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof ApiError ? err : new ApiError('internal', err instanceof Error ? err.message : String(err));
       if (e.code === 'cancelled' || ctl.signal.aborted) this.status = 'cancelled';
       else {
         this.error = e;
@@ -103,7 +104,11 @@ export class PathChoice {
   private bridge: Pick<DesktopBridge, 'nativeDialogs' | 'openFolder' | 'saveFile'>;
   private defaultName: string | undefined;
 
-  constructor(kind: PathKind, bridge: Pick<DesktopBridge, 'nativeDialogs' | 'openFolder' | 'saveFile'>, defaultName?: string) {
+  constructor(
+    kind: PathKind,
+    bridge: Pick<DesktopBridge, 'nativeDialogs' | 'openFolder' | 'saveFile'>,
+    defaultName?: string,
+  ) {
     this.kind = kind;
     this.bridge = bridge;
     this.defaultName = defaultName;
@@ -117,7 +122,8 @@ export class PathChoice {
   /** Opens the native picker; keeps the old value when the user cancels it. */
   async pick(): Promise<void> {
     if (!this.native) return;
-    const p = this.kind === 'folder' ? await this.bridge.openFolder() : await this.bridge.saveFile('qrels', this.defaultName);
+    const p =
+      this.kind === 'folder' ? await this.bridge.openFolder() : await this.bridge.saveFile('qrels', this.defaultName);
     if (p) {
       this.value = p;
       this.problem = null;
@@ -129,7 +135,9 @@ export class PathChoice {
     const v = this.value.trim();
     const what = this.kind === 'folder' ? 'folder' : 'file';
     if (!v) {
-      this.problem = this.native ? `Choose a ${what}.` : `Type the full path of a ${what} on the machine running the workbench.`;
+      this.problem = this.native
+        ? `Choose a ${what}.`
+        : `Type the full path of a ${what} on the machine running the workbench.`;
       return null;
     }
     if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(v)) {
@@ -150,21 +158,26 @@ export function nameProblem(name: string): string | null {
 
 /** The base model a new one should replace by default: the first linear QGS model, else the first QGS, else any. */
 export function defaultBaseModel(models: readonly ModelSummary[]): ModelSummary | null {
-  return models.find((m) => m.encoder === 'linear') ?? models.find((m) => m.encoder !== 'flattened') ?? models[0] ?? null;
+  return (
+    models.find((m) => m.encoder === 'linear') ?? models.find((m) => m.encoder !== 'flattened') ?? models[0] ?? null
+  );
 }
 
 /** The steps of train.fromLabels as the backend reports them: export, train, score <base>, score <new>. */
 export type LoopStep = { key: 'export' | 'train' | 'score'; label: string; state: 'done' | 'active' | 'pending' };
 export function loopSteps(phases: readonly string[], current: Progress | null, status: JobStatus): LoopStep[] {
-  const keyOf = (phase: string): LoopStep['key'] => (phase.startsWith('score') ? 'score' : phase === 'train' ? 'train' : 'export');
+  const keyOf = (phase: string): LoopStep['key'] =>
+    phase.startsWith('score') ? 'score' : phase === 'train' ? 'train' : 'export';
   const order: LoopStep['key'][] = ['export', 'train', 'score'];
   const labels = { export: 'Export the labels', train: 'Train', score: 'Score both models and compare' };
   const reached = phases.length ? Math.max(...phases.map((p) => order.indexOf(keyOf(p)))) : -1;
   const at = current ? order.indexOf(keyOf(current.phase)) : reached;
   return order.map((key, i) => {
     let label = labels[key];
-    if (key === 'train' && current?.phase === 'train' && current.total !== null) label = `Train: epoch ${current.done} of ${current.total}`;
-    if (key === 'score' && current?.phase.startsWith('score ')) label = `Score both models and compare (${current.phase.slice(6)})`;
+    if (key === 'train' && current?.phase === 'train' && current.total !== null)
+      label = `Train: epoch ${current.done} of ${current.total}`;
+    if (key === 'score' && current?.phase.startsWith('score '))
+      label = `Score both models and compare (${current.phase.slice(6)})`;
     const state = status === 'done' || i < at ? 'done' : i === at && status === 'running' ? 'active' : 'pending';
     return { key, label, state };
   });

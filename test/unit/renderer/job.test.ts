@@ -23,7 +23,13 @@ import { parseGradesParam } from '../../../src-renderer/src/lib/grades-source.ts
 
 /** A transport whose calls the test finishes by hand, recording what the client sent. */
 function scripted() {
-  const calls: { method: string; input: unknown; opts: CallOpts; resolve(v: unknown): void; reject(e: unknown): void }[] = [];
+  const calls: {
+    method: string;
+    input: unknown;
+    opts: CallOpts;
+    resolve(v: unknown): void;
+    reject(e: unknown): void;
+  }[] = [];
   const transport: Transport = {
     call: (method, input, opts) =>
       new Promise((resolve, reject) => {
@@ -39,7 +45,10 @@ describe('JobRun', () => {
   it('shows progress as it arrives, then the result', async () => {
     const { client, calls } = scripted();
     const job = new JobRun<{ rows: number }>();
-    const done = job.start((opts) => client.call('export.qrels', { setName: 'labels:task:3', path: '/x/q.txt' }, opts) as Promise<{ rows: number }>);
+    const done = job.start(
+      (opts) =>
+        client.call('export.qrels', { setName: 'labels:task:3', path: '/x/q.txt' }, opts) as Promise<{ rows: number }>,
+    );
     expect(job.status).toBe('running');
     expect(calls[0]!.input).toEqual({ setName: 'labels:task:3', path: '/x/q.txt' });
     calls[0]!.opts.onProgress!({ phase: 'exporting', done: 2, total: 8, unit: 'sessions' });
@@ -57,7 +66,9 @@ describe('JobRun', () => {
   it('Cancel aborts the call: status cancelled, no error, no result', async () => {
     const { client, calls } = scripted();
     const job = new JobRun<unknown>();
-    const done = job.start((opts) => client.call('export.parquet', { outDir: '/x', name: 'p', overwrite: false }, opts));
+    const done = job.start((opts) =>
+      client.call('export.parquet', { outDir: '/x', name: 'p', overwrite: false }, opts),
+    );
     await tick();
     job.cancel();
     await done;
@@ -67,18 +78,23 @@ describe('JobRun', () => {
     expect(job.result).toBeNull();
   });
 
-  it('keeps the backend\'s error, e.g. the trainer missing, and can run again after', async () => {
+  it("keeps the backend's error, e.g. the trainer missing, and can run again after", async () => {
     const { client, calls } = scripted();
     const job = new JobRun<unknown>();
-    const first = job.start((opts) => client.call('train.fromLabels', { source: 'labels:task:1', baseModel: 'a'.repeat(64), epochs: 1, seed: 1 }, opts));
-    const msg = 'training needs Python 3 with PyTorch and onnx at /usr/bin/python3 (set QGS_PYTHON, or run: bash scripts/system-deps.sh)';
+    const first = job.start((opts) =>
+      client.call('train.fromLabels', { source: 'labels:task:1', baseModel: 'a'.repeat(64), epochs: 1, seed: 1 }, opts),
+    );
+    const msg =
+      'training needs Python 3 with PyTorch and onnx at /usr/bin/python3 (set QGS_PYTHON, or run: bash scripts/system-deps.sh)';
     calls[0]!.reject(new ApiError('unsupported', msg));
     await first;
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('unsupported');
     expect(job.error?.message).toBe(msg);
     // A second start while running is ignored; after the failure a retry starts a fresh call.
-    const again = job.start((opts) => client.call('export.qrels', { setName: 's', path: '/p' }, opts) as Promise<unknown>);
+    const again = job.start(
+      (opts) => client.call('export.qrels', { setName: 's', path: '/p' }, opts) as Promise<unknown>,
+    );
     void job.start(() => Promise.reject(new Error('must not run')));
     expect(calls).toHaveLength(2);
     expect(job.error).toBeNull();
@@ -104,7 +120,7 @@ describe('progress helpers', () => {
     expect(progressText({ phase: 'export', done: 1200, total: null, unit: 'sessions' })).toBe('export: 1,200 sessions');
     expect(progressText(null)).toBe('starting…');
   });
-  it('walks the loop\'s steps: export → train epochs → scoring', () => {
+  it("walks the loop's steps: export → train epochs → scoring", () => {
     expect(loopSteps([], null, 'running').map((s) => s.state)).toEqual(['pending', 'pending', 'pending']);
     const ex = { phase: 'export', done: 5, total: 40, unit: 'sessions' };
     expect(loopSteps(['export'], ex, 'running').map((s) => s.state)).toEqual(['active', 'pending', 'pending']);
@@ -181,12 +197,14 @@ describe('names, models, links', () => {
   });
   it('defaults the base model to the first linear QGS model', () => {
     const m = (sha: string, encoder: string) => ({ sha256: sha, encoder }) as ModelSummary;
-    expect(defaultBaseModel([m('1', 'flattened'), m('2', 'softmax'), m('3', 'linear'), m('4', 'linear')])?.sha256).toBe('3');
+    expect(defaultBaseModel([m('1', 'flattened'), m('2', 'softmax'), m('3', 'linear'), m('4', 'linear')])?.sha256).toBe(
+      '3',
+    );
     expect(defaultBaseModel([m('1', 'flattened'), m('2', 'softmax')])?.sha256).toBe('2');
     expect(defaultBaseModel([m('1', 'flattened')])?.sha256).toBe('1');
     expect(defaultBaseModel([])).toBeNull();
   });
-  it('links the dataset view with base as A, the new model as B and the task\'s labels as g=', () => {
+  it("links the dataset view with base as A, the new model as B and the task's labels as g=", () => {
     const a = 'ab'.repeat(32);
     const b = 'cd'.repeat(32);
     const h = datasetCompareHash(a, b, 'labels:task:12');
