@@ -171,6 +171,13 @@ test("export a task's labels as training data and qrels, and the workspace as Pa
     assert.ok((await num(page, 'rows-labels')) >= t.labels);
     for (const f of ['turns', 'results', 'labels', 'scores'])
       assert.ok(existsSync(join(root, 'parquet-export', `${f}.parquet`)), `${f}.parquet written`);
+    await pq.getByTestId('job-close').click();
+
+    // Esc closes an idle dialog.
+    await row(page, t.taskId).getByTestId('export-task').click();
+    await page.getByTestId('export-labels-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await page.getByTestId('export-labels-dialog').count(), 0));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
