@@ -149,20 +149,23 @@ test("export a task's labels as training data and qrels, and the workspace as Pa
     await dlg.getByTestId('job-close').click();
     await eventually(async () => assert.equal(await page.getByTestId('export-labels-dialog').count(), 0));
 
-    // The workspace as Parquet; the progress is held back once so it can be seen.
+    // The workspace as Parquet, with its progress events shown while it runs (seconds on the demo).
     await page.getByTestId('export-parquet').click();
     const pq = page.getByTestId('parquet-dialog');
     await pq.getByTestId('parquet-folder').fill(root);
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    await page.route('**/api/export.parquet', async (route) => {
-      await held;
-      await route.continue();
-    });
     await pq.getByTestId('job-submit').click();
-    await pq.getByTestId('job-progress').waitFor();
-    await shoot(page, 'parquet-progress');
-    release();
+    const shown = await Promise.race([
+      pq
+        .getByTestId('job-progress-text')
+        .filter({ hasText: /rows/ })
+        .waitFor({ timeout: 60_000 })
+        .then(() => 'progress'),
+      pq
+        .getByTestId('job-result')
+        .waitFor({ timeout: 60_000 })
+        .then(() => 'result'),
+    ]);
+    if (shown === 'progress') await shoot(page, 'parquet-progress');
     await pq.getByTestId('job-result').waitFor({ timeout: 60_000 });
     await shoot(page, 'parquet-result');
     const stats = await api.call('workspace.stats', {});
@@ -208,6 +211,7 @@ test("train a model on a task's labels: progress, Cancel, the comparison, then t
   await dlg
     .locator('[data-testid=train-steps] li[data-state=active]', { hasText: 'Train' })
     .waitFor({ timeout: 60_000 });
+  await shoot(page, 'train-progress');
   await dlg.getByTestId('job-cancel').click();
   await dlg.getByTestId('job-cancelled').waitFor({ timeout: 30_000 });
   assert.equal((await api.call('models.list', {})).length, before.length);
@@ -217,7 +221,6 @@ test("train a model on a task's labels: progress, Cancel, the comparison, then t
   await dlg.getByTestId('train-name').fill(name);
   await dlg.getByTestId('job-submit').click();
   await dlg.getByTestId('train-steps').waitFor();
-  await shoot(page, 'train-progress');
   await dlg.getByTestId('job-result').waitFor({ timeout: 75_000 });
   await shoot(page, 'train-result');
   assert.equal(await dlg.getByTestId('train-model-name').textContent(), name);
