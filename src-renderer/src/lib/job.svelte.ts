@@ -175,7 +175,7 @@ export function loopSteps(phases: readonly string[], current: Progress | null, s
   return order.map((key, i) => {
     let label = labels[key];
     if (key === 'train' && current?.phase === 'train' && current.total !== null)
-      label = `Train: epoch ${current.done} of ${current.total}`;
+      label = `Train: ${current.done} of ${current.total} epochs done`;
     if (key === 'score' && current?.phase.startsWith('score '))
       label = `Score both models and compare (${current.phase.slice(6)})`;
     const state = status === 'done' || i < at ? 'done' : i === at && status === 'running' ? 'active' : 'pending';

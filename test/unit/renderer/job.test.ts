@@ -127,7 +127,7 @@ describe('progress helpers', () => {
     const tr = { phase: 'train', done: 2, total: 6, unit: 'epochs' };
     const s = loopSteps(['export', 'train'], tr, 'running');
     expect(s.map((x) => x.state)).toEqual(['done', 'active', 'pending']);
-    expect(s[1]!.label).toBe('Train: epoch 2 of 6');
+    expect(s[1]!.label).toBe('Train: 2 of 6 epochs done');
     const sc = { phase: 'score QGS linear', done: 10, total: 300, unit: 'turns' };
     const t = loopSteps(['export', 'train', 'score QGS linear'], sc, 'running');
     expect(t.map((x) => x.state)).toEqual(['done', 'done', 'active']);
