@@ -183,14 +183,9 @@ export function loopSteps(phases: readonly string[], current: Progress | null, s
   });
 }
 
-/**
- * The dataset view comparing the base model (A) with the new one (B) on the task's labels.
- * lib/routes.ts has no grades field on the dataset route on this branch, so `g=` is appended here
- * with the same encoding the session route uses (readable ':').
- */
+/** The dataset view comparing the base model (A) with the new one (B) on the labels it was trained on. */
 export function datasetCompareHash(baseSha: string, newSha: string, grades: string): string {
-  const base = routeHash({ name: 'dataset', a: baseSha.slice(0, 12), b: newSha.slice(0, 12) });
-  return `${base}&g=${encodeURIComponent(grades).replace(/%3A/gi, ':')}`;
+  return routeHash({ name: 'dataset', a: baseSha.slice(0, 12), b: newSha.slice(0, 12), grades });
 }
 
 /** B − A as "+0.0287" / "−0.0100" (true minus sign); "—" when either side is missing. */
