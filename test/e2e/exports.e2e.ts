@@ -246,6 +246,8 @@ test("train a model on a task's labels: progress, Cancel, the comparison, then t
     assert.equal(await page.getByLabel('Dataset model B').inputValue(), trained.sha256);
   }, 20_000);
   await page.getByTestId('summary').waitFor({ timeout: 30_000 });
+  // …on the task's labels, the grades the dialog's numbers came from.
+  assert.equal(await page.getByTestId('grades-source').inputValue(), source);
   await page.screenshot({ path: join(SHOTS, 'train-dataset-1440.png') });
   // Leave the shared workspace's model list as other tests expect it.
   await api.call('models.remove', { sha256: trained.sha256 });
