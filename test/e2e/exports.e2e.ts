@@ -13,10 +13,10 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
-import { eventually, Skip, test } from './harness.ts';
+import { eventually, Skip, test , shotsDir } from './harness.ts';
 
 const SET = 'ground-truth';
-const SHOTS = '/work/wt/shots/loopui';
+const SHOTS = shotsDir('loopui');
 const uniq = () => randomUUID().slice(0, 8);
 
 /** A task of 12 sampled turns, every pooled candidate graded with the demo's ground truth. */

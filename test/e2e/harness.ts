@@ -2,6 +2,12 @@
 // each in a fresh browser context (fresh sessionStorage), and prints one line per test.
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
+import { join } from 'node:path';
+
+/** Where e2e screenshots go (test-results/ is ignored by git); QGS_SHOTS overrides for a session's own folder. */
+export function shotsDir(sub: string): string {
+  return process.env.QGS_SHOTS ?? join(import.meta.dirname, '..', '..', 'test-results', 'screenshots', sub);
+}
 
 export interface Ctx {
   browser: Browser;

@@ -2,7 +2,7 @@
 // model: switch the grades source to "My labels", grade two candidates with the keyboard and one
 // with the mouse, undo one, read the labels back through the API (labels.forTurn) and see NDCG
 // follow — only after the backend's acknowledgement. Screenshots of the picker and inline grades go
-// to /work/wt/shots/inline/ (QGS_SHOTS overrides).
+// to test-results/screenshots/inline/ (QGS_SHOTS overrides).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +10,9 @@ import type { Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
 import type { ModelTurnScores } from '../../src-common/api/contract.ts';
 import { turnMetrics } from '../../src-renderer/src/lib/ranking.ts';
-import { eventually, Skip, test } from './harness.ts';
+import { eventually, Skip, test , shotsDir } from './harness.ts';
 
-const SHOTS = process.env.QGS_SHOTS ?? '/work/wt/shots/inline';
+const SHOTS = shotsDir('inline');
 
 /** Scrolls `sel` to just below the session page's sticky header (timeline), so both show. */
 async function below(page: Page, sel: string): Promise<void> {

@@ -1,15 +1,15 @@
 // Labeling (issue 9) in Chromium against the real `serve`: create a task in the form, judge with the
 // keyboard, read the labels back through the API; a write whose response is lost is retried with the
 // same event id and counted once; the arena's pick lands as a pairwise judgment. Screenshots of judge
-// mode, the arena and task progress go to /work/wt/shots/label/ (QGS_SHOTS overrides).
+// mode, the arena and task progress go to test-results/screenshots/label/ (QGS_SHOTS overrides).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
-import { eventually, Skip, test } from './harness.ts';
+import { eventually, Skip, test , shotsDir } from './harness.ts';
 
-const SHOTS = process.env.QGS_SHOTS ?? '/work/wt/shots/label';
+const SHOTS = shotsDir('label');
 
 async function shots(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
