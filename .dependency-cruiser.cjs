@@ -23,7 +23,10 @@ module.exports = {
       comment: 'Backend dependencies are a short, deliberate list: add one here when you add it to package.json.',
       severity: 'error',
       from: { path: '^src-backend/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: ['^node_modules/(onnxruntime-node|zod|hyparquet-writer)/'] },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: ['^node_modules/(onnxruntime-node|zod|hyparquet-writer)/'],
+      },
     },
     {
       name: 'main-only-spawns-backend',
@@ -34,11 +37,16 @@ module.exports = {
     },
     {
       name: 'renderer-is-a-browser',
-      comment: 'The renderer runs sandboxed: no Node built-ins, no backend or main code; data comes through the API client.',
+      comment:
+        'The renderer runs sandboxed: no Node built-ins, no backend or main code; data comes through the API client.',
       severity: 'error',
       from: { path: '^src-renderer/' },
       to: {
-        pathNot: ['^src-renderer/', '^src-common/', '^node_modules/(svelte|d3|d3-[a-z-]+|internmap|delaunator|robust-predicates|esm-env|clsx)/'],
+        pathNot: [
+          '^src-renderer/',
+          '^src-common/',
+          '^node_modules/(svelte|d3|d3-[a-z-]+|internmap|delaunator|robust-predicates|esm-env|clsx)/',
+        ],
       },
     },
     {
@@ -67,6 +75,10 @@ module.exports = {
     exclude: { path: ['^out/'] },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'svelte', 'default'], mainFields: ['module', 'main', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'svelte', 'default'],
+      mainFields: ['module', 'main', 'types'],
+    },
   },
 };

@@ -10,8 +10,19 @@ const shared = { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as cons
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'node', include: ['test/unit/**/*.test.ts'], exclude: ['test/unit/renderer/**'], environment: 'node', ...shared } },
-      { plugins: [svelte()], test: { name: 'renderer', include: ['test/unit/renderer/**/*.test.ts'], environment: 'node', ...shared } },
+      {
+        test: {
+          name: 'node',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/renderer/**'],
+          environment: 'node',
+          ...shared,
+        },
+      },
+      {
+        plugins: [svelte()],
+        test: { name: 'renderer', include: ['test/unit/renderer/**/*.test.ts'], environment: 'node', ...shared },
+      },
     ],
   },
 });

@@ -41,4 +41,12 @@ const c1 = process.cpuUsage(c0);
 const t1 = threadTicks();
 const busy = [...t1].map(([k, v]) => [k, (v - (t0.get(k) ?? 0)) * 10] as const).filter(([, ms]) => ms > 0);
 await backend.close();
-console.log(JSON.stringify({ afterTurns, afterBatch, peak, idleCpuMs: (c1.user + c1.system) / 1000, idleThreads: Object.fromEntries(busy) }));
+console.log(
+  JSON.stringify({
+    afterTurns,
+    afterBatch,
+    peak,
+    idleCpuMs: (c1.user + c1.system) / 1000,
+    idleThreads: Object.fromEntries(busy),
+  }),
+);

@@ -39,7 +39,9 @@ const rows = Object.entries(results).map(([k, f]) => [
   f.target ?? '',
   f.reference ?? '',
 ]);
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['figure', 'value', 'target', 'reference'][i]!.length));
+const widths = [0, 1, 2, 3].map((i) =>
+  Math.max(...rows.map((r) => r[i]!.length), ['figure', 'value', 'target', 'reference'][i]!.length),
+);
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
 console.log('\n' + line(['figure', 'value', 'target', 'reference']));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -16,7 +16,9 @@ const checkOnly = process.argv.includes('--check');
 if (platform !== 'linux/x64') {
   console.error(
     `install:cuda: onnxruntime-node ships a downloadable CUDA provider for linux/x64 only (this is ${platform}).` +
-      (os.platform() === 'win32' ? ' On Windows use the DirectML provider (bundled): set the provider to "directml" or "auto".' : '') +
+      (os.platform() === 'win32'
+        ? ' On Windows use the DirectML provider (bundled): set the provider to "directml" or "auto".'
+        : '') +
       (os.platform() === 'darwin' ? ' On macOS use CoreML or WebGPU ("auto").' : ''),
   );
   process.exit(2);
@@ -30,7 +32,9 @@ if (!checkOnly) {
   if (existsSync(cudaLib)) {
     console.log(`install:cuda: the CUDA provider is already installed (${cudaLib})`);
   } else {
-    console.log('install:cuda: downloading the CUDA 12 provider libraries (Microsoft.ML.OnnxRuntime.Gpu.Linux from NuGet)…');
+    console.log(
+      'install:cuda: downloading the CUDA 12 provider libraries (Microsoft.ML.OnnxRuntime.Gpu.Linux from NuGet)…',
+    );
     // ONNXRUNTIME_NODE_INSTALL wins over the npm_config_… value that .npmrc's "skip" sets under npm run.
     const r = spawnSync(process.execPath, [join(pkgDir, 'script', 'install.js')], {
       cwd: pkgDir,
@@ -38,14 +42,23 @@ if (!checkOnly) {
       env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12' },
     });
     if (r.status !== 0) {
-      console.error(`install:cuda: onnxruntime-node's installer failed (exit ${r.status}). It needs HTTPS access to api.nuget.org (honours GLOBAL_AGENT_HTTPS_PROXY).`);
+      console.error(
+        `install:cuda: onnxruntime-node's installer failed (exit ${r.status}). It needs HTTPS access to api.nuget.org (honours GLOBAL_AGENT_HTTPS_PROXY).`,
+      );
       process.exit(1);
     }
   }
 }
 
 // What the CUDA provider loads at session creation (onnxruntime 1.2x/1.30 builds: CUDA 12 + cuDNN 9).
-const needed = ['libcuda.so.1', 'libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libcufft.so.11', 'libcudnn.so.9'];
+const needed = [
+  'libcuda.so.1',
+  'libcudart.so.12',
+  'libcublas.so.12',
+  'libcublasLt.so.12',
+  'libcufft.so.11',
+  'libcudnn.so.9',
+];
 const ldconfig = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' });
 const known = ldconfig.status === 0 ? ldconfig.stdout : '';
 const searchDirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
@@ -56,7 +69,9 @@ let ok = existsSync(cudaLib);
 for (const lib of needed) {
   const f = found(lib);
   ok &&= f;
-  lines.push(`${lib.padEnd(20)} ${f ? 'found' : 'not found (install the NVIDIA driver / CUDA 12 runtime / cuDNN 9, or add their folder to LD_LIBRARY_PATH)'}`);
+  lines.push(
+    `${lib.padEnd(20)} ${f ? 'found' : 'not found (install the NVIDIA driver / CUDA 12 runtime / cuDNN 9, or add their folder to LD_LIBRARY_PATH)'}`,
+  );
 }
 console.log(lines.map((l) => `  ${l}`).join('\n'));
 console.log(

@@ -22,7 +22,10 @@ function cli(args: string[]): string {
 }
 
 export function scoreShippedModels(workspace: string, log: (line: string) => void = () => {}): ShippedScore[] {
-  const models = JSON.parse(cli(['models', 'shipped', '--json', '--workspace', workspace])) as { name: string; sha256: string }[];
+  const models = JSON.parse(cli(['models', 'shipped', '--json', '--workspace', workspace])) as {
+    name: string;
+    sha256: string;
+  }[];
   const out: ShippedScore[] = [];
   for (const m of models) {
     const t0 = performance.now();

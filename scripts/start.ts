@@ -33,7 +33,9 @@ if (!existsSync(WORKSPACE)) {
     scoreShippedModels(WORKSPACE, (line) => console.log(`  ${line}`));
   } catch (err) {
     // Not fatal: the dataset view offers "Score missing turns".
-    console.log(`  scoring failed; the dataset view can score later:\n${err instanceof Error ? err.message : String(err)}`);
+    console.log(
+      `  scoring failed; the dataset view can score later:\n${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -48,7 +50,9 @@ const electron = electronBinary();
 
 if (!args.includes('--browser') && electron) {
   console.log('starting the desktop app (Electron)…');
-  spawn(electron, ['.', `--workspace=${WORKSPACE}`], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) => process.exit(c ?? 0));
+  spawn(electron, ['.', `--workspace=${WORKSPACE}`], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) =>
+    process.exit(c ?? 0),
+  );
 } else {
   if (!args.includes('--browser')) {
     console.log(
@@ -58,8 +62,14 @@ if (!args.includes('--browser') && electron) {
     );
   }
   const portIdx = args.indexOf('--port');
-  const serveArgs = ['serve', '--workspace', WORKSPACE, ...(portIdx >= 0 && args[portIdx + 1] ? ['--port', args[portIdx + 1]!] : ['--port', '5174'])];
-  spawn(process.execPath, [join(ROOT, 'src-backend', 'hosts', 'cli.ts'), ...serveArgs], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) =>
-    process.exit(c ?? 0),
-  );
+  const serveArgs = [
+    'serve',
+    '--workspace',
+    WORKSPACE,
+    ...(portIdx >= 0 && args[portIdx + 1] ? ['--port', args[portIdx + 1]!] : ['--port', '5174']),
+  ];
+  spawn(process.execPath, [join(ROOT, 'src-backend', 'hosts', 'cli.ts'), ...serveArgs], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  }).on('exit', (c) => process.exit(c ?? 0));
 }

@@ -70,7 +70,12 @@ export function openBackend(opts: BackendOptions): Backend {
   const store = openStore(opts.workspacePath);
   const resourcesDir = opts.resourcesDir ?? join(REPO_ROOT, 'resources');
   // Exports and generated files never overwrite the workspace, its models or the shipped resources.
-  const policy = makePolicy(opts.pathRoots, { grants: opts.grants ?? null, workspacePath: opts.workspacePath, databases: [labelsPathFor(opts.workspacePath)], protectDirs: [defaultModelsDir(opts.workspacePath), resourcesDir] });
+  const policy = makePolicy(opts.pathRoots, {
+    grants: opts.grants ?? null,
+    workspacePath: opts.workspacePath,
+    databases: [labelsPathFor(opts.workspacePath)],
+    protectDirs: [defaultModelsDir(opts.workspacePath), resourcesDir],
+  });
   const version = appVersion();
   const inference = new InferenceService(store, {
     modelsDir: defaultModelsDir(opts.workspacePath),
@@ -86,7 +91,21 @@ export function openBackend(opts: BackendOptions): Backend {
     regressions: async (q) => {
       const a = inference.registry.get(q.modelA, 'from.modelA');
       const b = inference.registry.get(q.modelB, 'from.modelB');
-      const page = await turnMetrics(store, { ...q, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name, sort: 'delta', offset: 0, limit: q.limit }, undefined, labeling.gradesByPk(q.setName, 'from.setName'));
+      const page = await turnMetrics(
+        store,
+        {
+          ...q,
+          modelA: a.sha256,
+          modelB: b.sha256,
+          nameA: a.name,
+          nameB: b.name,
+          sort: 'delta',
+          offset: 0,
+          limit: q.limit,
+        },
+        undefined,
+        labeling.gradesByPk(q.setName, 'from.setName'),
+      );
       return page.rows.map((r) => r.turnId);
     },
   });
@@ -119,15 +138,21 @@ export function openBackend(opts: BackendOptions): Backend {
     },
     'export.qrels': async (input) => {
       const path = resolveWritable(policy, input.path);
-      if (parseGradesSource(input.setName).kind === 'qrels') return { path, rows: await exportQrels(store, input.setName, path) };
-      return { path, rows: await exportJudgmentsAsQrels(resolveJudgments(store, labeling, input.setName, 'setName'), path) };
+      if (parseGradesSource(input.setName).kind === 'qrels')
+        return { path, rows: await exportQrels(store, input.setName, path) };
+      return {
+        path,
+        rows: await exportJudgmentsAsQrels(resolveJudgments(store, labeling, input.setName, 'setName'), path),
+      };
     },
     'export.training': (input, ctx) =>
       exportTraining(store, resolveJudgments(store, labeling, input.source), {
         outDir: resolveWritableDir(policy, input.outDir),
         name: input.name,
         overwrite: input.overwrite,
-        featureGroups: input.featureGroupsFrom ? inference.registry.get(input.featureGroupsFrom, 'featureGroupsFrom').groups : null,
+        featureGroups: input.featureGroupsFrom
+          ? inference.registry.get(input.featureGroupsFrom, 'featureGroupsFrom').groups
+          : null,
         workspacePath: opts.workspacePath,
         appVersion: version,
         signal: ctx.signal,
@@ -147,12 +172,23 @@ export function openBackend(opts: BackendOptions): Backend {
         appVersion: version,
         trainer: trainerCommand(REPO_ROOT),
         register: (path, name) => inference.registry.add(path, { name }),
-        score: (sha256, progress) => inference.batch({ model: sha256, rescore: false }, { signal: ctx.signal, progress }),
+        score: (sha256, progress) =>
+          inference.batch({ model: sha256, rescore: false }, { signal: ctx.signal, progress }),
         compare: async (a, b) => {
           const [ma, mb] = [inference.registry.get(a), inference.registry.get(b)];
           const page = await turnMetrics(
             store,
-            { modelA: a, modelB: b, nameA: ma.name, nameB: mb.name, setName: input.source, k: 10, sort: 'delta', offset: 0, limit: 1 },
+            {
+              modelA: a,
+              modelB: b,
+              nameA: ma.name,
+              nameB: mb.name,
+              setName: input.source,
+              k: 10,
+              sort: 'delta',
+              offset: 0,
+              limit: 1,
+            },
             ctx.signal,
             labeling.gradesByPk(input.source, 'source'),
           );
@@ -176,32 +212,52 @@ export function openBackend(opts: BackendOptions): Backend {
       }),
     'demo.generate': (input, ctx) =>
       generateDemo(
-        { seed: input.seed, sessions: input.sessions, outDir: resolveWritableDir(policy, input.outDir), gzip: input.gzip },
+        {
+          seed: input.seed,
+          sessions: input.sessions,
+          outDir: resolveWritableDir(policy, input.outDir),
+          gzip: input.gzip,
+        },
         (done, total) => ctx.progress({ phase: 'generate', done, total, unit: 'sessions' }),
         ctx.signal,
       ),
 
     'models.list': () => inference.registry.list(),
-    'models.add': (input) => inference.registry.add(resolveReadable(policy, input.path), input.name ? { name: input.name } : {}),
+    'models.add': (input) =>
+      inference.registry.add(resolveReadable(policy, input.path), input.name ? { name: input.name } : {}),
     'models.rename': (input) => inference.registry.rename(input.sha256, input.name),
     'models.remove': (input) => inference.removeModel(input.sha256),
     'models.registerShipped': () => inference.registry.registerShipped(),
     'inference.status': () => inference.status(),
     'inference.configure': (input) => inference.configure(input),
     'score.turn': (input, ctx) =>
-      inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
+      inference.scoreTurn(input.turnId, input.models, {
+        signal: ctx.signal,
+        ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}),
+      }),
     'score.counterfactual': (input, ctx) =>
-      inference.scoreTurn(input.turnId, input.models, { signal: ctx.signal, edit: input.edit, ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}) }),
+      inference.scoreTurn(input.turnId, input.models, {
+        signal: ctx.signal,
+        edit: input.edit,
+        ...(input.maxHistory !== undefined ? { maxHistory: input.maxHistory } : {}),
+      }),
     'score.batch': (input, ctx) => inference.batch(input, ctx),
     'score.stored': (input) => inference.stored(input.turnId, input.model),
-    'qrels.turn': (input) => labeling.turnGradesFromLabels(input.setName, input.turnId, 'setName') ?? turnGrades(store, input.turnId, input.setName),
+    'qrels.turn': (input) =>
+      labeling.turnGradesFromLabels(input.setName, input.turnId, 'setName') ??
+      turnGrades(store, input.turnId, input.setName),
     'variants.save': (input) => saveVariant(store, input.turnId, input.name, input.edit),
     'variants.list': (input) => listVariants(store, input.turnId),
     'variants.delete': (input) => deleteVariant(store, input.variantId),
     'metrics.turns': (input, ctx) => {
       const a = inference.registry.get(input.modelA, 'modelA');
       const b = inference.registry.get(input.modelB, 'modelB');
-      return turnMetrics(store, { ...input, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name }, ctx.signal, labeling.gradesByPk(input.setName, 'setName'));
+      return turnMetrics(
+        store,
+        { ...input, modelA: a.sha256, modelB: b.sha256, nameA: a.name, nameB: b.name },
+        ctx.signal,
+        labeling.gradesByPk(input.setName, 'setName'),
+      );
     },
     'evaluate.run': (input, ctx) =>
       evaluateRunFile(resolveReadable(policy, input.run), resolveReadable(policy, input.qrels), {

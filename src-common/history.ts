@@ -43,13 +43,26 @@ export function clickAction(dwellMs: number | null): 'click' | 'long_click' {
  * Every history step of `turns` (time order). `clicksOf` gives a turn's clicked results in any
  * order; `firstStep` numbers the first step (callers that leave out older turns pass their count).
  */
-export function historySteps<T extends { index: number }>(turns: readonly T[], clicksOf: (t: T) => readonly StepClick[], firstStep = 0): HistoryStep[] {
+export function historySteps<T extends { index: number }>(
+  turns: readonly T[],
+  clicksOf: (t: T) => readonly StepClick[],
+  firstStep = 0,
+): HistoryStep[] {
   const steps: HistoryStep[] = [];
   for (let pos = 0; pos < turns.length; pos++) {
     const t = turns[pos]!;
     const clicks = clicksOf(t);
     if (clicks.length === 0) {
-      steps.push({ step: firstStep + steps.length, turnIndex: t.index, turnPos: pos, itemId: null, title: '', position: null, dwellMs: null, action: 'no_click' });
+      steps.push({
+        step: firstStep + steps.length,
+        turnIndex: t.index,
+        turnPos: pos,
+        itemId: null,
+        title: '',
+        position: null,
+        dwellMs: null,
+        action: 'no_click',
+      });
       continue;
     }
     const ordered = clicks.length > 1 ? [...clicks].sort((a, b) => a.position - b.position) : clicks;

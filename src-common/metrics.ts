@@ -157,7 +157,11 @@ export function rbo(a: readonly string[], b: readonly string[], p = 0.9): number
 }
 
 /** Items that enter and leave the top k going from ranking `a` to ranking `b` (ids, top first). */
-export function topKChanges(a: readonly string[], b: readonly string[], k: number): { entered: string[]; left: string[] } {
+export function topKChanges(
+  a: readonly string[],
+  b: readonly string[],
+  k: number,
+): { entered: string[]; left: string[] } {
   const topA = new Set(a.slice(0, k));
   const topB = new Set(b.slice(0, k));
   return {
@@ -167,7 +171,8 @@ export function topKChanges(a: readonly string[], b: readonly string[], k: numbe
 }
 
 function checkPaired(a: readonly number[], b: readonly number[]): void {
-  if (a.length !== b.length) throw new RangeError(`metrics: paired arrays differ in length (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new RangeError(`metrics: paired arrays differ in length (${a.length} vs ${b.length})`);
 }
 
 // ---- Evaluation to trec_eval's definitions (docs/evaluation.md) ----
@@ -224,7 +229,8 @@ export interface EvalOptions {
  */
 export function parseMeasure(spec: string): MeasureRequest {
   const [name, params, ...rest] = spec.trim().split('.');
-  if (rest.length > 0 || name === undefined || name === '') throw new RangeError(`measure ${JSON.stringify(spec)}: expected NAME or NAME.K1,K2`);
+  if (rest.length > 0 || name === undefined || name === '')
+    throw new RangeError(`measure ${JSON.stringify(spec)}: expected NAME or NAME.K1,K2`);
   if ((SINGLE_MEASURES as readonly string[]).includes(name)) {
     if (params !== undefined) throw new RangeError(`measure ${JSON.stringify(spec)}: ${name} takes no cutoffs`);
     return { measure: name as SingleMeasure };
@@ -234,11 +240,14 @@ export function parseMeasure(spec: string): MeasureRequest {
     if (params === undefined) return { measure: m, cutoffs: [...DEFAULT_CUTOFFS[m]] };
     const cutoffs = params.split(',').map((p) => {
       if (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 1_000_000) {
-        throw new RangeError(`measure ${JSON.stringify(spec)}: cutoff ${JSON.stringify(p)} is not a whole number from 1 to 1000000`);
+        throw new RangeError(
+          `measure ${JSON.stringify(spec)}: cutoff ${JSON.stringify(p)} is not a whole number from 1 to 1000000`,
+        );
       }
       return Number(p);
     });
-    if (new Set(cutoffs).size !== cutoffs.length) throw new RangeError(`measure ${JSON.stringify(spec)}: duplicate cutoffs`);
+    if (new Set(cutoffs).size !== cutoffs.length)
+      throw new RangeError(`measure ${JSON.stringify(spec)}: duplicate cutoffs`);
     return { measure: m, cutoffs: cutoffs.sort((a, b) => a - b) };
   }
   const known = [...SINGLE_MEASURES, ...CUTOFF_MEASURES].join(', ');
@@ -268,7 +277,9 @@ export function compareCodePoints(a: string, b: string): number {
  * is ignored, as trec_eval ignores it.
  */
 export function trecRunOrder(entries: readonly { docno: string; score: number }[]): string[] {
-  return [...entries].sort((x, y) => (x.score !== y.score ? y.score - x.score : compareCodePoints(y.docno, x.docno))).map((e) => e.docno);
+  return [...entries]
+    .sort((x, y) => (x.score !== y.score ? y.score - x.score : compareCodePoints(y.docno, x.docno)))
+    .map((e) => e.docno);
 }
 
 /** Evaluates one topic's ranking against its judgments: output name → value. */
@@ -335,7 +346,8 @@ export function evaluateTopic(
         for (const k of req.cutoffs) out.set(`err_${k}`, err(gains, k, maxGrade));
         break;
       case 'judged':
-        for (const k of req.cutoffs) out.set(`judged_${k}`, grades.slice(0, k).filter((g) => g !== undefined).length / k);
+        for (const k of req.cutoffs)
+          out.set(`judged_${k}`, grades.slice(0, k).filter((g) => g !== undefined).length / k);
         break;
     }
   }
@@ -363,7 +375,8 @@ export function summarizeTopics(perTopic: readonly ReadonlyMap<string, number>[]
   const sums = new Map<string, number>();
   for (const t of perTopic) for (const [name, v] of t) sums.set(name, (sums.get(name) ?? 0) + v);
   const out = new Map<string, number>([['num_q', perTopic.length]]);
-  for (const [name, s] of sums) out.set(name, COUNT_MEASURES.has(name) || perTopic.length === 0 ? s : s / perTopic.length);
+  for (const [name, s] of sums)
+    out.set(name, COUNT_MEASURES.has(name) || perTopic.length === 0 ? s : s / perTopic.length);
   return out;
 }
 

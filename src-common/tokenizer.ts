@@ -67,8 +67,11 @@ export function bucketId(s: string, buckets: number): number {
 
 /** Token ids of `text`, truncated to `maxTokens` and right-padded with 0 to exactly that length. */
 export function encodeText(text: string, maxTokens: number, buckets: number): number[] {
-  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new RangeError(`maxTokens must be an integer ≥ 1, got ${maxTokens}`);
-  const ids = tokenize(text).slice(0, maxTokens).map((t) => bucketId(t, buckets));
+  if (!Number.isInteger(maxTokens) || maxTokens < 1)
+    throw new RangeError(`maxTokens must be an integer ≥ 1, got ${maxTokens}`);
+  const ids = tokenize(text)
+    .slice(0, maxTokens)
+    .map((t) => bucketId(t, buckets));
   while (ids.length < maxTokens) ids.push(0);
   return ids;
 }

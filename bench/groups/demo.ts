@@ -19,7 +19,9 @@ export default async function (ctx: BenchContext): Promise<Record<string, Figure
       const s = await generateDemo({ seed: 7, sessions: SESSIONS, outDir: out, gzip });
       const secs = (performance.now() - t0) / 1000;
       const mb = statSync(s.files.sessions).size / 1e6;
-      ctx.log(`${gzip ? 'gzip ' : 'plain'}: ${s.resultRows} rows in ${secs.toFixed(1)} s, sessions file ${mb.toFixed(1)} MB`);
+      ctx.log(
+        `${gzip ? 'gzip ' : 'plain'}: ${s.resultRows} rows in ${secs.toFixed(1)} s, sessions file ${mb.toFixed(1)} MB`,
+      );
       const key = gzip ? 'gzip' : 'plain';
       figures[`rows_per_s_${key}`] = {
         value: Math.round(s.resultRows / secs),
@@ -27,7 +29,12 @@ export default async function (ctx: BenchContext): Promise<Record<string, Figure
         target: '1M rows well under 60 s (≥ 50000 rows/s)',
         reference: null,
       };
-      figures[`seconds_1M_rows_${key}`] = { value: (secs * 1e6) / s.resultRows, unit: 's', target: '< 60 s', reference: null };
+      figures[`seconds_1M_rows_${key}`] = {
+        value: (secs * 1e6) / s.resultRows,
+        unit: 's',
+        target: '< 60 s',
+        reference: null,
+      };
     }
     return figures;
   } finally {

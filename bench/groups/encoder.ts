@@ -16,7 +16,12 @@ const SLOPE_FROM = 512;
 const C = 50;
 const MODELS = { linear: 'qgs-linear.onnx', softmax: 'qgs-softmax.onnx' } as const;
 
-interface Point { medianMs: number; runs: number; peakRssMb: number; loadedRssMb: number }
+interface Point {
+  medianMs: number;
+  runs: number;
+  peakRssMb: number;
+  loadedRssMb: number;
+}
 
 /** Child: load one model, time `runs` runs at length L, print a Point as JSON. */
 async function child(modelPath: string, L: number) {
@@ -33,7 +38,11 @@ async function child(modelPath: string, L: number) {
   };
   const ints = (dims: number[], n: number) => {
     const size = dims.reduce((a, b) => a * b, 1);
-    return new ort.Tensor('int64', BigInt64Array.from({ length: size }, () => BigInt(rand(n))), dims);
+    return new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length: size }, () => BigInt(rand(n))),
+      dims,
+    );
   };
   const feeds = {
     history_query_tokens: ints([1, L, Tq], tokenBuckets),
@@ -44,10 +53,18 @@ async function child(modelPath: string, L: number) {
     target_query_tokens: ints([1, Tq], tokenBuckets),
     candidate_item_ids: ints([1, C], itemBuckets),
     candidate_item_tokens: ints([1, C, Ti], tokenBuckets),
-    candidate_features: new ort.Tensor('float32', Float32Array.from({ length: C * F }, () => rand(1000) / 100), [1, C, F]),
+    candidate_features: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: C * F }, () => rand(1000) / 100),
+      [1, C, F],
+    ),
     candidate_mask: new ort.Tensor('bool', new Uint8Array(C).fill(1), [1, C]),
   };
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(modelPath, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
   const loadedRssMb = process.memoryUsage().rss / 1e6;
   await session.run(feeds); // warm-up: allocations, kernel selection
   const times: number[] = [];
@@ -86,30 +103,61 @@ export default async function (ctx: BenchContext): Promise<Record<string, Figure
   const results: Record<string, Record<number, Point>> = { linear: {}, softmax: {} };
   for (const file of Object.values(MODELS)) {
     const path = join(repo, 'resources/models', file);
-    if (!existsSync(path)) throw new Error(`${path} is missing: build it with /usr/bin/python3 -m trainer.build_models`);
+    if (!existsSync(path))
+      throw new Error(`${path} is missing: build it with /usr/bin/python3 -m trainer.build_models`);
   }
   // Both models at one L back to back, so a ratio compares runs under the same machine load.
   for (const L of LENGTHS) {
     for (const [kind, file] of Object.entries(MODELS)) {
       const path = join(repo, 'resources/models', file);
-      const out = execFileSync(process.execPath, [here, '--child', path, String(L)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const out = execFileSync(process.execPath, [here, '--child', path, String(L)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       const p = JSON.parse(out.trim().split('\n').pop()!) as Point;
       results[kind]![L] = p;
-      ctx.log(`${kind.padEnd(7)} L=${String(L).padStart(4)}: ${p.medianMs.toFixed(2)} ms (median of ${p.runs}), peak RSS ${p.peakRssMb.toFixed(0)} MB (${p.loadedRssMb.toFixed(0)} MB after load)`);
+      ctx.log(
+        `${kind.padEnd(7)} L=${String(L).padStart(4)}: ${p.medianMs.toFixed(2)} ms (median of ${p.runs}), peak RSS ${p.peakRssMb.toFixed(0)} MB (${p.loadedRssMb.toFixed(0)} MB after load)`,
+      );
     }
   }
   for (const L of REPORTED) {
     const lin = results.linear![L]!;
     const soft = results.softmax![L]!;
-    figures[`linear_ms_L${L}`] = { value: lin.medianMs, unit: 'ms', target: null, reference: 'B=1, C=50, 1 thread, CPU' };
-    figures[`softmax_ms_L${L}`] = { value: soft.medianMs, unit: 'ms', target: null, reference: 'B=1, C=50, 1 thread, CPU' };
-    figures[`speedup_L${L}`] = { value: soft.medianMs / lin.medianMs, unit: '× (softmax ms / linear ms)', target: L === 4096 ? '≥ 5×' : null, reference: 'softmax QGS, same run' };
-    figures[`linear_peak_rss_mb_L${L}`] = { value: lin.peakRssMb, unit: 'MB', target: null, reference: `softmax ${soft.peakRssMb.toFixed(0)} MB` };
+    figures[`linear_ms_L${L}`] = {
+      value: lin.medianMs,
+      unit: 'ms',
+      target: null,
+      reference: 'B=1, C=50, 1 thread, CPU',
+    };
+    figures[`softmax_ms_L${L}`] = {
+      value: soft.medianMs,
+      unit: 'ms',
+      target: null,
+      reference: 'B=1, C=50, 1 thread, CPU',
+    };
+    figures[`speedup_L${L}`] = {
+      value: soft.medianMs / lin.medianMs,
+      unit: '× (softmax ms / linear ms)',
+      target: L === 4096 ? '≥ 5×' : null,
+      reference: 'softmax QGS, same run',
+    };
+    figures[`linear_peak_rss_mb_L${L}`] = {
+      value: lin.peakRssMb,
+      unit: 'MB',
+      target: null,
+      reference: `softmax ${soft.peakRssMb.toFixed(0)} MB`,
+    };
     figures[`softmax_peak_rss_mb_L${L}`] = { value: soft.peakRssMb, unit: 'MB', target: null, reference: null };
   }
   for (const kind of ['linear', 'softmax'] as const) {
     const pts = LENGTHS.filter((L) => L >= SLOPE_FROM).map((L) => [L, results[kind]![L]!.medianMs] as [number, number]);
-    figures[`${kind}_slope_512_8192`] = { value: slope(pts), unit: 'log-log', target: kind === 'linear' ? '≤ 1.2' : null, reference: 'least squares over L = 512, 1024, 4096, 8192' };
+    figures[`${kind}_slope_512_8192`] = {
+      value: slope(pts),
+      unit: 'log-log',
+      target: kind === 'linear' ? '≤ 1.2' : null,
+      reference: 'least squares over L = 512, 1024, 4096, 8192',
+    };
   }
   return figures;
 }

@@ -23,7 +23,11 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; secs: numb
   const t0 = performance.now();
   try {
     const value = await fn();
-    return { value, secs: (performance.now() - t0) / 1000, peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6) };
+    return {
+      value,
+      secs: (performance.now() - t0) / 1000,
+      peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -43,13 +47,37 @@ async function exportFigures(ctx: BenchContext, dir: string): Promise<Record<str
     const training = await measured(() => api.call('export.training', { source: 'ground-truth', outDir: out }));
     const parquet = await measured(() => api.call('export.parquet', { outDir: out }));
     const rows = parquet.value.rows.results;
-    ctx.log(`training: ${training.value.examples} examples, ${training.value.candidates} candidate rows in ${training.secs.toFixed(1)} s, peak RSS ${training.peakMb} MB`);
-    ctx.log(`parquet: ${rows} result rows (+ ${parquet.value.rows.turns} turns, ${parquet.value.rows.labels} labels) in ${parquet.secs.toFixed(1)} s, peak RSS ${parquet.peakMb} MB`);
+    ctx.log(
+      `training: ${training.value.examples} examples, ${training.value.candidates} candidate rows in ${training.secs.toFixed(1)} s, peak RSS ${training.peakMb} MB`,
+    );
+    ctx.log(
+      `parquet: ${rows} result rows (+ ${parquet.value.rows.turns} turns, ${parquet.value.rows.labels} labels) in ${parquet.secs.toFixed(1)} s, peak RSS ${parquet.peakMb} MB`,
+    );
     return {
-      training_rows_per_s: { value: Math.round(training.value.candidates / training.secs), unit: 'rows/s', target: null, reference: `${training.value.candidates} result rows as ${training.value.examples} examples` },
-      training_peak_rss_mb: { value: training.peakMb, unit: 'MB', target: null, reference: `whole bench process; ${baseMb} MB before the exports` },
-      parquet_rows_per_s: { value: Math.round(rows / parquet.secs), unit: 'rows/s', target: null, reference: `${rows} result rows + turns + labels` },
-      parquet_peak_rss_mb: { value: parquet.peakMb, unit: 'MB', target: null, reference: `whole bench process; ${baseMb} MB before the exports` },
+      training_rows_per_s: {
+        value: Math.round(training.value.candidates / training.secs),
+        unit: 'rows/s',
+        target: null,
+        reference: `${training.value.candidates} result rows as ${training.value.examples} examples`,
+      },
+      training_peak_rss_mb: {
+        value: training.peakMb,
+        unit: 'MB',
+        target: null,
+        reference: `whole bench process; ${baseMb} MB before the exports`,
+      },
+      parquet_rows_per_s: {
+        value: Math.round(rows / parquet.secs),
+        unit: 'rows/s',
+        target: null,
+        reference: `${rows} result rows + turns + labels`,
+      },
+      parquet_peak_rss_mb: {
+        value: parquet.peakMb,
+        unit: 'MB',
+        target: null,
+        reference: `whole bench process; ${baseMb} MB before the exports`,
+      },
     };
   } finally {
     await backend.close();
@@ -60,7 +88,10 @@ const TOPICS = 10_000;
 const DOCS_PER_TOPIC = 100;
 const JUDGED_PER_TOPIC = 10;
 
-async function writeLines(path: string, each: (write: (line: string) => Promise<void>) => Promise<void>): Promise<void> {
+async function writeLines(
+  path: string,
+  each: (write: (line: string) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const out = createWriteStream(path);
   await each(async (line) => {
     if (!out.write(line + '\n')) await once(out, 'drain');
@@ -79,21 +110,36 @@ export default async function (ctx: BenchContext): Promise<Record<string, Figure
     const run = join(dir, 'run.txt');
     const qrels = join(dir, 'qrels.txt');
     await writeLines(run, async (w) => {
-      for (let t = 0; t < TOPICS; t++) for (let d = 0; d < DOCS_PER_TOPIC; d++) await w(`q${t} Q0 doc${t}-${d} ${d + 1} ${(rng.next() * 10).toFixed(4)} bench`);
+      for (let t = 0; t < TOPICS; t++)
+        for (let d = 0; d < DOCS_PER_TOPIC; d++)
+          await w(`q${t} Q0 doc${t}-${d} ${d + 1} ${(rng.next() * 10).toFixed(4)} bench`);
     });
     await writeLines(qrels, async (w) => {
-      for (let t = 0; t < TOPICS; t++) for (let d = 0; d < JUDGED_PER_TOPIC; d++) await w(`q${t} 0 doc${t}-${d * 7} ${Math.floor(rng.next() * 4)}`);
+      for (let t = 0; t < TOPICS; t++)
+        for (let d = 0; d < JUDGED_PER_TOPIC; d++) await w(`q${t} 0 doc${t}-${d * 7} ${Math.floor(rng.next() * 4)}`);
     });
     const rssBefore = process.memoryUsage().rss;
     const t0 = performance.now();
     const r = await evaluateRunFile(run, qrels, {});
     const secs = (performance.now() - t0) / 1000;
     const lines = r.lines.run + r.lines.qrels;
-    ctx.log(`evaluate: ${r.lines.run} run + ${r.lines.qrels} qrels lines, ${r.all.num_q} topics in ${secs.toFixed(2)} s; map ${r.all.map?.toFixed(4)}`);
+    ctx.log(
+      `evaluate: ${r.lines.run} run + ${r.lines.qrels} qrels lines, ${r.all.num_q} topics in ${secs.toFixed(2)} s; map ${r.all.map?.toFixed(4)}`,
+    );
     return {
       ...exports,
-      evaluate_lines_per_s: { value: Math.round(lines / secs), unit: 'lines/s', target: null, reference: '1M-line run + 100k-line qrels, default measures' },
-      evaluate_rss_growth_mb: { value: Math.round((process.memoryUsage().rss - rssBefore) / 1e6), unit: 'MB', target: null, reference: null },
+      evaluate_lines_per_s: {
+        value: Math.round(lines / secs),
+        unit: 'lines/s',
+        target: null,
+        reference: '1M-line run + 100k-line qrels, default measures',
+      },
+      evaluate_rss_growth_mb: {
+        value: Math.round((process.memoryUsage().rss - rssBefore) / 1e6),
+        unit: 'MB',
+        target: null,
+        reference: null,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

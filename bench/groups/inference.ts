@@ -28,14 +28,23 @@ const LATENCY_CALLS = 400;
 const EAGER_BATCHES = 24; // × 64 turns, for the forward-only comparison
 const ROUNDS = 3;
 
-const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({ value, unit, target, reference });
+const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({
+  value,
+  unit,
+  target,
+  reference,
+});
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 };
 
 function python(args: string[], ctx: BenchContext): string {
-  const r = spawnSync(PYTHON, [join(here, '..', 'pytorch_eager.py'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(PYTHON, [join(here, '..', 'pytorch_eager.py'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0) throw new Error(`pytorch_eager.py ${args[0]} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const last = r.stdout.trim().split('\n').at(-1)!;
   ctx.log(`pytorch_eager.py ${args[0]}: ${last}`);
@@ -48,7 +57,13 @@ function eagerModels(ctx: BenchContext): { linear: string; flattened: string } {
   const out = { linear: join(CACHE, 'eager-linear.onnx'), flattened: join(CACHE, 'eager-flattened.onnx') };
   for (const enc of ['linear', 'flattened'] as const) {
     if (!existsSync(out[enc])) {
-      const ckpt = join(ROOT, 'trainer', '.runs', `${enc === 'linear' ? 'qgs-linear' : 'baseline-flat'}-seed1`, 'model.pt');
+      const ckpt = join(
+        ROOT,
+        'trainer',
+        '.runs',
+        `${enc === 'linear' ? 'qgs-linear' : 'baseline-flat'}-seed1`,
+        'model.pt',
+      );
       python(['export', CACHE, '--encoder', enc, ...(existsSync(ckpt) ? ['--checkpoint', ckpt] : [])], ctx);
     }
   }
@@ -56,11 +71,37 @@ function eagerModels(ctx: BenchContext): { linear: string; flattened: string } {
 }
 
 const ts = (i: number) => new Date(Date.UTC(2026, 2, 1, 9, 0, 0) + i * 20_000).toISOString().replace('.000Z', 'Z');
-const FEATURES = ['bm25', 'title_coverage', 'exact_match', 'semantic_sim', 'item_ctr', 'log_popularity', 'freshness', 'title_len', 'user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'];
+const FEATURES = [
+  'bm25',
+  'title_coverage',
+  'exact_match',
+  'semantic_sim',
+  'item_ctr',
+  'log_popularity',
+  'freshness',
+  'title_len',
+  'user_item_clicks',
+  'user_topic_affinity',
+  'session_topic_sim',
+  'recent_click_sim',
+];
 
 /** One session whose last turn has 256 earlier clicks (L = 256) and 50 candidates (C = 50). */
 function longSession(path: string): void {
-  const words = ['trail', 'shoes', 'espresso', 'grinder', 'tent', 'lens', 'jacket', 'waterproof', 'review', 'cheap', 'best', 'women'];
+  const words = [
+    'trail',
+    'shoes',
+    'espresso',
+    'grinder',
+    'tent',
+    'lens',
+    'jacket',
+    'waterproof',
+    'review',
+    'cheap',
+    'best',
+    'women',
+  ];
   const events = Array.from({ length: 257 }, (_, t) => ({
     ts: ts(t),
     query: `${words[t % 12]} ${words[(t * 7) % 12]} ${words[(t * 5 + 1) % 12]}`,
@@ -72,7 +113,10 @@ function longSession(path: string): void {
       ...(t < 256 && r === 0 ? { click: true, dwell_ms: (t % 3) * 20_000 } : {}),
     })),
   }));
-  writeFileSync(path, JSON.stringify({ v: 1, session_id: 'bench-long', user_id: 'bench', split: 'valid', events }) + '\n');
+  writeFileSync(
+    path,
+    JSON.stringify({ v: 1, session_id: 'bench-long', user_id: 'bench', split: 'valid', events }) + '\n',
+  );
 }
 
 async function workspace(ctx: BenchContext): Promise<string> {
@@ -98,17 +142,28 @@ async function workspace(ctx: BenchContext): Promise<string> {
 }
 
 /** The first turns of the test split, assembled and packed exactly as batch scoring does, written raw for Python. */
-function writeBatches(b: Backend, model: ModelAddResult, dir: string, maxHistory: number): { feeds: ReturnType<typeof packBatch>['feeds']; turns: number }[] {
+function writeBatches(
+  b: Backend,
+  model: ModelAddResult,
+  dir: string,
+  maxHistory: number,
+): { feeds: ReturnType<typeof packBatch>['feeds']; turns: number }[] {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const reader = new TurnReader(b.store.db);
   const spec = inputSpec(model);
-  const dims = { Tq: spec.tokenizer.queryTokens, Ti: spec.tokenizer.titleTokens, F: spec.groups.flatMap((g) => g.features).length };
+  const dims = {
+    Tq: spec.tokenizer.queryTokens,
+    Ti: spec.tokenizer.titleTokens,
+    F: spec.groups.flatMap((g) => g.features).length,
+  };
   const batches: { feeds: ReturnType<typeof packBatch>['feeds']; turns: number }[] = [];
   let pending: ReturnType<typeof assembleTurn>['tensors'][] = [];
   outer: for (const s of reader.sessions('test')) {
     for (const t of reader.readSessionTurns(s.sessionPk, s.sessionId, maxHistory)) {
-      pending.push(assembleTurn(t.earlier, t.query, t.candidates, spec, { maxHistory, omittedSteps: t.omittedSteps }).tensors);
+      pending.push(
+        assembleTurn(t.earlier, t.query, t.candidates, spec, { maxHistory, omittedSteps: t.omittedSteps }).tensors,
+      );
       if (pending.length === 64) {
         batches.push({ feeds: packBatch(pending, dims).feeds, turns: 64 });
         pending = [];
@@ -145,25 +200,45 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
     const eagerLinear = await add(eager.linear);
     const linear = useShipped ? await add(shippedLinear) : eagerLinear;
     const flat = useShipped ? await add(shippedFlat) : await add(eager.flattened);
-    ctx.log(`models: ${linear.name} + ${flat.name}${useShipped ? ' (shipped)' : ' (bench exports; resources/models has none yet)'}; eager comparison on ${eagerLinear.name}`);
+    ctx.log(
+      `models: ${linear.name} + ${flat.name}${useShipped ? ' (shipped)' : ' (bench exports; resources/models has none yet)'}; eager comparison on ${eagerLinear.name}`,
+    );
     const settings = b.inference.settings();
-    ctx.log(`settings: provider ${settings.provider}, ${settings.threads} CPU thread(s) for onnxruntime, max history ${settings.maxHistory}`);
+    ctx.log(
+      `settings: provider ${settings.provider}, ${settings.threads} CPU thread(s) for onnxruntime, max history ${settings.maxHistory}`,
+    );
 
     // ---- one turn, L = 256, C = 50, through the dispatcher ----
     const turnId = 'bench-long#256';
-    const first = (await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256], maxHistory: 256 })) as TurnScoring;
+    const first = (await b.dispatcher.call('score.turn', {
+      turnId,
+      models: [linear.sha256],
+      maxHistory: 256,
+    })) as TurnScoring;
     const m0 = first.models[0]!;
-    ctx.log(`turn ${turnId}: L=${first.history.length}, C=${m0.candidates.length}, provider ${m0.runtime.provider}${m0.runtime.fallback ? ` (fallback: ${m0.runtime.fallback})` : ''}`);
-    for (let i = 0; i < 30; i++) await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256], maxHistory: 256 });
+    ctx.log(
+      `turn ${turnId}: L=${first.history.length}, C=${m0.candidates.length}, provider ${m0.runtime.provider}${m0.runtime.fallback ? ` (fallback: ${m0.runtime.fallback})` : ''}`,
+    );
+    for (let i = 0; i < 30; i++)
+      await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256], maxHistory: 256 });
     const lat: number[] = [];
     const runMs: number[] = [];
     for (let i = 0; i < LATENCY_CALLS; i++) {
       const t0 = performance.now();
-      const r = (await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256], maxHistory: 256 })) as TurnScoring;
+      const r = (await b.dispatcher.call('score.turn', {
+        turnId,
+        models: [linear.sha256],
+        maxHistory: 256,
+      })) as TurnScoring;
       lat.push(performance.now() - t0);
       runMs.push(r.models[0]!.runMs);
     }
-    out.turn_L256_C50_p50 = fig(pct(lat, 0.5), 'ms', '≤ 3 ms', 'score.turn via dispatcher, same turn again (UI: second model, edits)');
+    out.turn_L256_C50_p50 = fig(
+      pct(lat, 0.5),
+      'ms',
+      '≤ 3 ms',
+      'score.turn via dispatcher, same turn again (UI: second model, edits)',
+    );
     out.turn_L256_C50_p99 = fig(pct(lat, 0.99), 'ms', '≤ 10 ms', 'same calls');
     // First visit: the turn is read from SQLite every call.
     const cold: number[] = [];
@@ -182,9 +257,18 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
     const reader = new TurnReader(b.store.db);
     const st = reader.readTurn(turnId);
     const a = assembleTurn(st.earlier, st.query, st.candidates, inputSpec(linear), { maxHistory: 256 });
-    const packed = packBatch([a.tensors], { Tq: linear.tokenizer.queryTokens, Ti: linear.tokenizer.titleTokens, F: 12 });
-    const direct = await ort.InferenceSession.create(linear.filePath, sessionOptions('cpu', settings.threads) as ort.InferenceSession.SessionOptions);
-    const feeds = Object.fromEntries(Object.entries(packed.feeds).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)]));
+    const packed = packBatch([a.tensors], {
+      Tq: linear.tokenizer.queryTokens,
+      Ti: linear.tokenizer.titleTokens,
+      F: 12,
+    });
+    const direct = await ort.InferenceSession.create(
+      linear.filePath,
+      sessionOptions('cpu', settings.threads) as ort.InferenceSession.SessionOptions,
+    );
+    const feeds = Object.fromEntries(
+      Object.entries(packed.feeds).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)]),
+    );
     for (let i = 0; i < 30; i++) await direct.run(feeds);
     const dl: number[] = [];
     for (let i = 0; i < LATENCY_CALLS; i++) {
@@ -193,16 +277,42 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
       dl.push(performance.now() - t0);
     }
     await direct.release();
-    out.turn_L256_C50_in_thread_ort_p50 = fig(pct(dl, 0.5), 'ms', null, 'same feeds, session.run on the calling thread (no API, no worker)');
-    out.turn_api_overhead_p50 = fig(pct(lat, 0.5) - pct(dl, 0.5), 'ms', null, 'API p50 − in-thread run p50 (assembly + SQLite + worker hop)');
+    out.turn_L256_C50_in_thread_ort_p50 = fig(
+      pct(dl, 0.5),
+      'ms',
+      null,
+      'same feeds, session.run on the calling thread (no API, no worker)',
+    );
+    out.turn_api_overhead_p50 = fig(
+      pct(lat, 0.5) - pct(dl, 0.5),
+      'ms',
+      null,
+      'API p50 − in-thread run p50 (assembly + SQLite + worker hop)',
+    );
 
     // ---- batch scoring through the API (SQLite → assembly → worker → SQLite) ----
     const bc0 = process.cpuUsage();
-    const rep = (await b.dispatcher.call('score.batch', { model: eagerLinear.sha256, split: 'test', rescore: true })) as BatchScoreReport;
+    const rep = (await b.dispatcher.call('score.batch', {
+      model: eagerLinear.sha256,
+      split: 'test',
+      rescore: true,
+    })) as BatchScoreReport;
     const bc = process.cpuUsage(bc0);
-    ctx.log(`score.batch split=test: ${rep.scored} turns, ${rep.candidatesScored} candidates in ${(rep.durationMs / 1000).toFixed(1)} s on ${rep.provider}`);
-    out.batch_turns_per_s = fig(rep.turnsPerSecond, 'turns/s', '≥ 2000 turns/s', 'score.batch, split test of the 1M-row demo, stored in SQLite');
-    out.batch_turns_per_cpu_s = fig(rep.scored / ((bc.user + bc.system) / 1e6), 'turns/CPU-s', null, 'same job, process CPU (both threads; includes forgetting old scores)');
+    ctx.log(
+      `score.batch split=test: ${rep.scored} turns, ${rep.candidatesScored} candidates in ${(rep.durationMs / 1000).toFixed(1)} s on ${rep.provider}`,
+    );
+    out.batch_turns_per_s = fig(
+      rep.turnsPerSecond,
+      'turns/s',
+      '≥ 2000 turns/s',
+      'score.batch, split test of the 1M-row demo, stored in SQLite',
+    );
+    out.batch_turns_per_cpu_s = fig(
+      rep.scored / ((bc.user + bc.system) / 1e6),
+      'turns/CPU-s',
+      null,
+      'same job, process CPU (both threads; includes forgetting old scores)',
+    );
 
     // ---- same model, same inputs: onnxruntime forward only vs PyTorch eager ----
     // Alternating rounds, best of each: other processes share this machine's two cores, and the
@@ -210,8 +320,13 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
     const compare = async (maxHistory: number) => {
       const batchDir = join(CACHE, `batches-L${maxHistory}`);
       const batches = writeBatches(b, eagerLinear, batchDir, maxHistory);
-      const fwd = await ort.InferenceSession.create(eagerLinear.filePath, sessionOptions('cpu', settings.threads) as ort.InferenceSession.SessionOptions);
-      const tensors = batches.map((bt) => Object.fromEntries(Object.entries(bt.feeds).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)])));
+      const fwd = await ort.InferenceSession.create(
+        eagerLinear.filePath,
+        sessionOptions('cpu', settings.threads) as ort.InferenceSession.SessionOptions,
+      );
+      const tensors = batches.map((bt) =>
+        Object.fromEntries(Object.entries(bt.feeds).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)])),
+      );
       for (const t of tensors.slice(0, 2)) await fwd.run(t);
       let ortBest = 0;
       let eagerBest = 0;
@@ -221,51 +336,117 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
         let done = 0;
         const f0 = performance.now();
         const c0 = process.cpuUsage();
-        while (performance.now() - f0 < 3000) for (const t of tensors) {
-          await fwd.run(t);
-          done += 64;
-        }
+        while (performance.now() - f0 < 3000)
+          for (const t of tensors) {
+            await fwd.run(t);
+            done += 64;
+          }
         const cpu = process.cpuUsage(c0);
         ortBest = Math.max(ortBest, done / ((performance.now() - f0) / 1000));
         ortCpu = Math.max(ortCpu, done / ((cpu.user + cpu.system) / 1e6));
-        const e = JSON.parse(python(['time', CACHE, batchDir, '--threads', String(settings.threads)], ctx)) as { turns_per_s: number; turns_per_cpu_s: number };
+        const e = JSON.parse(python(['time', CACHE, batchDir, '--threads', String(settings.threads)], ctx)) as {
+          turns_per_s: number;
+          turns_per_cpu_s: number;
+        };
         eagerBest = Math.max(eagerBest, e.turns_per_s);
         eagerCpu = Math.max(eagerCpu, e.turns_per_cpu_s);
       }
       await fwd.release();
       const Ls = batches.map((x) => x.feeds.history_mask!.dims[1]!);
-      ctx.log(`forward-only, max history ${maxHistory} (${batches.length} batches of 64 test-split turns, padded L ${Math.min(...Ls)}–${Math.max(...Ls)}): onnxruntime ${ortBest.toFixed(0)} turns/s, PyTorch eager ${eagerBest.toFixed(0)} turns/s (${settings.threads} thread, best of ${ROUNDS})`);
+      ctx.log(
+        `forward-only, max history ${maxHistory} (${batches.length} batches of 64 test-split turns, padded L ${Math.min(...Ls)}–${Math.max(...Ls)}): onnxruntime ${ortBest.toFixed(0)} turns/s, PyTorch eager ${eagerBest.toFixed(0)} turns/s (${settings.threads} thread, best of ${ROUNDS})`,
+      );
       ctx.log(`  per CPU-second: onnxruntime ${ortCpu.toFixed(0)} turns, PyTorch eager ${eagerCpu.toFixed(0)} turns`);
       return { ortBest, eagerBest, ortCpu, eagerCpu };
     };
     const c64 = await compare(settings.maxHistory);
-    out.pytorch_eager_turns_per_s = fig(c64.eagerBest, 'turns/s', null, `forward only, torch.no_grad, ${settings.threads} thread(s) like onnxruntime, max history ${settings.maxHistory}`);
+    out.pytorch_eager_turns_per_s = fig(
+      c64.eagerBest,
+      'turns/s',
+      null,
+      `forward only, torch.no_grad, ${settings.threads} thread(s) like onnxruntime, max history ${settings.maxHistory}`,
+    );
     out.ort_forward_turns_per_s = fig(c64.ortBest, 'turns/s', null, 'same batches, session.run only');
-    out.batch_vs_pytorch_eager = fig(rep.turnsPerSecond / c64.eagerBest, '×', '≥ 2×', 'whole batch job (incl. SQLite read/write) ÷ PyTorch eager forward');
-    out.ort_forward_vs_pytorch_eager = fig(c64.ortBest / c64.eagerBest, '×', '≥ 2×', 'forward only, same batches, same threads (wall)');
-    out.ort_forward_vs_pytorch_eager_cpu = fig(c64.ortCpu / c64.eagerCpu, '×', '≥ 2×', `same, turns per CPU-second (ort ${c64.ortCpu.toFixed(0)}, eager ${c64.eagerCpu.toFixed(0)}): robust to other load`);
+    out.batch_vs_pytorch_eager = fig(
+      rep.turnsPerSecond / c64.eagerBest,
+      '×',
+      '≥ 2×',
+      'whole batch job (incl. SQLite read/write) ÷ PyTorch eager forward',
+    );
+    out.ort_forward_vs_pytorch_eager = fig(
+      c64.ortBest / c64.eagerBest,
+      '×',
+      '≥ 2×',
+      'forward only, same batches, same threads (wall)',
+    );
+    out.ort_forward_vs_pytorch_eager_cpu = fig(
+      c64.ortCpu / c64.eagerCpu,
+      '×',
+      '≥ 2×',
+      `same, turns per CPU-second (ort ${c64.ortCpu.toFixed(0)}, eager ${c64.eagerCpu.toFixed(0)}): robust to other load`,
+    );
 
     // ---- RSS with the 1M-row workspace and two models loaded ----
     await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256, flat.sha256], maxHistory: 256 });
-    const rows = (await b.dispatcher.call('workspace.stats', {}) as WorkspaceStats).resultRows;
-    out.bench_process_rss = fig(process.memoryUsage().rss / 2 ** 20, 'MiB', null, 'this bench process: backend + harness + batch buffers + direct sessions');
+    const rows = ((await b.dispatcher.call('workspace.stats', {})) as WorkspaceStats).resultRows;
+    out.bench_process_rss = fig(
+      process.memoryUsage().rss / 2 ** 20,
+      'MiB',
+      null,
+      'this bench process: backend + harness + batch buffers + direct sessions',
+    );
     // The backend on its own, in a fresh process: both models loaded and used, then a batch job.
-    const child = spawnSync(process.execPath, ['--expose-gc', join(here, '..', 'inference_rss_child.ts'), dbPath, linear.sha256, flat.sha256, turnId], { encoding: 'utf8', cwd: ROOT });
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', join(here, '..', 'inference_rss_child.ts'), dbPath, linear.sha256, flat.sha256, turnId],
+      { encoding: 'utf8', cwd: ROOT },
+    );
     if (child.status !== 0) throw new Error(`inference_rss_child.ts failed: ${child.stderr.slice(-2000)}`);
-    const rss = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { afterTurns: number; afterBatch: number; peak: number; idleCpuMs: number; idleThreads: Record<string, number> };
-    ctx.log(`backend alone, idle 10 s after a 200-call burst: ${rss.idleCpuMs.toFixed(1)} ms CPU; threads with CPU (ms, 10 ms ticks): ${JSON.stringify(rss.idleThreads)}`);
-    out.backend_idle_cpu_10s_after_burst = fig(rss.idleCpuMs, 'ms CPU', '≈ 0', 'fresh backend process, all threads, 10 s idle after 200 two-model score.turn calls');
-    ctx.log(`backend alone: RSS ${rss.afterTurns.toFixed(0)} MiB after 2-model turn scoring, ${rss.afterBatch.toFixed(0)} MiB after a batch job, peak ${rss.peak.toFixed(0)} MiB`);
-    out.backend_rss = fig(rss.afterTurns, 'MiB', '≤ 500 MB', `${(rows / 1e6).toFixed(2)}M result rows, 2 models loaded and scoring (fresh backend process)`);
-    out.backend_rss_after_batch = fig(rss.afterBatch, 'MiB', '≤ 500 MB', 'same process after score.batch on the valid split');
+    const rss = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+      afterTurns: number;
+      afterBatch: number;
+      peak: number;
+      idleCpuMs: number;
+      idleThreads: Record<string, number>;
+    };
+    ctx.log(
+      `backend alone, idle 10 s after a 200-call burst: ${rss.idleCpuMs.toFixed(1)} ms CPU; threads with CPU (ms, 10 ms ticks): ${JSON.stringify(rss.idleThreads)}`,
+    );
+    out.backend_idle_cpu_10s_after_burst = fig(
+      rss.idleCpuMs,
+      'ms CPU',
+      '≈ 0',
+      'fresh backend process, all threads, 10 s idle after 200 two-model score.turn calls',
+    );
+    ctx.log(
+      `backend alone: RSS ${rss.afterTurns.toFixed(0)} MiB after 2-model turn scoring, ${rss.afterBatch.toFixed(0)} MiB after a batch job, peak ${rss.peak.toFixed(0)} MiB`,
+    );
+    out.backend_rss = fig(
+      rss.afterTurns,
+      'MiB',
+      '≤ 500 MB',
+      `${(rows / 1e6).toFixed(2)}M result rows, 2 models loaded and scoring (fresh backend process)`,
+    );
+    out.backend_rss_after_batch = fig(
+      rss.afterBatch,
+      'MiB',
+      '≤ 500 MB',
+      'same process after score.batch on the valid split',
+    );
     out.backend_rss_peak = fig(rss.peak, 'MiB', null, 'max RSS of that process');
 
     // ---- CPU burned while idle after a burst ----
-    for (let i = 0; i < 200; i++) await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256, flat.sha256], maxHistory: 256 });
+    for (let i = 0; i < 200; i++)
+      await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256, flat.sha256], maxHistory: 256 });
     const c0 = process.cpuUsage();
     await sleep(10_000);
     const c1 = process.cpuUsage(c0);
-    out.idle_cpu_10s_after_burst = fig((c1.user + c1.system) / 1000, 'ms CPU', '≈ 0', 'bench process (backend + harness), all threads, 10 s idle');
+    out.idle_cpu_10s_after_burst = fig(
+      (c1.user + c1.system) / 1000,
+      'ms CPU',
+      '≈ 0',
+      'bench process (backend + harness), all threads, 10 s idle',
+    );
   } finally {
     await b.close();
   }

@@ -27,7 +27,12 @@ const ROWS = Number(process.env.QGS_BENCH_LABEL_ROWS ?? 1_000_000);
 const KEYS = Number(process.env.QGS_BENCH_LABEL_KEYS ?? 60);
 const LABELS = 10_000;
 
-const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({ value, unit, target, reference });
+const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({
+  value,
+  unit,
+  target,
+  reference,
+});
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -35,7 +40,11 @@ const pct = (xs: number[], p: number) => {
 };
 
 function serve(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /QGS Workbench serving at (http:\/\/\S+)/.exec(line);
@@ -45,7 +54,8 @@ function serve(db: string, token: string): Promise<{ child: ChildProcess; url: s
   });
 }
 
-const measures = (page: Page, name: string) => page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => e.duration), name);
+const measures = (page: Page, name: string) =>
+  page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => e.duration), name);
 
 async function until(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -71,7 +81,10 @@ export default async function label({ log }: BenchContext): Promise<Record<strin
   }
   const dir = mkdtempSync(join(tmpdir(), 'qgs-bench-label-'));
   let server: ChildProcess | null = null;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
   try {
     const db = join(dir, 'bench.db');
     const r = spawnSync(process.execPath, [CLI, 'demo', '--workspace', db], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -80,15 +93,42 @@ export default async function label({ log }: BenchContext): Promise<Record<strin
     // 10,000 labels in one task, written in-process before serve starts (setup only: synchronous
     // off for speed; the measured writes below go through serve with synchronous = FULL).
     const b = openBackend({ workspacePath: db, host: 'cli', pathRoots: null });
-    const big = await b.labeling.tasksCreate({ name: 'bench 10k', scale: 'graded-0-3', from: { kind: 'sessions', maxTurns: 1200 }, pool: { source: 'logged', k: 10 }, order: 'logged', seed: 1, instructions: 'Grade every result.', hideScores: true, showLogged: false });
-    const keysTask = await b.labeling.tasksCreate({ name: 'bench keys', scale: 'graded-0-3', from: { kind: 'sample', perKind: { start: 10, switch: 10, continuation: 10 }, seed: 2 }, pool: { source: 'logged', k: 10 }, order: 'logged', seed: 1, instructions: '', hideScores: true, showLogged: false });
+    const big = await b.labeling.tasksCreate({
+      name: 'bench 10k',
+      scale: 'graded-0-3',
+      from: { kind: 'sessions', maxTurns: 1200 },
+      pool: { source: 'logged', k: 10 },
+      order: 'logged',
+      seed: 1,
+      instructions: 'Grade every result.',
+      hideScores: true,
+      showLogged: false,
+    });
+    const keysTask = await b.labeling.tasksCreate({
+      name: 'bench keys',
+      scale: 'graded-0-3',
+      from: { kind: 'sample', perKind: { start: 10, switch: 10, continuation: 10 }, seed: 2 },
+      pool: { source: 'logged', k: 10 },
+      order: 'logged',
+      seed: 1,
+      instructions: '',
+      hideScores: true,
+      showLogged: false,
+    });
     b.labeling.labels.db.exec('PRAGMA synchronous = OFF');
     let written = 0;
     for (let o = 0; o < big.turns && written < LABELS; o++) {
       const t = b.labeling.tasksTurn({ taskId: big.taskId, ordinal: o });
       for (const c of t.candidates) {
         if (written >= LABELS) break;
-        b.labeling.labelsRecord({ eventId: randomUUID(), taskId: big.taskId, turnId: t.turnId, kind: 'grade', itemId: c.itemId, value: written % 4 });
+        b.labeling.labelsRecord({
+          eventId: randomUUID(),
+          taskId: big.taskId,
+          turnId: t.turnId,
+          kind: 'grade',
+          itemId: c.itemId,
+          value: written % 4,
+        });
         written++;
       }
     }
@@ -132,7 +172,9 @@ export default async function label({ log }: BenchContext): Promise<Record<strin
       await new Promise((r) => setTimeout(r, 50)); // spread the keystrokes over the import
     }
     const report = await imp;
-    log(`during a ${report.resultRows}-row import (${(report.durationMs / 1000).toFixed(1)} s): p50 ${pct(during, 0.5).toFixed(1)} ms, p95 ${pct(during, 0.95).toFixed(1)} ms (${during.length} keystrokes)`);
+    log(
+      `during a ${report.resultRows}-row import (${(report.durationMs / 1000).toFixed(1)} s): p50 ${pct(during, 0.5).toFixed(1)} ms, p95 ${pct(during, 0.95).toFixed(1)} ms (${during.length} keystrokes)`,
+    );
 
     // Next-turn render in the 10,000-label task.
     await open(`#/task/${big.taskId}/judge/0`);
@@ -144,12 +186,19 @@ export default async function label({ log }: BenchContext): Promise<Record<strin
       await until(async () => (got = await measures(page, 'qgs-judge-next')).length > before, 'the next turn');
       next.push(got[got.length - 1]!);
     }
-    log(`next turn with ${written} labels in the task: p50 ${pct(next, 0.5).toFixed(1)} ms, p95 ${pct(next, 0.95).toFixed(1)} ms`);
+    log(
+      `next turn with ${written} labels in the task: p50 ${pct(next, 0.5).toFixed(1)} ms, p95 ${pct(next, 0.95).toFixed(1)} ms`,
+    );
 
     return {
       ack_idle_p50_ms: fig(pct(idle, 0.5), 'ms', null, `${idle.length} keystrokes, Chromium → HTTP → fsync'd commit`),
       ack_idle_p95_ms: fig(pct(idle, 0.95), 'ms', '≤ 50 ms'),
-      ack_during_import_p50_ms: fig(pct(during, 0.5), 'ms', null, `${during.length} keystrokes during a ${report.resultRows}-row import`),
+      ack_during_import_p50_ms: fig(
+        pct(during, 0.5),
+        'ms',
+        null,
+        `${during.length} keystrokes during a ${report.resultRows}-row import`,
+      ),
       ack_during_import_p95_ms: fig(pct(during, 0.95), 'ms', '≤ 50 ms'),
       import_rows: fig(report.resultRows, 'rows', null, `${(report.durationMs / 1000).toFixed(1)} s`),
       next_turn_p50_ms: fig(pct(next, 0.5), 'ms', null, `${written} labels in the task`),

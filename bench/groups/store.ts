@@ -3,7 +3,17 @@
 // size per million result rows, peak RSS of the importing process, and the feature-layout choice
 // (packed float64 blob vs a narrow name/value table). CPU only. Inputs are cached in bench/.cache/.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,10 +35,26 @@ const ROUNDS = 2;
 
 interface Row {
   session_id: string;
-  events: { ts: string; query: string; results: { item_id: string; title: string; position: number; features: Record<string, number>; click?: boolean; dwell_ms?: number }[] }[];
+  events: {
+    ts: string;
+    query: string;
+    results: {
+      item_id: string;
+      title: string;
+      position: number;
+      features: Record<string, number>;
+      click?: boolean;
+      dwell_ms?: number;
+    }[];
+  }[];
 }
 
-const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({ value, unit, target, reference });
+const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({
+  value,
+  unit,
+  target,
+  reference,
+});
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
@@ -65,8 +91,22 @@ async function writeAll(path: string, produce: (write: (s: string) => Promise<vo
   renameSync(`${path}.partial`, path);
 }
 
-const FEATURES = ['bm25', 'title_coverage', 'exact_match', 'semantic_sim', 'item_ctr', 'log_popularity', 'freshness', 'title_len', 'user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'];
-const csvField = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const FEATURES = [
+  'bm25',
+  'title_coverage',
+  'exact_match',
+  'semantic_sim',
+  'item_ctr',
+  'log_popularity',
+  'freshness',
+  'title_len',
+  'user_item_clicks',
+  'user_topic_affinity',
+  'session_topic_sim',
+  'recent_click_sim',
+];
+const csvField = (v: string | number | null) =>
+  v === null ? '' : typeof v === 'number' ? String(v) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 
 /** The same result rows as CSV, one row per impression, for the sqlite3 shell reference. */
 async function demoCsv(ctx: BenchContext, log: string): Promise<string> {
@@ -78,7 +118,21 @@ async function demoCsv(ctx: BenchContext, log: string): Promise<string> {
         let chunk = '';
         s.events.forEach((e, i) => {
           for (const r of e.results) {
-            chunk += [s.session_id, i, e.ts, e.query, r.item_id, r.title, r.position, r.click ? 1 : 0, r.dwell_ms ?? null, ...FEATURES.map((f) => r.features[f] ?? null)].map(csvField).join(',') + '\n';
+            chunk +=
+              [
+                s.session_id,
+                i,
+                e.ts,
+                e.query,
+                r.item_id,
+                r.title,
+                r.position,
+                r.click ? 1 : 0,
+                r.dwell_ms ?? null,
+                ...FEATURES.map((f) => r.features[f] ?? null),
+              ]
+                .map(csvField)
+                .join(',') + '\n';
           }
         });
         await write(chunk);
@@ -117,7 +171,11 @@ function run(cmd: string, args: string[], stdin?: string): Promise<{ out: string
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve({ out, ms: performance.now() - started }) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve({ out, ms: performance.now() - started })
+        : reject(new Error(`${cmd} exited ${code}: ${err}`)),
+    );
     child.stdin.end(stdin ?? '');
   });
 }
@@ -139,7 +197,9 @@ async function childImport(): Promise<void> {
   const ms = performance.now() - t;
   clearInterval(timer);
   store.close();
-  process.stdout.write(JSON.stringify({ ms, rows: report.resultRows, maxRssKiB: process.resourceUsage().maxRSS, maxStallMs }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ms, rows: report.resultRows, maxRssKiB: process.resourceUsage().maxRSS, maxStallMs }) + '\n',
+  );
 }
 
 function dbBytes(path: string): number {
@@ -147,7 +207,12 @@ function dbBytes(path: string): number {
 }
 
 /** Packed blob (what the store does) vs one narrow row per feature value, on the same rows. */
-function featureLayouts(rowsFeatures: Float64Array[]): { blobMs: number; narrowMs: number; blobBytes: number; narrowBytes: number } {
+function featureLayouts(rowsFeatures: Float64Array[]): {
+  blobMs: number;
+  narrowMs: number;
+  blobBytes: number;
+  narrowBytes: number;
+} {
   const time = (setup: string, fill: (db: DatabaseSync) => void) => {
     const dir = mkdtempSync(join(tmpdir(), 'qgs-bench-layout-'));
     const db = new DatabaseSync(join(dir, 'x.db'));
@@ -168,10 +233,13 @@ function featureLayouts(rowsFeatures: Float64Array[]): { blobMs: number; narrowM
     const st = db.prepare('INSERT INTO r VALUES (?, ?)');
     rowsFeatures.forEach((f, k) => st.run(k, new Uint8Array(f.buffer)));
   });
-  const narrow = time('CREATE TABLE r (k INTEGER NOT NULL, feature_id INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (k, feature_id)) STRICT, WITHOUT ROWID', (db) => {
-    const st = db.prepare('INSERT INTO r VALUES (?, ?, ?)');
-    rowsFeatures.forEach((f, k) => f.forEach((v, j) => st.run(k, j, v)));
-  });
+  const narrow = time(
+    'CREATE TABLE r (k INTEGER NOT NULL, feature_id INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (k, feature_id)) STRICT, WITHOUT ROWID',
+    (db) => {
+      const st = db.prepare('INSERT INTO r VALUES (?, ?, ?)');
+      rowsFeatures.forEach((f, k) => f.forEach((v, j) => st.run(k, j, v)));
+    },
+  );
   return { blobMs: blob.ms, narrowMs: narrow.ms, blobBytes: blob.bytes, narrowBytes: narrow.bytes };
 }
 
@@ -202,7 +270,9 @@ export default async function storeBench(ctx: BenchContext): Promise<Record<stri
     let ref = { ms: Infinity, rows: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       for (const p of [dbPath, refDb]) for (const suffix of ['', '-wal', '-shm']) rmSync(p + suffix, { force: true });
-      const o = JSON.parse((await run(process.execPath, [fileURLToPath(import.meta.url), '--child-import', dbPath, log.file])).out) as typeof ours;
+      const o = JSON.parse(
+        (await run(process.execPath, [fileURLToPath(import.meta.url), '--child-import', dbPath, log.file])).out,
+      ) as typeof ours;
       ctx.log(`importSessionLog: ${o.rows} rows in ${(o.ms / 1000).toFixed(2)} s`);
       if (o.ms < ours.ms) ours = o;
       const r = await run(SQLITE3, [refDb], script(csv));
@@ -213,18 +283,46 @@ export default async function storeBench(ctx: BenchContext): Promise<Record<stri
     const oursRate = ours.rows / (ours.ms / 1000);
     const refRate = ref.rows / (ref.ms / 1000);
     const refRows = ref.rows;
-    figures['import_rows_per_s'] = fig(Math.round(oursRate), 'rows/s', '≥ 150000 rows/s', `sqlite3 shell CSV import: ${Math.round(refRate)} rows/s`);
-    figures['import_vs_sqlite3_csv'] = fig(oursRate / refRate, '×', null, 'sqlite3 .import --csv of the same rows (one flat table, no indexes, no validation)');
-    figures['db_mb_per_million_rows'] = fig((dbBytes(dbPath) / 1e6) * (1e6 / ours.rows), 'MB', null, `sqlite3 flat CSV table: ${((dbBytes(refDb) / 1e6) * (1e6 / refRows)).toFixed(0)} MB`);
-    figures['import_event_loop_stall_max'] = fig(ours.maxStallMs, 'ms', null, 'longest gap between 5 ms timer ticks during the import');
-    figures['import_peak_rss'] = fig(Math.round(ours.maxRssKiB / 1024), 'MiB', '≤ 500 MiB backend', 'whole importing process (Node + SQLite cache)');
+    figures['import_rows_per_s'] = fig(
+      Math.round(oursRate),
+      'rows/s',
+      '≥ 150000 rows/s',
+      `sqlite3 shell CSV import: ${Math.round(refRate)} rows/s`,
+    );
+    figures['import_vs_sqlite3_csv'] = fig(
+      oursRate / refRate,
+      '×',
+      null,
+      'sqlite3 .import --csv of the same rows (one flat table, no indexes, no validation)',
+    );
+    figures['db_mb_per_million_rows'] = fig(
+      (dbBytes(dbPath) / 1e6) * (1e6 / ours.rows),
+      'MB',
+      null,
+      `sqlite3 flat CSV table: ${((dbBytes(refDb) / 1e6) * (1e6 / refRows)).toFixed(0)} MB`,
+    );
+    figures['import_event_loop_stall_max'] = fig(
+      ours.maxStallMs,
+      'ms',
+      null,
+      'longest gap between 5 ms timer ticks during the import',
+    );
+    figures['import_peak_rss'] = fig(
+      Math.round(ours.maxRssKiB / 1024),
+      'MiB',
+      '≤ 500 MiB backend',
+      'whole importing process (Node + SQLite cache)',
+    );
 
     // 3. Session list on a 100k-session database.
     const listFile = await listLog(ctx, log.file);
     const store = openStore(join(work, 'list.db'));
     await importSessionLog(store, listFile);
     const first = listSessions(store, { offset: 0, limit: 1 }).rows[0]!;
-    const word = first.firstQuery.split(/\s+/).sort((a, b) => b.length - a.length)[0]!.toUpperCase();
+    const word = first.firstQuery
+      .split(/\s+/)
+      .sort((a, b) => b.length - a.length)[0]!
+      .toUpperCase();
     const scenarios: Record<string, SessionQuery> = {
       first_page: { offset: 0, limit: 100 },
       deep_offset: { offset: LIST_SESSIONS - 100, limit: 100 },
@@ -257,18 +355,40 @@ export default async function storeBench(ctx: BenchContext): Promise<Record<stri
       scroll.push(performance.now() - t);
     }
     figures['list_text_scroll_p95'] = fig(pct(scroll, 0.95), 'ms', '≪ 50 ms', 'next pages of a 2-character search');
-    figures['list_p50'] = fig(pct(all, 0.5), 'ms', '≪ 50 ms', `all ${Object.keys(scenarios).length} scenarios uncached, 100k sessions`);
-    figures['list_p95'] = fig(pct(all, 0.95), 'ms', '≪ 50 ms', `all ${Object.keys(scenarios).length} scenarios uncached, 100k sessions`);
+    figures['list_p50'] = fig(
+      pct(all, 0.5),
+      'ms',
+      '≪ 50 ms',
+      `all ${Object.keys(scenarios).length} scenarios uncached, 100k sessions`,
+    );
+    figures['list_p95'] = fig(
+      pct(all, 0.95),
+      'ms',
+      '≪ 50 ms',
+      `all ${Object.keys(scenarios).length} scenarios uncached, 100k sessions`,
+    );
     store.close();
 
     // 4. Feature layout, measured on 100k rows of 12 features.
     const rowsFeatures: Float64Array[] = [];
     await eachSession(log.file, (s) => {
-      for (const e of s.events) for (const r of e.results) if (rowsFeatures.length < 100_000) rowsFeatures.push(Float64Array.from(Object.values(r.features)));
+      for (const e of s.events)
+        for (const r of e.results)
+          if (rowsFeatures.length < 100_000) rowsFeatures.push(Float64Array.from(Object.values(r.features)));
     });
     const lay = featureLayouts(rowsFeatures);
-    figures['features_narrow_vs_blob_time'] = fig(lay.narrowMs / lay.blobMs, '×', null, `narrow table ${lay.narrowMs.toFixed(0)} ms vs blob ${lay.blobMs.toFixed(0)} ms for 100k rows`);
-    figures['features_narrow_vs_blob_size'] = fig(lay.narrowBytes / lay.blobBytes, '×', null, `narrow ${(lay.narrowBytes / 1e6).toFixed(1)} MB vs blob ${(lay.blobBytes / 1e6).toFixed(1)} MB`);
+    figures['features_narrow_vs_blob_time'] = fig(
+      lay.narrowMs / lay.blobMs,
+      '×',
+      null,
+      `narrow table ${lay.narrowMs.toFixed(0)} ms vs blob ${lay.blobMs.toFixed(0)} ms for 100k rows`,
+    );
+    figures['features_narrow_vs_blob_size'] = fig(
+      lay.narrowBytes / lay.blobBytes,
+      '×',
+      null,
+      `narrow ${(lay.narrowBytes / 1e6).toFixed(1)} MB vs blob ${(lay.blobBytes / 1e6).toFixed(1)} MB`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

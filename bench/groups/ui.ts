@@ -24,7 +24,12 @@ const CHROMIUM = process.env.QGS_CHROMIUM ?? '/usr/bin/chromium';
 const DRAW_RUNS = Number(process.env.QGS_BENCH_UI_RUNS ?? 9);
 const CF_EDITS = Number(process.env.QGS_BENCH_UI_EDITS ?? 20);
 
-const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({ value, unit, target, reference });
+const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({
+  value,
+  unit,
+  target,
+  reference,
+});
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
@@ -36,10 +41,14 @@ function cli(args: string[]): void {
 }
 
 function serve(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /QGS Workbench serving at (http:\/\/\S+)/.exec(line);
@@ -64,20 +73,32 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, ms = 6
 }
 
 /** Edits the query CF_EDITS times on the turn at `hash`; returns the 'qgs-counterfactual' measures. */
-async function counterfactuals(page: Page, open: (h: string) => Promise<unknown>, hash: string, maxHistory: number | null): Promise<number[]> {
+async function counterfactuals(
+  page: Page,
+  open: (h: string) => Promise<unknown>,
+  hash: string,
+  maxHistory: number | null,
+): Promise<number[]> {
   await open(hash);
   const input = page.getByLabel('Counterfactual query');
   await input.waitFor({ timeout: 60_000 });
   if (maxHistory !== null) {
     await page.getByLabel('History steps kept').selectOption(String(maxHistory));
     await page.locator('[data-testid=ranking]').waitFor({ timeout: 60_000 });
-    await waitFor(async () => ((await page.getByTestId('model-a-label').textContent())?.includes(`${maxHistory} of `) ? true : undefined), 'the re-scored history');
+    await waitFor(
+      async () =>
+        (await page.getByTestId('model-a-label').textContent())?.includes(`${maxHistory} of `) ? true : undefined,
+      'the re-scored history',
+    );
   }
   const base = await input.inputValue();
   for (let i = 0; i < CF_EDITS; i++) {
     const before = (await measures(page, 'qgs-counterfactual')).length;
     await input.fill(`${base} ${['cheap', 'review', 'best', 'guide'][i % 4]} ${i}`);
-    await waitFor(async () => ((await measures(page, 'qgs-counterfactual')).length > before ? true : undefined), 'a counterfactual');
+    await waitFor(
+      async () => ((await measures(page, 'qgs-counterfactual')).length > before ? true : undefined),
+      'a counterfactual',
+    );
   }
   return measures(page, 'qgs-counterfactual');
 }
@@ -93,7 +114,13 @@ export default async function uiBench(ctx: BenchContext): Promise<Record<string,
   let server: ChildProcess | null = null;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   const figures: Record<string, Figure> = {};
   try {
@@ -121,16 +148,35 @@ export default async function uiBench(ctx: BenchContext): Promise<Record<string,
       draw.push((await measures(page, 'qgs-timeline-draw'))[0]!);
       frame.push(d);
       await page.getByRole('button', { name: 'Whole session' }).click();
-      fitFrame.push(await waitFor(async () => (await measures(page, 'qgs-timeline-fit-frame'))[0], 'the whole-session draw'));
+      fitFrame.push(
+        await waitFor(async () => (await measures(page, 'qgs-timeline-fit-frame'))[0], 'the whole-session draw'),
+      );
       fit.push((await measures(page, 'qgs-timeline-fit'))[0]!);
       const marks = await page.locator('[data-testid=timeline] circle.turn-mark').count();
       if (marks !== 2000) throw new Error(`whole session drew ${marks} turn marks, expected 2000`);
     }
-    ctx.log(`timeline draw (open on #1000): ${draw.map((x) => x.toFixed(0)).join(' ')} ms; to frame ${frame.map((x) => x.toFixed(0)).join(' ')} ms`);
+    ctx.log(
+      `timeline draw (open on #1000): ${draw.map((x) => x.toFixed(0)).join(' ')} ms; to frame ${frame.map((x) => x.toFixed(0)).join(' ')} ms`,
+    );
     ctx.log(`whole session (2,000 turns in the DOM): ${fit.map((x) => x.toFixed(0)).join(' ')} ms`);
-    figures['timeline_draw_2000_p50'] = fig(pct(draw, 0.5), 'ms', '≤ 300 ms', `to next frame p50 ${pct(frame, 0.5).toFixed(0)} ms; max ${Math.max(...frame).toFixed(0)} ms over ${DRAW_RUNS} loads`);
-    figures['timeline_draw_2000_frame_p50'] = fig(pct(frame, 0.5), 'ms', '≤ 300 ms', 'draw start → next animation frame');
-    figures['timeline_whole_session_2000_p50'] = fig(pct(fit, 0.5), 'ms', '≤ 300 ms', `all 2,000 turns drawn; to next frame p50 ${pct(fitFrame, 0.5).toFixed(0)} ms`);
+    figures['timeline_draw_2000_p50'] = fig(
+      pct(draw, 0.5),
+      'ms',
+      '≤ 300 ms',
+      `to next frame p50 ${pct(frame, 0.5).toFixed(0)} ms; max ${Math.max(...frame).toFixed(0)} ms over ${DRAW_RUNS} loads`,
+    );
+    figures['timeline_draw_2000_frame_p50'] = fig(
+      pct(frame, 0.5),
+      'ms',
+      '≤ 300 ms',
+      'draw start → next animation frame',
+    );
+    figures['timeline_whole_session_2000_p50'] = fig(
+      pct(fit, 0.5),
+      'ms',
+      '≤ 300 ms',
+      `all 2,000 turns drawn; to next frame p50 ${pct(fitFrame, 0.5).toFixed(0)} ms`,
+    );
 
     // 2. Counterfactual round trip with the first QGS model, on a demo turn with history.
     const models = await api.call('models.list', {});
@@ -140,12 +186,34 @@ export default async function uiBench(ctx: BenchContext): Promise<Record<string,
     } else {
       const list = await api.call('sessions.list', { hasSwitch: true, offset: 0, limit: 50 });
       const row = list.rows.find((r) => r.turns >= 5)!;
-      const small = await counterfactuals(page, open, `#/session/${encodeURIComponent(row.sessionId)}/turn/${row.turns - 1}?m=${model.sha256.slice(0, 12)}`, null);
-      ctx.log(`counterfactual (${model.name}, demo turn ${row.sessionId}#${row.turns - 1}): ${small.map((x) => x.toFixed(0)).join(' ')} ms`);
-      figures['counterfactual_roundtrip_p50'] = fig(pct(small, 0.5), 'ms', '≤ 100 ms', `p95 ${pct(small, 0.95).toFixed(0)} ms; ${model.name}, demo turn, edit request → re-ranked frame (debounce excluded)`);
-      const big = await counterfactuals(page, open, `#/session/${WIDE_SESSION_ID}/turn/599?m=${model.sha256.slice(0, 12)}`, 512);
+      const small = await counterfactuals(
+        page,
+        open,
+        `#/session/${encodeURIComponent(row.sessionId)}/turn/${row.turns - 1}?m=${model.sha256.slice(0, 12)}`,
+        null,
+      );
+      ctx.log(
+        `counterfactual (${model.name}, demo turn ${row.sessionId}#${row.turns - 1}): ${small.map((x) => x.toFixed(0)).join(' ')} ms`,
+      );
+      figures['counterfactual_roundtrip_p50'] = fig(
+        pct(small, 0.5),
+        'ms',
+        '≤ 100 ms',
+        `p95 ${pct(small, 0.95).toFixed(0)} ms; ${model.name}, demo turn, edit request → re-ranked frame (debounce excluded)`,
+      );
+      const big = await counterfactuals(
+        page,
+        open,
+        `#/session/${WIDE_SESSION_ID}/turn/599?m=${model.sha256.slice(0, 12)}`,
+        512,
+      );
       ctx.log(`counterfactual (${model.name}, L=512, C=100): ${big.map((x) => x.toFixed(0)).join(' ')} ms`);
-      figures['counterfactual_roundtrip_L512_C100_p50'] = fig(pct(big, 0.5), 'ms', '≤ 100 ms', `p95 ${pct(big, 0.95).toFixed(0)} ms; ${model.name}, 512 history steps, 100 candidates`);
+      figures['counterfactual_roundtrip_L512_C100_p50'] = fig(
+        pct(big, 0.5),
+        'ms',
+        '≤ 100 ms',
+        `p95 ${pct(big, 0.95).toFixed(0)} ms; ${model.name}, 512 history steps, 100 candidates`,
+      );
     }
   } finally {
     await browser.close();

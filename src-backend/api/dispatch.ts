@@ -1,7 +1,13 @@
 // The backend's single entry point for every transport: look up the method, validate the input
 // against the contract, run the handler with a cancellation signal and a progress sink, and turn
 // any failure into an ApiError. Transports never call handlers directly.
-import { contract, isMethodName, type MethodName, type MethodResult, type ParsedInput } from '../../src-common/api/contract.ts';
+import {
+  contract,
+  isMethodName,
+  type MethodName,
+  type MethodResult,
+  type ParsedInput,
+} from '../../src-common/api/contract.ts';
 import type { Progress } from '../../src-common/api/types.ts';
 import { ApiError } from '../../src-common/errors.ts';
 import { validationError } from '../../src-common/api/issues.ts';

@@ -16,7 +16,10 @@ export function tempNameFor(path: string): string {
 }
 
 /** Writes `rows` (one per line, each followed by \n) to `path` atomically; returns the number of lines. */
-export async function writeLinesAtomically(path: string, rows: Iterable<string> | AsyncIterable<string>): Promise<number> {
+export async function writeLinesAtomically(
+  path: string,
+  rows: Iterable<string> | AsyncIterable<string>,
+): Promise<number> {
   const tmp = tempNameFor(path);
   // O_NOFOLLOW is 0 on Windows (no such flag); O_EXCL alone already refuses an existing link there.
   const fh = await open(

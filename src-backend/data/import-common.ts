@@ -34,8 +34,15 @@ export class Problems {
   throw(what: string): never {
     const code = this.conflicts === this.count ? 'conflict' : 'invalid_file';
     const first = this.list[0]!;
-    const more = this.count > 1 ? ` (and ${this.count - 1} more problem${this.count > 2 ? 's' : ''}${this.extra ? `, ${this.extra} not listed` : ''})` : '';
-    throw new ApiError(code, `${what} ${this.file} was not imported, nothing was written: ${first.where} — ${first.message}${more}`, this.list);
+    const more =
+      this.count > 1
+        ? ` (and ${this.count - 1} more problem${this.count > 2 ? 's' : ''}${this.extra ? `, ${this.extra} not listed` : ''})`
+        : '';
+    throw new ApiError(
+      code,
+      `${what} ${this.file} was not imported, nothing was written: ${first.where} — ${first.message}${more}`,
+      this.list,
+    );
   }
 }
 
@@ -46,7 +53,9 @@ export function checkFile(path: string): { size: number; name: string } {
     if (!st.isFile()) throw new Error('not a regular file');
     size = st.size;
   } catch (err) {
-    throw new ApiError('not_found', `cannot read ${path}: ${(err as Error).message}`, [{ where: path, message: (err as Error).message }]);
+    throw new ApiError('not_found', `cannot read ${path}: ${(err as Error).message}`, [
+      { where: path, message: (err as Error).message },
+    ]);
   }
   return { size, name: basename(path) };
 }
@@ -102,5 +111,16 @@ export class ProgressReporter {
 }
 
 export function emptyReport(file: string, kind: ImportReport['kind']): ImportReport {
-  return { file, kind, alreadyImported: false, sessions: 0, skippedSessions: 0, turns: 0, resultRows: 0, newFeatureNames: [], warnings: [], durationMs: 0 };
+  return {
+    file,
+    kind,
+    alreadyImported: false,
+    sessions: 0,
+    skippedSessions: 0,
+    turns: 0,
+    resultRows: 0,
+    newFeatureNames: [],
+    warnings: [],
+    durationMs: 0,
+  };
 }

@@ -38,7 +38,11 @@ export function resolveJudgments(store: Store, labeling: LabelingService, source
   };
   if (parsed.kind === 'qrels') {
     if (!qrelsSetExists(store.db, parsed.setName)) {
-      throw new ApiError('not_found', `no judgment set "${parsed.setName}" in this workspace and no labels source of that name`, [{ where, message: `unknown source ${JSON.stringify(source)}` }]);
+      throw new ApiError(
+        'not_found',
+        `no judgment set "${parsed.setName}" in this workspace and no labels source of that name`,
+        [{ where, message: `unknown source ${JSON.stringify(source)}` }],
+      );
     }
     const grades = new Set<number>();
     let count = 0;
@@ -69,12 +73,22 @@ export function resolveJudgments(store: Store, labeling: LabelingService, source
       annotators: new Set(rs.map((r) => r.annotatorId)).size,
     });
   }
-  const scaleNames = parsed.kind === 'task' ? [findTask(labeling.labels, parsed.taskId)!.scale] : [...new Set(rows.map((r) => r.scale))];
+  const scaleNames =
+    parsed.kind === 'task' ? [findTask(labeling.labels, parsed.taskId)!.scale] : [...new Set(rows.map((r) => r.scale))];
   const scale =
     scaleNames.length === 1 && findScale(labeling.labels, scaleNames[0]!)
-      ? (({ name, levels }) => ({ name, levels: levels.map((l) => ({ value: l.value, label: l.label, gain: l.gain })) }))(findScale(labeling.labels, scaleNames[0]!)!)
+      ? (({ name, levels }) => ({
+          name,
+          levels: levels.map((l) => ({ value: l.value, label: l.label, gain: l.gain })),
+        }))(findScale(labeling.labels, scaleNames[0]!)!)
       : { name: scaleNames.length ? `mixed:${scaleNames.join('+')}` : 'none', levels: [] };
-  return { source, scale, annotators: [...new Set(rows.map((r) => r.annotatorId))].sort(), byTurn, count: grouped.size };
+  return {
+    source,
+    scale,
+    annotators: [...new Set(rows.map((r) => r.annotatorId))].sort(),
+    byTurn,
+    count: grouped.size,
+  };
 }
 
 /** Judgments as TREC qrels (`qid 0 docno value`, by turn then docno): the label value on the scale, an integer. */

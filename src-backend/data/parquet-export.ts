@@ -38,7 +38,9 @@ class ParquetTable {
   constructor(path: string, columns: Column[], kv: Record<string, string>) {
     this.columns = columns;
     this.buffers = columns.map(() => []);
-    const schema = schemaFromColumnData({ columnData: columns.map((c) => ({ name: c.name, data: [], type: c.type, nullable: c.nullable })) });
+    const schema = schemaFromColumnData({
+      columnData: columns.map((c) => ({ name: c.name, data: [], type: c.type, nullable: c.nullable })),
+    });
     this.writer = new ParquetWriter({
       writer: fileWriter(path),
       schema,
@@ -53,7 +55,15 @@ class ParquetTable {
   }
   private flush(): void {
     if (this.buffers[0]!.length === 0) return;
-    this.writer.write({ columnData: this.columns.map((c, i) => ({ name: c.name, data: this.buffers[i]!, type: c.type, nullable: c.nullable })), rowGroupSize: this.buffers[0]!.length });
+    this.writer.write({
+      columnData: this.columns.map((c, i) => ({
+        name: c.name,
+        data: this.buffers[i]!,
+        type: c.type,
+        nullable: c.nullable,
+      })),
+      rowGroupSize: this.buffers[0]!.length,
+    });
     this.buffers = this.columns.map(() => []);
   }
   finish(): void {
@@ -75,7 +85,6 @@ export interface ParquetExportOptions {
   onProgress?: ((p: Progress) => void) | undefined;
 }
 
-
 /** Feature columns are `f_<name>` (DOUBLE, null where the result has no value). */
 export const FEATURE_PREFIX = 'f_';
 
@@ -89,7 +98,12 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
   };
   const report: ParquetExportReport = {
     path: target,
-    files: { turns: join(target, 'turns.parquet'), results: join(target, 'results.parquet'), labels: join(target, 'labels.parquet'), scores: join(target, 'scores.parquet') },
+    files: {
+      turns: join(target, 'turns.parquet'),
+      results: join(target, 'results.parquet'),
+      labels: join(target, 'labels.parquet'),
+      scores: join(target, 'scores.parquet'),
+    },
     rows: { turns: 0, results: 0, labels: 0, scores: 0 },
     featureColumns: [],
     durationMs: 0,
@@ -100,16 +114,42 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
     const names = featureNames(store.db);
     report.featureColumns = names.map((n) => FEATURE_PREFIX + n);
     const slot = new Map(names.map((n, i) => [n, i] as const));
-    const turns = new ParquetTable(join(dir, 'turns.parquet'), [
-      col('turn_id', 'STRING'), col('session_id', 'STRING'), col('user_id', 'STRING'), col('split', 'STRING', true),
-      col('turn', 'INT32'), col('ts', 'STRING'), col('query', 'STRING'), col('boundary', 'STRING'), col('results', 'INT32'), col('clicks', 'INT32'),
-    ], kv);
-    const results = new ParquetTable(join(dir, 'results.parquet'), [
-      col('turn_id', 'STRING'), col('item_id', 'STRING'), col('title', 'STRING'), col('position', 'INT32'), col('click', 'BOOLEAN'), col('dwell_ms', 'INT32', true),
-      ...names.map((n) => col(FEATURE_PREFIX + n, 'DOUBLE', true)),
-    ], kv);
+    const turns = new ParquetTable(
+      join(dir, 'turns.parquet'),
+      [
+        col('turn_id', 'STRING'),
+        col('session_id', 'STRING'),
+        col('user_id', 'STRING'),
+        col('split', 'STRING', true),
+        col('turn', 'INT32'),
+        col('ts', 'STRING'),
+        col('query', 'STRING'),
+        col('boundary', 'STRING'),
+        col('results', 'INT32'),
+        col('clicks', 'INT32'),
+      ],
+      kv,
+    );
+    const results = new ParquetTable(
+      join(dir, 'results.parquet'),
+      [
+        col('turn_id', 'STRING'),
+        col('item_id', 'STRING'),
+        col('title', 'STRING'),
+        col('position', 'INT32'),
+        col('click', 'BOOLEAN'),
+        col('dwell_ms', 'INT32', true),
+        ...names.map((n) => col(FEATURE_PREFIX + n, 'DOUBLE', true)),
+      ],
+      kv,
+    );
     const fs = new FeatureSetReader(store.db);
-    interface TurnAcc { id: string; row: Cell[]; results: number; clicks: number }
+    interface TurnAcc {
+      id: string;
+      row: Cell[];
+      results: number;
+      clicks: number;
+    }
     let turn: TurnAcc | null = null;
     const endTurn = (t: TurnAcc | null) => {
       if (t) turns.push([...t.row, t.results, t.clicks]);
@@ -130,7 +170,12 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
         lastSession = r.session_id;
         lastIdx = r.idx;
         const id = formatTurnId(r.session_id, r.idx);
-        turn = { id, row: [id, r.session_id, r.user_id, r.split, r.idx, r.ts, r.query, r.boundary], results: 0, clicks: 0 };
+        turn = {
+          id,
+          row: [id, r.session_id, r.user_id, r.split, r.idx, r.ts, r.query, r.boundary],
+          results: 0,
+          clicks: 0,
+        };
       }
       if (r.position === null) continue;
       turn.results++;
@@ -157,23 +202,45 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
     report.rows.results = results.rows;
 
     // labels: every qrels set, then every current label.
-    const labels = new ParquetTable(join(dir, 'labels.parquet'), [
-      col('source', 'STRING'), col('turn_id', 'STRING'), col('item_id', 'STRING'), col('value', 'INT32'), col('gain', 'DOUBLE'),
-      col('annotator_id', 'STRING', true), col('task_id', 'INT32', true), col('scale', 'STRING'), col('labelled_at', 'STRING', true),
-    ], kv);
+    const labels = new ParquetTable(
+      join(dir, 'labels.parquet'),
+      [
+        col('source', 'STRING'),
+        col('turn_id', 'STRING'),
+        col('item_id', 'STRING'),
+        col('value', 'INT32'),
+        col('gain', 'DOUBLE'),
+        col('annotator_id', 'STRING', true),
+        col('task_id', 'INT32', true),
+        col('scale', 'STRING'),
+        col('labelled_at', 'STRING', true),
+      ],
+      kv,
+    );
     for (const set of qrelsSetNames(store.db)) {
-      for (const q of qrelsEntries(store.db, set)) labels.push([`qrels:${set}`, q.qid, q.docno, q.grade, Math.max(q.grade, 0), null, null, `qrels:${set}`, null]);
+      for (const q of qrelsEntries(store.db, set))
+        labels.push([`qrels:${set}`, q.qid, q.docno, q.grade, Math.max(q.grade, 0), null, null, `qrels:${set}`, null]);
       cancelled();
       await yielder.maybe();
     }
-    for (const l of allCurrentLabels(opts.labels)) labels.push(['labels', l.turnId, l.itemId, l.value, l.gain, l.annotatorId, l.taskId, l.scale, l.at]);
+    for (const l of allCurrentLabels(opts.labels))
+      labels.push(['labels', l.turnId, l.itemId, l.value, l.gain, l.annotatorId, l.taskId, l.scale, l.at]);
     labels.finish();
     report.rows.labels = labels.rows;
 
     // scores: every registered model's stored batch scores, with the model's rank per turn.
-    const scores = new ParquetTable(join(dir, 'scores.parquet'), [
-      col('model_sha256', 'STRING'), col('model_name', 'STRING'), col('turn_id', 'STRING'), col('item_id', 'STRING'), col('score', 'DOUBLE'), col('rank', 'INT32'),
-    ], kv);
+    const scores = new ParquetTable(
+      join(dir, 'scores.parquet'),
+      [
+        col('model_sha256', 'STRING'),
+        col('model_name', 'STRING'),
+        col('turn_id', 'STRING'),
+        col('item_id', 'STRING'),
+        col('score', 'DOUBLE'),
+        col('rank', 'INT32'),
+      ],
+      kv,
+    );
     for (const m of opts.models) {
       let last = '';
       let rank = 0;

@@ -46,7 +46,14 @@ function comparable(s: SessionV1) {
       query: e.query,
       results: [...e.results]
         .sort((a, b) => a.position - b.position)
-        .map((r) => ({ itemId: r.item_id, title: r.title, position: r.position, click: r.click, dwellMs: r.dwell_ms, features: r.features })),
+        .map((r) => ({
+          itemId: r.item_id,
+          title: r.title,
+          position: r.position,
+          click: r.click,
+          dwellMs: r.dwell_ms,
+          features: r.features,
+        })),
     })),
   };
 }
@@ -91,7 +98,17 @@ class SessionWriter {
     }
     const first = s.events[0]!;
     const sessionPk = this.ins.insertSession(
-      { sessionId: s.session_id, userId: s.user_id, split: s.split, importId: this.importId, turns: s.events.length, switches, clicks, firstQuery: first.query, startedAt: first.ts },
+      {
+        sessionId: s.session_id,
+        userId: s.user_id,
+        split: s.split,
+        importId: this.importId,
+        turns: s.events.length,
+        switches,
+        clicks,
+        firstQuery: first.query,
+        startedAt: first.ts,
+      },
       s.events.map((e) => e.query),
     );
     for (let i = 0; i < s.events.length; i++) {
@@ -109,7 +126,16 @@ class SessionWriter {
           const setId = this.features.setId(names);
           const values = new Float64Array(names.length);
           for (let k = 0; k < names.length; k++) values[k] = r.features[names[k]!]!;
-          args.push(turnPk, r.position, item.pk, r.click ? 1 : 0, r.dwell_ms, r.title === item.title ? null : r.title, setId, new Uint8Array(values.buffer));
+          args.push(
+            turnPk,
+            r.position,
+            item.pk,
+            r.click ? 1 : 0,
+            r.dwell_ms,
+            r.title === item.title ? null : r.title,
+            setId,
+            new Uint8Array(values.buffer),
+          );
         }
         this.ins.insertResults(chunk.length, args);
         this.rows += chunk.length;
@@ -124,75 +150,107 @@ class SessionWriter {
  * ('invalid_file' with file:line:field problems, 'conflict', 'cancelled', 'not_found') having
  * written nothing.
  */
-export async function importSessionLog(store: Store, filePath: string, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importSessionLog(
+  store: Store,
+  filePath: string,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
   const started = performance.now();
   const { size, name } = checkFile(filePath);
   const progress = new ProgressReporter(opts.onProgress);
   const report = emptyReport(filePath, 'sessions');
-  const sha = await sha256File(filePath, (n) => progress.report({ phase: 'hashing', done: n, total: size, unit: 'bytes' }), opts.signal);
+  const sha = await sha256File(
+    filePath,
+    (n) => progress.report({ phase: 'hashing', done: n, total: size, unit: 'bytes' }),
+    opts.signal,
+  );
   if (findImport(store.db, sha, 'sessions')) {
     report.alreadyImported = true;
     report.durationMs = performance.now() - started;
     return report;
   }
   const problems = new Problems(name);
-  await inTransaction(() => store.openWriter({ bulk: true }), filePath, opts.signal, async (db) => {
-    // Re-check under the write lock: a concurrent import of the same file may have committed.
-    if (findImport(db, sha, 'sessions')) {
-      report.alreadyImported = true;
-      return;
-    }
-    const importId = insertImport(db, sha, 'sessions', name);
-    const writer = new SessionWriter(db, importId);
-    const seen = new Map<string, number>(); // session_id → line, for duplicates inside the file
-    const yielder = new Yielder();
-    const src = await readLines(filePath, MAX_LINE_BYTES);
-    let lines = 0;
-    for await (const line of src.lines) {
+  await inTransaction(
+    () => store.openWriter({ bulk: true }),
+    filePath,
+    opts.signal,
+    async (db) => {
+      // Re-check under the write lock: a concurrent import of the same file may have committed.
+      if (findImport(db, sha, 'sessions')) {
+        report.alreadyImported = true;
+        return;
+      }
+      const importId = insertImport(db, sha, 'sessions', name);
+      const writer = new SessionWriter(db, importId);
+      const seen = new Map<string, number>(); // session_id → line, for duplicates inside the file
+      const yielder = new Yielder();
+      const src = await readLines(filePath, MAX_LINE_BYTES);
+      let lines = 0;
+      for await (const line of src.lines) {
+        if (opts.signal?.aborted) throw cancelled(filePath);
+        progress.report({ phase: 'importing', done: src.bytesRead(), total: size, unit: 'bytes' });
+        await yielder.maybe();
+        if (line.bytes === null) {
+          problems.add(
+            line.no,
+            '(line)',
+            `line ${line.no} is ${MB(line.length)}, limit is ${MB(MAX_LINE_BYTES)} per line (one session)`,
+          );
+          continue;
+        }
+        if (line.bytes.length === 0 || isBlank(line.bytes)) continue;
+        lines++;
+        const { session, problems: lp } = parseSessionLine(line.bytes);
+        for (const p of lp) problems.add(line.no, p.field, p.message);
+        if (!session) continue;
+        const dup = seen.get(session.session_id);
+        if (dup !== undefined) {
+          problems.add(
+            line.no,
+            'session_id',
+            `expected session ids unique in the file, got ${JSON.stringify(session.session_id)} again (first on line ${dup})`,
+          );
+          continue;
+        }
+        seen.set(session.session_id, line.no);
+        // After the first problem nothing more is written: the transaction will be rolled back.
+        if (problems.count > 0) continue;
+        const outcome = writer.write(session);
+        if (outcome === 'inserted') report.sessions++;
+        else if (outcome === 'skipped') report.skippedSessions++;
+        else {
+          problems.conflicts++;
+          problems.add(
+            line.no,
+            'session_id',
+            `session ${JSON.stringify(session.session_id)} is already in the workspace with different content; remove it or give it a new id`,
+          );
+        }
+      }
       if (opts.signal?.aborted) throw cancelled(filePath);
-      progress.report({ phase: 'importing', done: src.bytesRead(), total: size, unit: 'bytes' });
-      await yielder.maybe();
-      if (line.bytes === null) {
-        problems.add(line.no, '(line)', `line ${line.no} is ${MB(line.length)}, limit is ${MB(MAX_LINE_BYTES)} per line (one session)`);
-        continue;
+      if (problems.count > 0) problems.throw('session log');
+      if (lines === 0) {
+        throw new ApiError(
+          'invalid_file',
+          `session log ${name} contains no sessions (empty file); nothing was imported`,
+          [{ where: `${name}:1:(file)`, message: 'expected at least one session line, got an empty file' }],
+        );
       }
-      if (line.bytes.length === 0 || isBlank(line.bytes)) continue;
-      lines++;
-      const { session, problems: lp } = parseSessionLine(line.bytes);
-      for (const p of lp) problems.add(line.no, p.field, p.message);
-      if (!session) continue;
-      const dup = seen.get(session.session_id);
-      if (dup !== undefined) {
-        problems.add(line.no, 'session_id', `expected session ids unique in the file, got ${JSON.stringify(session.session_id)} again (first on line ${dup})`);
-        continue;
-      }
-      seen.set(session.session_id, line.no);
-      // After the first problem nothing more is written: the transaction will be rolled back.
-      if (problems.count > 0) continue;
-      const outcome = writer.write(session);
-      if (outcome === 'inserted') report.sessions++;
-      else if (outcome === 'skipped') report.skippedSessions++;
-      else {
-        problems.conflicts++;
-        problems.add(line.no, 'session_id', `session ${JSON.stringify(session.session_id)} is already in the workspace with different content; remove it or give it a new id`);
-      }
-    }
-    if (opts.signal?.aborted) throw cancelled(filePath);
-    if (problems.count > 0) problems.throw('session log');
-    if (lines === 0) {
-      throw new ApiError('invalid_file', `session log ${name} contains no sessions (empty file); nothing was imported`, [
-        { where: `${name}:1:(file)`, message: 'expected at least one session line, got an empty file' },
-      ]);
-    }
-    report.turns = writer.turns;
-    report.resultRows = writer.rows;
-    report.newFeatureNames = writer.features.newNames;
-    if (report.newFeatureNames.length)
-      report.warnings.push(`${report.newFeatureNames.length} feature name(s) not seen before were recorded: ${report.newFeatureNames.slice(0, 20).join(', ')}${report.newFeatureNames.length > 20 ? ', …' : ''}`);
-    if (report.skippedSessions) report.warnings.push(`${report.skippedSessions} session(s) were already in the workspace with identical content and were skipped`);
-    finishImport(db, importId, report);
-    progress.report({ phase: 'committing', done: size, total: size, unit: 'bytes' }, true);
-  });
+      report.turns = writer.turns;
+      report.resultRows = writer.rows;
+      report.newFeatureNames = writer.features.newNames;
+      if (report.newFeatureNames.length)
+        report.warnings.push(
+          `${report.newFeatureNames.length} feature name(s) not seen before were recorded: ${report.newFeatureNames.slice(0, 20).join(', ')}${report.newFeatureNames.length > 20 ? ', …' : ''}`,
+        );
+      if (report.skippedSessions)
+        report.warnings.push(
+          `${report.skippedSessions} session(s) were already in the workspace with identical content and were skipped`,
+        );
+      finishImport(db, importId, report);
+      progress.report({ phase: 'committing', done: size, total: size, unit: 'bytes' }, true);
+    },
+  );
   report.durationMs = performance.now() - started;
   progress.report({ phase: 'done', done: size, total: size, unit: 'bytes' }, true);
   return report;

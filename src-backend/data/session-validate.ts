@@ -135,7 +135,8 @@ class Collector {
   }
   unknownKeys(o: Record<string, unknown>, allowed: Set<string>, prefix: string): void {
     for (const k in o) {
-      if (!allowed.has(k)) this.add(prefix ? `${prefix}.${k}` : k, `unknown field (allowed: ${[...allowed].join(', ')})`);
+      if (!allowed.has(k))
+        this.add(prefix ? `${prefix}.${k}` : k, `unknown field (allowed: ${[...allowed].join(', ')})`);
     }
   }
 }
@@ -148,7 +149,8 @@ export function validateSession(v: unknown): { session: SessionV1 | null; proble
   const c = new Collector();
   if (!c.object(v, '(line)')) return { session: null, problems: c.problems };
   c.unknownKeys(v, TOP_KEYS, '');
-  if (v.v !== 1) c.add('v', `expected 1 (format version), got ${v.v === undefined ? 'nothing (required)' : describe(v.v)}`);
+  if (v.v !== 1)
+    c.add('v', `expected 1 (format version), got ${v.v === undefined ? 'nothing (required)' : describe(v.v)}`);
   c.str(v.session_id, 'session_id', 1, LIMITS.idChars);
   c.str(v.user_id, 'user_id', 1, LIMITS.idChars);
   if (v.split !== undefined && !(typeof v.split === 'string' && SPLIT_SET.has(v.split)))
@@ -162,15 +164,23 @@ export function validateSession(v: unknown): { session: SessionV1 | null; proble
       if (!c.object(ev, ef)) continue;
       c.unknownKeys(ev, EVENT_KEYS, ef);
       if (typeof ev.ts !== 'string' || !ISO_TS.test(ev.ts) || Number.isNaN(Date.parse(ev.ts))) {
-        c.add(`${ef}.ts`, `expected an ISO-8601 date-time with zone like "2026-03-01T09:12:03.000Z", got ${ev.ts === undefined ? 'nothing (required)' : describe(ev.ts)}`);
+        c.add(
+          `${ef}.ts`,
+          `expected an ISO-8601 date-time with zone like "2026-03-01T09:12:03.000Z", got ${ev.ts === undefined ? 'nothing (required)' : describe(ev.ts)}`,
+        );
       } else {
         const t = Date.parse(ev.ts);
-        if (t < prevTs) c.add(`${ef}.ts`, `expected events in time order (ts ≥ the previous event's), got ${ev.ts} after a later one`);
+        if (t < prevTs)
+          c.add(
+            `${ef}.ts`,
+            `expected events in time order (ts ≥ the previous event's), got ${ev.ts} after a later one`,
+          );
         prevTs = t;
       }
       if (typeof ev.query === 'string') {
         const n = chars(ev.query.trim());
-        if (n < 1 || n > LIMITS.queryChars) c.add(`${ef}.query`, `expected 1–${LIMITS.queryChars} characters after trimming, got ${n}`);
+        if (n < 1 || n > LIMITS.queryChars)
+          c.add(`${ef}.query`, `expected 1–${LIMITS.queryChars} characters after trimming, got ${n}`);
       } else c.str(ev.query, `${ef}.query`, 1, LIMITS.queryChars);
       const results: ResultV1[] = [];
       if (c.array(ev.results, `${ef}.results`, 0, LIMITS.results)) {
@@ -196,17 +206,25 @@ export function validateSession(v: unknown): { session: SessionV1 | null; proble
   };
 }
 
-function validateResult(c: Collector, r: unknown, rf: string, items: Set<string>, positions: Set<number>): ResultV1 | null {
+function validateResult(
+  c: Collector,
+  r: unknown,
+  rf: string,
+  items: Set<string>,
+  positions: Set<number>,
+): ResultV1 | null {
   if (!c.object(r, rf)) return null;
   const before = c.problems.length;
   c.unknownKeys(r, RESULT_KEYS, rf);
   if (c.str(r.item_id, `${rf}.item_id`, 1, LIMITS.idChars)) {
-    if (items.has(r.item_id)) c.add(`${rf}.item_id`, `expected item ids unique within an event, got ${JSON.stringify(r.item_id)} again`);
+    if (items.has(r.item_id))
+      c.add(`${rf}.item_id`, `expected item ids unique within an event, got ${JSON.stringify(r.item_id)} again`);
     items.add(r.item_id);
   }
   c.str(r.title, `${rf}.title`, 0, LIMITS.titleChars);
   if (c.int(r.position, `${rf}.position`, 1)) {
-    if (positions.has(r.position)) c.add(`${rf}.position`, `expected positions unique within an event, got ${r.position} again`);
+    if (positions.has(r.position))
+      c.add(`${rf}.position`, `expected positions unique within an event, got ${r.position} again`);
     positions.add(r.position);
   }
   // `features` may be left out: real logs often carry none (ids and text alone); it reads as {}.
@@ -214,13 +232,19 @@ function validateResult(c: Collector, r: unknown, rf: string, items: Set<string>
     let n = 0;
     for (const name in r.features) {
       n++;
-      if (!goodName(name)) c.add(`${rf}.features`, `expected feature names matching ${FEATURE_NAME.source}, got ${JSON.stringify(name.slice(0, 80))}`);
+      if (!goodName(name))
+        c.add(
+          `${rf}.features`,
+          `expected feature names matching ${FEATURE_NAME.source}, got ${JSON.stringify(name.slice(0, 80))}`,
+        );
       const val = r.features[name];
-      if (typeof val !== 'number' || !Number.isFinite(val)) c.add(`${rf}.features.${name}`, `expected a finite number, got ${describe(val)}`);
+      if (typeof val !== 'number' || !Number.isFinite(val))
+        c.add(`${rf}.features.${name}`, `expected a finite number, got ${describe(val)}`);
     }
     if (n > LIMITS.features) c.add(`${rf}.features`, `expected at most ${LIMITS.features} features, got ${n}`);
   }
-  if (r.click !== undefined && typeof r.click !== 'boolean') c.add(`${rf}.click`, `expected true or false, got ${describe(r.click)}`);
+  if (r.click !== undefined && typeof r.click !== 'boolean')
+    c.add(`${rf}.click`, `expected true or false, got ${describe(r.click)}`);
   if (r.dwell_ms !== undefined) c.int(r.dwell_ms, `${rf}.dwell_ms`, 0);
   if (c.problems.length !== before) return null;
   return {
@@ -239,13 +263,26 @@ export function parseSessionLine(bytes: Uint8Array): { session: SessionV1 | null
   try {
     text = UTF8.decode(bytes);
   } catch {
-    return { session: null, problems: [{ field: '(line)', message: `expected UTF-8 text, got invalid UTF-8 (first bad byte at offset ${firstBadUtf8(bytes)})` }] };
+    return {
+      session: null,
+      problems: [
+        {
+          field: '(line)',
+          message: `expected UTF-8 text, got invalid UTF-8 (first bad byte at offset ${firstBadUtf8(bytes)})`,
+        },
+      ],
+    };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { session: null, problems: [{ field: '(line)', message: `expected one JSON object, got malformed JSON: ${(err as Error).message}` }] };
+    return {
+      session: null,
+      problems: [
+        { field: '(line)', message: `expected one JSON object, got malformed JSON: ${(err as Error).message}` },
+      ],
+    };
   }
   return validateSession(value);
 }
@@ -257,7 +294,8 @@ export function firstBadUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i]!;
-    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    const need =
+      c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
     if (need < 0 || i + need >= b.length + (need ? 0 : 1)) return i;
     for (let k = 1; k <= need; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
     i += need + 1;

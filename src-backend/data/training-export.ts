@@ -34,31 +34,58 @@ export interface TrainingExportOptions {
   onProgress?: ((p: Progress) => void) | undefined;
 }
 
-
 /** Checks the chosen folder for an export: not the workspace's own folder; the export name free. */
-export function checkExportTarget(outDir: string, name: string, workspacePath: string, overwrite: boolean, field = 'outDir'): string {
+export function checkExportTarget(
+  outDir: string,
+  name: string,
+  workspacePath: string,
+  overwrite: boolean,
+  field = 'outDir',
+): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) || name.endsWith('.partial')) {
-    throw new ApiError('invalid_input', `name: expected a folder name of letters, digits, '.', '_' and '-' (up to 100), got ${JSON.stringify(name)}`, [{ where: 'name', message: 'not a plain folder name' }]);
+    throw new ApiError(
+      'invalid_input',
+      `name: expected a folder name of letters, digits, '.', '_' and '-' (up to 100), got ${JSON.stringify(name)}`,
+      [{ where: 'name', message: 'not a plain folder name' }],
+    );
   }
   const wsDir = dirname(existsSync(workspacePath) ? realpathSync(workspacePath) : workspacePath);
   if (realpathSync(outDir) === wsDir) {
-    throw new ApiError('invalid_input', `${field}: ${outDir} is the workspace's own folder; choose another folder for exports`, [{ where: field, message: "the workspace's own folder" }]);
+    throw new ApiError(
+      'invalid_input',
+      `${field}: ${outDir} is the workspace's own folder; choose another folder for exports`,
+      [{ where: field, message: "the workspace's own folder" }],
+    );
   }
   const target = join(outDir, name);
   if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new ApiError('conflict', `${field}: ${target} exists and is not a folder`, [{ where: 'name', message: 'exists' }]);
-    if (!overwrite) throw new ApiError('conflict', `${target} already exists; choose another name or overwrite it`, [{ where: 'name', message: 'exists' }]);
+    if (!statSync(target).isDirectory())
+      throw new ApiError('conflict', `${field}: ${target} exists and is not a folder`, [
+        { where: 'name', message: 'exists' },
+      ]);
+    if (!overwrite)
+      throw new ApiError('conflict', `${target} already exists; choose another name or overwrite it`, [
+        { where: 'name', message: 'exists' },
+      ]);
   }
   return target;
 }
 
 /** Builds the export in a hidden sibling folder, then renames it into place (replacing an old one last). */
-export async function writeFolderAtomically(target: string, build: (dir: string) => Promise<void>, field = 'outDir'): Promise<void> {
+export async function writeFolderAtomically(
+  target: string,
+  build: (dir: string) => Promise<void>,
+  field = 'outDir',
+): Promise<void> {
   const partial = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.partial`);
   try {
     await mkdir(partial);
   } catch (err) {
-    throw new ApiError('invalid_input', `${field}: cannot write into ${dirname(target)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, [{ where: field, message: 'not writable' }]);
+    throw new ApiError(
+      'invalid_input',
+      `${field}: cannot write into ${dirname(target)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      [{ where: field, message: 'not writable' }],
+    );
   }
   try {
     await build(partial);
@@ -76,7 +103,11 @@ export async function writeFolderAtomically(target: string, build: (dir: string)
   }
 }
 
-export async function exportTraining(store: Store, judgments: Judgments, opts: TrainingExportOptions): Promise<TrainingExportReport> {
+export async function exportTraining(
+  store: Store,
+  judgments: Judgments,
+  opts: TrainingExportOptions,
+): Promise<TrainingExportReport> {
   const started = performance.now();
   const target = checkExportTarget(opts.outDir, opts.name, opts.workspacePath, opts.overwrite);
   // Judged turns grouped by session, so each session is read once.
@@ -93,7 +124,9 @@ export async function exportTraining(store: Store, judgments: Judgments, opts: T
     m.set(parts.index, turnId);
   }
   if (judgments.byTurn.size === 0) {
-    throw new ApiError('invalid_input', `${judgments.source} has no judgments: label some turns first`, [{ where: 'source', message: 'no judgments' }]);
+    throw new ApiError('invalid_input', `${judgments.source} has no judgments: label some turns first`, [
+      { where: 'source', message: 'no judgments' },
+    ]);
   }
 
   const report: TrainingExportReport = {
@@ -112,7 +145,9 @@ export async function exportTraining(store: Store, judgments: Judgments, opts: T
   };
   const missing = (...turnIds: string[]) => {
     report.turnsNotInWorkspace += turnIds.length;
-    report.turnsNotInWorkspaceSample.push(...turnIds.slice(0, Math.max(0, 20 - report.turnsNotInWorkspaceSample.length)));
+    report.turnsNotInWorkspaceSample.push(
+      ...turnIds.slice(0, Math.max(0, 20 - report.turnsNotInWorkspaceSample.length)),
+    );
   };
   missing(...malformed);
   const featureNames = new Set<string>();
@@ -123,7 +158,8 @@ export async function exportTraining(store: Store, judgments: Judgments, opts: T
 
   async function* lines(): AsyncGenerator<string> {
     for (const [sessionId, judgedTurns] of bySession) {
-      if (opts.signal?.aborted) throw new ApiError('cancelled', 'the training export was cancelled; nothing was written');
+      if (opts.signal?.aborted)
+        throw new ApiError('cancelled', 'the training export was cancelled; nothing was written');
       await yielder.maybe();
       opts.onProgress?.({ phase: 'exporting', done: done++, total, unit: 'sessions' });
       const s = readSession(store.db, sessionId);
@@ -132,7 +168,9 @@ export async function exportTraining(store: Store, judgments: Judgments, opts: T
         continue;
       }
       const steps = historySteps(s.turns, (t: Turn) =>
-        t.results.filter((r) => r.click).map((r) => ({ itemId: r.itemId, title: r.title, position: r.position, dwellMs: r.dwellMs })),
+        t.results
+          .filter((r) => r.click)
+          .map((r) => ({ itemId: r.itemId, title: r.title, position: r.position, dwellMs: r.dwellMs })),
       );
       const byIndex = new Map(s.turns.map((t, pos) => [t.index, pos] as const));
       for (const [index, turnId] of [...judgedTurns].sort((a, b) => a[0] - b[0])) {
@@ -202,13 +240,22 @@ export async function exportTraining(store: Store, judgments: Judgments, opts: T
   await writeFolderAtomically(target, async (dir) => {
     await writeLinesAtomically(join(dir, 'training.jsonl'), lines());
     if (report.examples === 0) {
-      throw new ApiError('invalid_input', `${judgments.source}: none of its judged turns is in this workspace with a judged logged candidate; nothing was exported`, [
-        { where: 'source', message: `${report.turnsNotInWorkspace} turns not in the workspace, ${report.itemsNotInTurn} judged items not among their turn's results` },
-      ]);
+      throw new ApiError(
+        'invalid_input',
+        `${judgments.source}: none of its judged turns is in this workspace with a judged logged candidate; nothing was exported`,
+        [
+          {
+            where: 'source',
+            message: `${report.turnsNotInWorkspace} turns not in the workspace, ${report.itemsNotInTurn} judged items not among their turn's results`,
+          },
+        ],
+      );
     }
     report.examplesSha256 = hash.digest('hex');
     const names = [...featureNames].sort();
-    report.featureGroups = opts.featureGroups ?? (names.length ? [{ name: 'features', features: names }] : [{ name: 'ids_only', features: [] }]);
+    report.featureGroups =
+      opts.featureGroups ??
+      (names.length ? [{ name: 'features', features: names }] : [{ name: 'ids_only', features: [] }]);
     const manifest = {
       v: TRAINING_SCHEMA_VERSION,
       kind: 'qgs-training-export',

@@ -10,8 +10,25 @@ import { startHttpServer } from './http-server.ts';
 import { ApiError } from '../../src-common/errors.ts';
 import { ApiClient, inProcessTransport } from '../../src-common/api/client.ts';
 import { formatTrecEvalLine } from '../../src-common/metrics.ts';
-import { SPLITS, type ImportReport, type Progress, type RunEvaluation, type Split, type WorkspaceStats } from '../../src-common/api/types.ts';
-import { isMethodName, TURN_KINDS, type BatchScoreReport,  type MethodInput, type MethodName, type MethodResult, type ModelSummary, type TurnMetricsPage, type TurnScoring } from '../../src-common/api/contract.ts';
+import {
+  SPLITS,
+  type ImportReport,
+  type Progress,
+  type RunEvaluation,
+  type Split,
+  type WorkspaceStats,
+} from '../../src-common/api/types.ts';
+import {
+  isMethodName,
+  TURN_KINDS,
+  type BatchScoreReport,
+  type MethodInput,
+  type MethodName,
+  type MethodResult,
+  type ModelSummary,
+  type TurnMetricsPage,
+  type TurnScoring,
+} from '../../src-common/api/contract.ts';
 
 const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
 const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
@@ -125,7 +142,11 @@ function progressPrinter(): (p: Progress) => void {
 }
 
 /** One API call with progress on stderr; Ctrl-C cancels it. */
-async function call<M extends MethodName>(backend: Backend, method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
+async function call<M extends MethodName>(
+  backend: Backend,
+  method: M,
+  input: MethodInput<M>,
+): Promise<MethodResult<M>> {
   const abort = new AbortController();
   const onSigint = () => {
     process.stderr.write('\ncancelling…\n');
@@ -133,7 +154,10 @@ async function call<M extends MethodName>(backend: Backend, method: M, input: Me
   };
   process.once('SIGINT', onSigint);
   try {
-    const result = await new ApiClient(inProcessTransport(backend.dispatcher)).call(method, input, { signal: abort.signal, onProgress: progressPrinter() });
+    const result = await new ApiClient(inProcessTransport(backend.dispatcher)).call(method, input, {
+      signal: abort.signal,
+      onProgress: progressPrinter(),
+    });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     return result;
   } finally {
@@ -180,7 +204,9 @@ async function main(): Promise<void> {
         qrelsFile = r.files.qrels;
       } else {
         sessionsFile = join(DEMO_DIR, 'sessions.jsonl.gz');
-        qrelsFile = existsSync(join(DEMO_DIR, 'qrels.txt')) ? join(DEMO_DIR, 'qrels.txt') : join(DEMO_DIR, 'qrels.txt.gz');
+        qrelsFile = existsSync(join(DEMO_DIR, 'qrels.txt'))
+          ? join(DEMO_DIR, 'qrels.txt')
+          : join(DEMO_DIR, 'qrels.txt.gz');
       }
       const imported = await call(backend, 'import.sessions', { path: sessionsFile });
       const judged = await call(backend, 'import.qrels', { path: qrelsFile, setName: 'ground-truth' });
@@ -191,7 +217,9 @@ async function main(): Promise<void> {
           `workspace ${workspacePath}`,
           describeImport(r.sessions),
           describeImport(r.qrels),
-          r.models.length ? `models: ${r.models.map((m) => `${m.name} (${m.encoder}, ${m.sha256.slice(0, 12)})`).join(', ')}` : 'models: none shipped in resources/models',
+          r.models.length
+            ? `models: ${r.models.map((m) => `${m.name} (${m.encoder}, ${m.sha256.slice(0, 12)})`).join(', ')}`
+            : 'models: none shipped in resources/models',
         ].join('\n'),
       );
       await backend.close();
@@ -209,7 +237,9 @@ async function main(): Promise<void> {
         ...(opt.token ? { token: opt.token } : {}),
       });
       if (!['127.0.0.1', 'localhost', '::1'].includes(opt.host ?? '127.0.0.1')) {
-        process.stderr.write(`warning: listening on ${opt.host}, reachable from other machines; anyone with the token can use it\n`);
+        process.stderr.write(
+          `warning: listening on ${opt.host}, reachable from other machines; anyone with the token can use it\n`,
+        );
       }
       process.stdout.write(`QGS Workbench serving at ${server.openUrl}\n`);
       process.stdout.write(`workspace ${workspacePath}; files may be read/written under: ${roots.join(', ')}\n`);
@@ -235,7 +265,10 @@ async function main(): Promise<void> {
           : kind === 'run'
             ? await call(backend, 'import.trecRun', { path })
             : kind === 'qrels'
-              ? await call(backend, 'import.qrels', { path, setName: opt.set ?? fail('--set NAME is required for qrels') })
+              ? await call(backend, 'import.qrels', {
+                  path,
+                  setName: opt.set ?? fail('--set NAME is required for qrels'),
+                })
               : fail(`unknown import kind "${kind}" (sessions, run or qrels)`);
       print(report, describeImport);
       backend.close();
@@ -243,32 +276,58 @@ async function main(): Promise<void> {
     }
     case 'export': {
       const [kind, target] = args;
-      const usage = 'usage: export run --tag TAG FILE | qrels --set SOURCE FILE | training --source SOURCE DIR [--name N] [--overwrite] | parquet DIR [--name N] [--overwrite]';
+      const usage =
+        'usage: export run --tag TAG FILE | qrels --set SOURCE FILE | training --source SOURCE DIR [--name N] [--overwrite] | parquet DIR [--name N] [--overwrite]';
       if (!kind || !target) fail(usage);
       const backend = open('cli');
       const where = resolve(target);
       const named = { ...(opt.name ? { name: opt.name } : {}), overwrite: opt.overwrite };
       switch (kind) {
         case 'run':
-          print(await call(backend, 'export.trecRun', { tag: opt.tag ?? fail('--tag TAG is required'), path: where }), (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
+          print(
+            await call(backend, 'export.trecRun', { tag: opt.tag ?? fail('--tag TAG is required'), path: where }),
+            (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`,
+          );
           break;
         case 'qrels':
           // SOURCE: a qrels set, labels:task:<id> or labels:annotator:<id>
-          print(await call(backend, 'export.qrels', { setName: opt.set ?? opt.source ?? fail('--set SOURCE is required'), path: where }), (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`);
+          print(
+            await call(backend, 'export.qrels', {
+              setName: opt.set ?? opt.source ?? fail('--set SOURCE is required'),
+              path: where,
+            }),
+            (x) => `wrote ${x.rows.toLocaleString('en')} rows to ${x.path}`,
+          );
           break;
         case 'training':
-          print(await call(backend, 'export.training', { source: opt.source ?? fail('--source SOURCE is required'), outDir: where, ...named }), (x) =>
-            [
-              `wrote ${x.examples.toLocaleString('en')} examples (${x.labelledCandidates.toLocaleString('en')} labelled of ${x.candidates.toLocaleString('en')} candidates) to ${x.path}`,
-              `feature groups: ${x.featureGroups.map((g) => `${g.name}[${g.features.length}]`).join(', ')}`,
-              ...(x.turnsNotInWorkspace ? [`warning: ${x.turnsNotInWorkspace} judged turns are not in this workspace (e.g. ${x.turnsNotInWorkspaceSample.slice(0, 3).join(', ')})`] : []),
-              ...(x.itemsNotInTurn ? [`warning: ${x.itemsNotInTurn} judged items are not among their turn's logged results`] : []),
-            ].join('\n'),
+          print(
+            await call(backend, 'export.training', {
+              source: opt.source ?? fail('--source SOURCE is required'),
+              outDir: where,
+              ...named,
+            }),
+            (x) =>
+              [
+                `wrote ${x.examples.toLocaleString('en')} examples (${x.labelledCandidates.toLocaleString('en')} labelled of ${x.candidates.toLocaleString('en')} candidates) to ${x.path}`,
+                `feature groups: ${x.featureGroups.map((g) => `${g.name}[${g.features.length}]`).join(', ')}`,
+                ...(x.turnsNotInWorkspace
+                  ? [
+                      `warning: ${x.turnsNotInWorkspace} judged turns are not in this workspace (e.g. ${x.turnsNotInWorkspaceSample.slice(0, 3).join(', ')})`,
+                    ]
+                  : []),
+                ...(x.itemsNotInTurn
+                  ? [`warning: ${x.itemsNotInTurn} judged items are not among their turn's logged results`]
+                  : []),
+              ].join('\n'),
           );
           break;
         case 'parquet':
-          print(await call(backend, 'export.parquet', { outDir: where, ...named }), (x) =>
-            `wrote ${Object.entries(x.rows).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')} rows to ${x.path} (${x.featureColumns.length} feature columns)`,
+          print(
+            await call(backend, 'export.parquet', { outDir: where, ...named }),
+            (x) =>
+              `wrote ${Object.entries(x.rows)
+                .map(([k, n]) => `${k} ${n.toLocaleString('en')}`)
+                .join(', ')} rows to ${x.path} (${x.featureColumns.length} feature columns)`,
           );
           break;
         default:
@@ -280,8 +339,12 @@ async function main(): Promise<void> {
     case 'train': {
       const backend = open('cli');
       const r = await call(backend, 'train.fromLabels', {
-        source: opt.source ?? fail('--source SOURCE is required (labels:task:<id>, labels:annotator:<id> or a qrels set)'),
-        baseModel: await modelRef(backend, opt.base ?? fail('--base MODEL is required: the model the new one should replace')),
+        source:
+          opt.source ?? fail('--source SOURCE is required (labels:task:<id>, labels:annotator:<id> or a qrels set)'),
+        baseModel: await modelRef(
+          backend,
+          opt.base ?? fail('--base MODEL is required: the model the new one should replace'),
+        ),
         epochs: int('epochs', opt.epochs, 6),
         seed: int('seed', opt.seed, 1),
         ...(opt.name ? { name: opt.name } : {}),
@@ -289,7 +352,9 @@ async function main(): Promise<void> {
       const f = (n: number | null) => (n === null ? '—' : n.toFixed(4));
       print(r, (x) =>
         [
-          `registered ${x.model.name} (${x.model.sha256.slice(0, 12)}), trained on ${Object.entries(x.examples).map(([k, n]) => `${k} ${n}`).join(', ')} examples from ${x.source}`,
+          `registered ${x.model.name} (${x.model.sha256.slice(0, 12)}), trained on ${Object.entries(x.examples)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')} examples from ${x.source}`,
           ...x.epochs.map((e) => `  epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, valid NDCG@10 ${f(e.validNdcg10)}`),
           `on the ${x.comparison.turns} labelled turns: NDCG@${x.comparison.k} ${x.base.name} ${f(x.comparison.ndcgA)} → ${x.model.name} ${f(x.comparison.ndcgB)}; MRR ${f(x.comparison.mrrA)} → ${f(x.comparison.mrrB)}`,
           `compare them: npm run cli -- regressions ${x.base.sha256.slice(0, 12)} ${x.model.sha256.slice(0, 12)} --set '${x.source}'`,
@@ -302,7 +367,10 @@ async function main(): Promise<void> {
       const backend = open('cli');
       print(await call(backend, 'workspace.stats', {}), (s: WorkspaceStats) =>
         Object.entries(s)
-          .map(([k, v]) => `${k.padEnd(14)} ${Array.isArray(v) ? v.join(', ') || '-' : typeof v === 'number' ? v.toLocaleString('en') : String(v)}`)
+          .map(
+            ([k, v]) =>
+              `${k.padEnd(14)} ${Array.isArray(v) ? v.join(', ') || '-' : typeof v === 'number' ? v.toLocaleString('en') : String(v)}`,
+          )
           .join('\n'),
       );
       backend.close();
@@ -312,7 +380,9 @@ async function main(): Promise<void> {
       const [sub, arg] = args;
       const backend = open('cli');
       if (sub === 'list' || sub === undefined) {
-        print(await call(backend, 'models.list', {}), (ms) => (ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)'));
+        print(await call(backend, 'models.list', {}), (ms) =>
+          ms.length ? ms.map(describeModel).join('\n') : 'no models registered (models add FILE, or models shipped)',
+        );
       } else if (sub === 'add') {
         if (!arg) fail('usage: models add FILE [--name NAME]');
         const m = await call(backend, 'models.add', { path: resolve(arg), ...(opt.name ? { name: opt.name } : {}) });
@@ -320,9 +390,15 @@ async function main(): Promise<void> {
       } else if (sub === 'remove') {
         if (!arg) fail('usage: models remove MODEL');
         const sha = await modelRef(backend, arg);
-        print(await call(backend, 'models.remove', { sha256: sha }), (r) => `removed ${r.name} and ${r.scoresDeleted.toLocaleString('en')} stored scores`);
+        print(
+          await call(backend, 'models.remove', { sha256: sha }),
+          (r) => `removed ${r.name} and ${r.scoresDeleted.toLocaleString('en')} stored scores`,
+        );
       } else if (sub === 'shipped') {
-        print(await call(backend, 'models.registerShipped', {}), (ms) => ms.map(describeModel).join('\n') || 'no models in resources/models');
+        print(
+          await call(backend, 'models.registerShipped', {}),
+          (ms) => ms.map(describeModel).join('\n') || 'no models in resources/models',
+        );
       } else fail(`unknown models command "${sub}" (list, add, remove, shipped)`);
       await backend.close();
       return;
@@ -333,20 +409,32 @@ async function main(): Promise<void> {
         const [, turnId, ...refs] = args;
         if (!turnId || !refs.length) fail('usage: score turn TURN_ID MODEL [MODEL2]');
         const models = await Promise.all(refs.map((r) => modelRef(backend, r)));
-        const input = { turnId, models, ...(opt['max-history'] ? { maxHistory: int('max-history', opt['max-history']) } : {}) };
+        const input = {
+          turnId,
+          models,
+          ...(opt['max-history'] ? { maxHistory: int('max-history', opt['max-history']) } : {}),
+        };
         print(await call(backend, 'score.turn', input), describeTurn);
       } else {
         const [ref] = args;
-        if (!ref) fail('usage: score MODEL [--split train|valid|test] [--rescore]   |   score turn TURN_ID MODEL [MODEL2]');
+        if (!ref)
+          fail('usage: score MODEL [--split train|valid|test] [--rescore]   |   score turn TURN_ID MODEL [MODEL2]');
         const split = splitOption();
-        const r = await call(backend, 'score.batch', { model: await modelRef(backend, ref), rescore: opt.rescore, ...(split ? { split } : {}) });
+        const r = await call(backend, 'score.batch', {
+          model: await modelRef(backend, ref),
+          rescore: opt.rescore,
+          ...(split ? { split } : {}),
+        });
         print(r, (x: BatchScoreReport) =>
           [
             `${x.model.name}: scored ${x.scored.toLocaleString('en')} turns (${x.alreadyScored.toLocaleString('en')} already scored, ${x.turns.toLocaleString('en')} in scope) in ${(x.durationMs / 1000).toFixed(1)} s, ${x.turnsPerSecond.toFixed(0)} turns/s on ${x.provider}`,
             ...(x.fallback ? [`  provider fallback: ${x.fallback}`] : []),
             ...(x.zeroCandidateTurns ? [`  ${x.zeroCandidateTurns} turns had no candidates`] : []),
             ...(x.truncatedTurns ? [`  ${x.truncatedTurns} turns had their history truncated`] : []),
-            ...Object.entries(x.missingFeatures).map(([f, n]) => `  feature ${f} missing from the log for ${n.toLocaleString('en')} candidates (filled with 0)`),
+            ...Object.entries(x.missingFeatures).map(
+              ([f, n]) =>
+                `  feature ${f} missing from the log for ${n.toLocaleString('en')} candidates (filled with 0)`,
+            ),
           ].join('\n'),
         );
       }
@@ -355,9 +443,13 @@ async function main(): Promise<void> {
     }
     case 'regressions': {
       const [refA, refB] = args;
-      if (!refA || !refB) fail('usage: regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]');
+      if (!refA || !refB)
+        fail(
+          'usage: regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]',
+        );
       const kind = opt.kind;
-      if (kind !== undefined && !oneOf(TURN_KINDS, kind)) fail(`--kind must be ${TURN_KINDS.join(', ')}, got "${kind}"`);
+      if (kind !== undefined && !oneOf(TURN_KINDS, kind))
+        fail(`--kind must be ${TURN_KINDS.join(', ')}, got "${kind}"`);
       const split = splitOption();
       const backend = open('cli');
       const input = {
@@ -407,7 +499,9 @@ async function main(): Promise<void> {
       // Any method by name: the dispatcher validates the input against the contract.
       if (!isMethodName(method)) fail(`unknown API method "${method}" (see src-common/api/contract.ts)`);
       const backend = open('cli');
-      process.stdout.write(JSON.stringify(await call(backend, method, input as MethodInput<typeof method>), null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(await call(backend, method, input as MethodInput<typeof method>), null, 2) + '\n',
+      );
       backend.close();
       return;
     }
@@ -418,27 +512,44 @@ async function main(): Promise<void> {
 
 function describeRegressions(r: TurnMetricsPage): string {
   const f = (n: number | null) => (n === null ? '     —' : n.toFixed(4));
-  const lines = [`A = ${r.modelA.name}, B = ${r.modelB.name}, grades: ${r.setName}, NDCG@${r.k}; Δ = B − A`, '  turn kind        turns  NDCG A  NDCG B  MRR A   MRR B'];
+  const lines = [
+    `A = ${r.modelA.name}, B = ${r.modelB.name}, grades: ${r.setName}, NDCG@${r.k}; Δ = B − A`,
+    '  turn kind        turns  NDCG A  NDCG B  MRR A   MRR B',
+  ];
   for (const k of ['start', 'switch', 'continuation', 'all'] as const) {
     const s = r.summary[k];
-    lines.push(`  ${k.padEnd(15)} ${String(s.turns).padStart(6)}  ${f(s.ndcgA)}  ${f(s.ndcgB)}  ${f(s.mrrA)}  ${f(s.mrrB)}`);
+    lines.push(
+      `  ${k.padEnd(15)} ${String(s.turns).padStart(6)}  ${f(s.ndcgA)}  ${f(s.ndcgB)}  ${f(s.mrrA)}  ${f(s.mrrB)}`,
+    );
   }
   lines.push(`  ${r.skippedNoRelevant.toLocaleString('en')} turns left out (no relevant candidate)`);
-  if (r.unscored.either) lines.push(`  ${r.unscored.either.toLocaleString('en')} turns not batch-scored (A: ${r.unscored.modelA}, B: ${r.unscored.modelB}) — run: score MODEL`);
-  lines.push(`\n${r.total.toLocaleString('en')} turns; worst for B first:`, '      Δ  NDCG A  NDCG B  kind          turn  query');
-  for (const x of r.rows) lines.push(`  ${x.delta.toFixed(3).padStart(6)}  ${x.ndcgA.toFixed(3)}   ${x.ndcgB.toFixed(3)}   ${x.kind.padEnd(12)}  ${x.turnId}  ${x.query.slice(0, 50)}`);
+  if (r.unscored.either)
+    lines.push(
+      `  ${r.unscored.either.toLocaleString('en')} turns not batch-scored (A: ${r.unscored.modelA}, B: ${r.unscored.modelB}) — run: score MODEL`,
+    );
+  lines.push(
+    `\n${r.total.toLocaleString('en')} turns; worst for B first:`,
+    '      Δ  NDCG A  NDCG B  kind          turn  query',
+  );
+  for (const x of r.rows)
+    lines.push(
+      `  ${x.delta.toFixed(3).padStart(6)}  ${x.ndcgA.toFixed(3)}   ${x.ndcgB.toFixed(3)}   ${x.kind.padEnd(12)}  ${x.turnId}  ${x.query.slice(0, 50)}`,
+    );
   return lines.join('\n');
 }
 
 /** trec_eval's output: per topic (-q) in topic order, then the `all` lines; `runid` first as trec_eval prints it. */
 function describeEvaluation(r: RunEvaluation): string {
   const lines: string[] = [];
-  for (const t of r.topics) for (const name of r.measures) lines.push(formatTrecEvalLine(name, t.topic, t.values[name]!));
+  for (const t of r.topics)
+    for (const name of r.measures) lines.push(formatTrecEvalLine(name, t.topic, t.values[name]!));
   lines.push(`${'runid'.padEnd(22)}\tall\t${r.runTag}`);
   lines.push(formatTrecEvalLine('num_q', 'all', r.all.num_q!));
   for (const name of r.measures) lines.push(formatTrecEvalLine(name, 'all', r.all[name]!));
   if (r.topicsRunOnly || r.topicsQrelsOnly) {
-    process.stderr.write(`note: ${r.topicsRunOnly} run topic(s) without judgments and ${r.topicsQrelsOnly} judged topic(s) missing from the run were not evaluated (as trec_eval)\n`);
+    process.stderr.write(
+      `note: ${r.topicsRunOnly} run topic(s) without judgments and ${r.topicsQrelsOnly} judged topic(s) missing from the run were not evaluated (as trec_eval)\n`,
+    );
   }
   return lines.join('\n');
 }
@@ -452,17 +563,24 @@ async function modelRef(backend: Backend, ref: string): Promise<string> {
   const models = await call(backend, 'models.list', {});
   const byName = models.filter((m) => m.name === ref);
   if (byName.length === 1) return byName[0]!.sha256;
-  if (byName.length > 1) fail(`more than one model is named "${ref}"; use its sha256: ${byName.map((m) => m.sha256.slice(0, 12)).join(', ')}`);
+  if (byName.length > 1)
+    fail(
+      `more than one model is named "${ref}"; use its sha256: ${byName.map((m) => m.sha256.slice(0, 12)).join(', ')}`,
+    );
   return ref;
 }
 
 function describeTurn(r: TurnScoring): string {
   const lines = [`turn ${r.turnId}: "${r.query}" (${r.history.length} history steps)`];
   for (const m of r.models) {
-    lines.push(`\n${m.model.name} on ${m.runtime.provider}${m.runtime.fallback ? ` (fallback: ${m.runtime.fallback})` : ''}`);
+    lines.push(
+      `\n${m.model.name} on ${m.runtime.provider}${m.runtime.fallback ? ` (fallback: ${m.runtime.fallback})` : ''}`,
+    );
     lines.push(`  rank  pos  score      ${m.groups.join(' / ')}  item`);
     for (const c of m.candidates.slice(0, 20)) {
-      lines.push(`  ${String(c.rank).padStart(4)}  ${String(c.position).padStart(3)}  ${c.score.toFixed(4).padStart(9)}  ${c.groupWeight.map((g) => g.toFixed(2)).join(' / ')}  ${c.itemId} ${c.title.slice(0, 50)}`);
+      lines.push(
+        `  ${String(c.rank).padStart(4)}  ${String(c.position).padStart(3)}  ${c.score.toFixed(4).padStart(9)}  ${c.groupWeight.map((g) => g.toFixed(2)).join(' / ')}  ${c.itemId} ${c.title.slice(0, 50)}`,
+      );
     }
     if (m.candidates.length > 20) lines.push(`  … ${m.candidates.length - 20} more`);
   }

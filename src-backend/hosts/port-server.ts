@@ -30,7 +30,11 @@ export function servePort(dispatcher: Dispatcher, port: ServerPort): void {
       })
       .then(
         (result) => send(msg.id, { type: 'result', result }),
-        (err) => send(msg.id, { type: 'error', error: (err instanceof ApiError ? err : new ApiError('internal', String(err))).toJSON() }),
+        (err) =>
+          send(msg.id, {
+            type: 'error',
+            error: (err instanceof ApiError ? err : new ApiError('internal', String(err))).toJSON(),
+          }),
       )
       .finally(() => running.delete(msg.id));
   });

@@ -110,13 +110,22 @@ const defaultCache = new TokenCache();
 const ACTION_ID = { no_click: ACTION_NO_CLICK, click: ACTION_CLICK, long_click: ACTION_LONG_CLICK } as const;
 
 /** Every step of the history of a turn whose earlier turns are `earlier` (time order), with its title. */
-export function historySteps(earlier: readonly HistoryTurn[], firstStep = 0): { steps: HistoryStep[]; titles: string[] } {
+export function historySteps(
+  earlier: readonly HistoryTurn[],
+  firstStep = 0,
+): { steps: HistoryStep[]; titles: string[] } {
   const numbered = numberSteps(earlier, (t) => t.clicks, firstStep);
   const steps: HistoryStep[] = new Array(numbered.length);
   const titles: string[] = new Array(numbered.length);
   for (let i = 0; i < numbered.length; i++) {
     const s = numbered[i]!;
-    steps[i] = { step: s.step, turnIndex: s.turnIndex, query: earlier[s.turnPos]!.query, itemId: s.itemId, action: s.action };
+    steps[i] = {
+      step: s.step,
+      turnIndex: s.turnIndex,
+      query: earlier[s.turnPos]!.query,
+      itemId: s.itemId,
+      action: s.action,
+    };
     titles[i] = s.title;
   }
   return { steps, titles };
@@ -137,8 +146,17 @@ export function assembleHistory(
   earlier: readonly HistoryTurn[],
   tok: TokenizerParams,
   opts: AssembleOptions,
-): { steps: HistoryStep[]; total: number; truncated: number; query: Int32Array; item: Int32Array; ids: Int32Array; actions: Int32Array } {
-  if (!Number.isInteger(opts.maxHistory) || opts.maxHistory < 0) throw new RangeError(`maxHistory must be an integer ≥ 0, got ${opts.maxHistory}`);
+): {
+  steps: HistoryStep[];
+  total: number;
+  truncated: number;
+  query: Int32Array;
+  item: Int32Array;
+  ids: Int32Array;
+  actions: Int32Array;
+} {
+  if (!Number.isInteger(opts.maxHistory) || opts.maxHistory < 0)
+    throw new RangeError(`maxHistory must be an integer ≥ 0, got ${opts.maxHistory}`);
   const cache = opts.cache ?? defaultCache;
   const omitted = opts.omittedSteps ?? 0;
   let { steps, titles } = historySteps(earlier, omitted);

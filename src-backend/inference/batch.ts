@@ -31,7 +31,10 @@ function copyInt(lo: Int32Array, dst: number, src: Int32Array): void {
   for (let i = 0; i < src.length; i++) lo[2 * (dst + i)] = src[i]!;
 }
 
-export function packBatch(turns: readonly TurnTensors[], dims: { Tq: number; Ti: number; F: number }): { feeds: Feeds; shape: BatchShape } {
+export function packBatch(
+  turns: readonly TurnTensors[],
+  dims: { Tq: number; Ti: number; F: number },
+): { feeds: Feeds; shape: BatchShape } {
   const B = turns.length;
   if (B === 0) throw new RangeError('packBatch needs at least one turn');
   const { Tq, Ti, F } = dims;

@@ -7,7 +7,13 @@ import { Worker } from 'node:worker_threads';
 import { ApiError } from '../../src-common/errors.ts';
 import { packBatch, unpackTurn, type BatchOutputs, type BatchShape, type TurnOutputs } from './batch.ts';
 import type { TurnTensors } from './assemble.ts';
-import { defaultCpuThreads, providerPlan, type ProviderAttempt, type ProviderName, type ProviderSetting } from './providers.ts';
+import {
+  defaultCpuThreads,
+  providerPlan,
+  type ProviderAttempt,
+  type ProviderName,
+  type ProviderSetting,
+} from './providers.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 export interface LoadInfo {
@@ -74,7 +80,10 @@ export class InferenceEngine {
   private threads: number;
   private readonly maxBatchTurns: number;
   private readonly plan: (s: ProviderSetting) => ProviderName[];
-  private readonly loadWaiters = new Map<string, { resolve: (r: Extract<WorkerReply, { type: 'loaded' | 'load-failed' }>) => void }>();
+  private readonly loadWaiters = new Map<
+    string,
+    { resolve: (r: Extract<WorkerReply, { type: 'loaded' | 'load-failed' }>) => void }
+  >();
   private closed = false;
   /** Batches run since start (for tests and the bench). */
   batchesRun = 0;
@@ -139,7 +148,8 @@ export class InferenceEngine {
    */
   load(key: string, path: string, label = key): Promise<LoadInfo> {
     const have = this.slots.get(key);
-    if (have && have.path === path && have.setting === this.setting && have.threads === this.threads) return have.loading;
+    if (have && have.path === path && have.setting === this.setting && have.threads === this.threads)
+      return have.loading;
     const setting = this.setting;
     const threads = this.threads;
     const plan = this.plan(setting);
@@ -153,8 +163,15 @@ export class InferenceEngine {
       this.updateRef();
       if (reply.type === 'load-failed') {
         if (this.slots.get(key) === slot) this.slots.delete(key);
-        const problems = reply.attempts.map((a) => ({ where: `${label}: provider ${a.provider}`, message: a.error ?? 'failed' }));
-        throw new ApiError('invalid_file', `model ${label} could not be loaded by onnxruntime with any provider (${plan.join(', ')})`, problems);
+        const problems = reply.attempts.map((a) => ({
+          where: `${label}: provider ${a.provider}`,
+          message: a.error ?? 'failed',
+        }));
+        throw new ApiError(
+          'invalid_file',
+          `model ${label} could not be loaded by onnxruntime with any provider (${plan.join(', ')})`,
+          problems,
+        );
       }
       const failed = reply.attempts.filter((a) => !a.ok);
       const info: LoadInfo = {
@@ -183,7 +200,12 @@ export class InferenceEngine {
    * into one batch. An aborted request is dropped if it has not run yet (and its result ignored if
    * it has), rejecting with ApiError('cancelled').
    */
-  async score(key: string, turns: readonly TurnTensors[], dims: { Tq: number; Ti: number; F: number }, signal?: AbortSignal): Promise<ScoreOutcome> {
+  async score(
+    key: string,
+    turns: readonly TurnTensors[],
+    dims: { Tq: number; Ti: number; F: number },
+    signal?: AbortSignal,
+  ): Promise<ScoreOutcome> {
     const slot = this.slots.get(key);
     if (!slot) throw new ApiError('not_found', `model ${key} is not loaded`);
     await slot.loading;
@@ -213,9 +235,10 @@ export class InferenceEngine {
     const first = this.queue.shift()!;
     const requests = [first];
     let count = first.turns.length;
-    for (let i = 0; i < this.queue.length && count < this.maxBatchTurns; ) {
+    for (let i = 0; i < this.queue.length && count < this.maxBatchTurns;) {
       const p = this.queue[i]!;
-      const sameShape = p.key === first.key && p.dims.Tq === first.dims.Tq && p.dims.Ti === first.dims.Ti && p.dims.F === first.dims.F;
+      const sameShape =
+        p.key === first.key && p.dims.Tq === first.dims.Tq && p.dims.Ti === first.dims.Ti && p.dims.F === first.dims.F;
       if (sameShape && count + p.turns.length <= this.maxBatchTurns) {
         requests.push(p);
         count += p.turns.length;
@@ -231,7 +254,10 @@ export class InferenceEngine {
     }
     let packed: ReturnType<typeof packBatch>;
     try {
-      packed = packBatch(requests.flatMap((r) => r.turns), first.dims);
+      packed = packBatch(
+        requests.flatMap((r) => r.turns),
+        first.dims,
+      );
     } catch (err) {
       for (const r of requests) settle(r, () => r.reject(err));
       this.pump();
@@ -262,7 +288,9 @@ export class InferenceEngine {
     const provider = this.slots.get(flight.key)?.info?.provider ?? 'cpu';
     if (m.type === 'run-failed') {
       const label = this.slots.get(flight.key)?.label ?? flight.key;
-      const err = new ApiError('invalid_file', `model ${label} failed to run: ${m.message}`, [{ where: label, message: m.message }]);
+      const err = new ApiError('invalid_file', `model ${label} failed to run: ${m.message}`, [
+        { where: label, message: m.message },
+      ]);
       for (const r of flight.requests) settle(r, () => r.reject(err));
     } else {
       const gw = m.outputs.group_weight;
@@ -284,11 +312,15 @@ export class InferenceEngine {
   private onWorkerDeath(w: Worker, reason: string): void {
     if (this.worker !== w) return;
     this.worker = null;
-    const err = new ApiError('internal', `${reason}; the request was not scored. The next request starts a new worker.`);
+    const err = new ApiError(
+      'internal',
+      `${reason}; the request was not scored. The next request starts a new worker.`,
+    );
     const flight = this.inFlight;
     this.inFlight = null;
     if (flight) for (const r of flight.requests) settle(r, () => r.reject(err));
-    for (const [, waiter] of this.loadWaiters) waiter.resolve({ type: 'load-failed', key: '', attempts: [{ provider: 'cpu', ok: false, error: reason }] });
+    for (const [, waiter] of this.loadWaiters)
+      waiter.resolve({ type: 'load-failed', key: '', attempts: [{ provider: 'cpu', ok: false, error: reason }] });
     this.loadWaiters.clear();
     // Sessions lived in the dead worker: forget them; the next load() recreates them.
     this.slots.clear();

@@ -10,7 +10,15 @@ import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { ModelSummary } from '../../src-common/api/contract.ts';
 import type { TokenizerParams } from '../../src-common/tokenizer.ts';
 import type { Store } from '../store/store.ts';
-import { deleteModelRow, insertModelRow, listModelRows, modelRow, modelRowsByPrefix, renameModelRow, type ModelRow } from '../store/models.ts';
+import {
+  deleteModelRow,
+  insertModelRow,
+  listModelRows,
+  modelRow,
+  modelRowsByPrefix,
+  renameModelRow,
+  type ModelRow,
+} from '../store/models.ts';
 import type { ModelInputSpec } from './assemble.ts';
 import type { ValidationResult } from './contract.ts';
 
@@ -61,7 +69,14 @@ export function describeMeta(meta: unknown): Omit<ModelInfo, 'sha256' | 'filePat
   const get = (...keys: string[]) => parseMaybeJson(pick(o, ...keys) ?? pick(raw, ...keys.map((k) => `qgs.${k}`)));
   const groupsRaw = get('featureGroups', 'feature_groups', 'groups');
   const groups = Array.isArray(groupsRaw)
-    ? groupsRaw.map((g) => (Array.isArray(g) ? { name: String(g[0]), features: (g[1] as unknown[]).map(String) } : { name: String((g as { name: unknown }).name), features: ((g as { features: unknown[] }).features ?? []).map(String) }))
+    ? groupsRaw.map((g) =>
+        Array.isArray(g)
+          ? { name: String(g[0]), features: (g[1] as unknown[]).map(String) }
+          : {
+              name: String((g as { name: unknown }).name),
+              features: ((g as { features: unknown[] }).features ?? []).map(String),
+            },
+      )
     : [];
   const tok = (get('tokenizer') ?? {}) as Record<string, unknown>;
   const tokenizer: TokenizerParams = {
@@ -101,10 +116,25 @@ export class ModelRegistry {
   }
 
   private toInfo(r: ModelRow): ModelInfo {
-    const stored = JSON.parse(r.metadata) as { info: Omit<ModelInfo, 'sha256' | 'filePath' | 'bytes' | 'addedAt' | 'shipped' | 'name'>; bytes: number; shipped: boolean };
+    const stored = JSON.parse(r.metadata) as {
+      info: Omit<ModelInfo, 'sha256' | 'filePath' | 'bytes' | 'addedAt' | 'shipped' | 'name'>;
+      bytes: number;
+      shipped: boolean;
+    };
     let filePath = r.file_path ?? join(this.modelsDir, `${r.sha256}.onnx`);
-    if (!existsSync(filePath) && existsSync(join(this.modelsDir, `${r.sha256}.onnx`))) filePath = join(this.modelsDir, `${r.sha256}.onnx`);
-    return { ...stored.info, sha256: r.sha256, name: r.name, version: r.version, encoder: r.encoder, filePath, bytes: stored.bytes, addedAt: r.added_at, shipped: stored.shipped };
+    if (!existsSync(filePath) && existsSync(join(this.modelsDir, `${r.sha256}.onnx`)))
+      filePath = join(this.modelsDir, `${r.sha256}.onnx`);
+    return {
+      ...stored.info,
+      sha256: r.sha256,
+      name: r.name,
+      version: r.version,
+      encoder: r.encoder,
+      filePath,
+      bytes: stored.bytes,
+      addedAt: r.added_at,
+      shipped: stored.shipped,
+    };
   }
 
   list(): ModelInfo[] {
@@ -115,25 +145,40 @@ export class ModelRegistry {
   get(ref: string, where = 'model'): ModelInfo {
     const key = ref.toLowerCase();
     if (!/^[0-9a-f]{8,64}$/.test(key)) {
-      throw new ApiError('invalid_input', `${where}: ${JSON.stringify(ref)} is not a model sha256 (64 hex digits, or a unique prefix of at least 8)`, [
-        { where, message: `expected a sha256 or a prefix of ≥ 8 hex digits, got ${JSON.stringify(ref)}` },
-      ]);
+      throw new ApiError(
+        'invalid_input',
+        `${where}: ${JSON.stringify(ref)} is not a model sha256 (64 hex digits, or a unique prefix of at least 8)`,
+        [{ where, message: `expected a sha256 or a prefix of ≥ 8 hex digits, got ${JSON.stringify(ref)}` }],
+      );
     }
     const rows = modelRowsByPrefix(this.store.db, key, 2);
-    if (rows.length === 0) throw new ApiError('not_found', `${where}: no model ${ref} in this workspace (models.list shows the registered ones)`, [{ where, message: `unknown model ${ref}` }]);
-    if (rows.length > 1) throw new ApiError('invalid_input', `${where}: ${ref} matches more than one model; give more digits`, [{ where, message: `ambiguous prefix ${ref}` }]);
+    if (rows.length === 0)
+      throw new ApiError(
+        'not_found',
+        `${where}: no model ${ref} in this workspace (models.list shows the registered ones)`,
+        [{ where, message: `unknown model ${ref}` }],
+      );
+    if (rows.length > 1)
+      throw new ApiError('invalid_input', `${where}: ${ref} matches more than one model; give more digits`, [
+        { where, message: `ambiguous prefix ${ref}` },
+      ]);
     return this.toInfo(rows[0]!);
   }
 
   /** Validates and registers a model file. Adding a file already registered returns it unchanged. */
-  async add(path: string, opts: { name?: string; shipped?: boolean } = {}): Promise<ModelInfo & { alreadyRegistered: boolean }> {
+  async add(
+    path: string,
+    opts: { name?: string; shipped?: boolean } = {},
+  ): Promise<ModelInfo & { alreadyRegistered: boolean }> {
     let bytes: number;
     try {
       const st = statSync(path);
       if (!st.isFile()) throw new Error('not a regular file');
       bytes = st.size;
     } catch (err) {
-      throw new ApiError('not_found', `model file ${path} cannot be read: ${(err as Error).message}`, [{ where: 'path', message: (err as Error).message }]);
+      throw new ApiError('not_found', `model file ${path} cannot be read: ${(err as Error).message}`, [
+        { where: 'path', message: (err as Error).message },
+      ]);
     }
     const sha256 = sha256File(path);
     const existing = modelRow(this.store.db, sha256);
@@ -143,10 +188,14 @@ export class ModelRegistry {
     try {
       result = await this.validate(path);
     } catch (err) {
-      throw new ApiError('invalid_file', `${basename(path)} is not a readable ONNX model: ${(err as Error).message}`, [{ where: path, message: (err as Error).message }]);
+      throw new ApiError('invalid_file', `${basename(path)} is not a readable ONNX model: ${(err as Error).message}`, [
+        { where: path, message: (err as Error).message },
+      ]);
     }
     if (!result.ok) {
-      const problems = (result.problems.length ? result.problems : ['rejected by the contract validator']).map((p) => problemOf(p, basename(path)));
+      const problems = (result.problems.length ? result.problems : ['rejected by the contract validator']).map((p) =>
+        problemOf(p, basename(path)),
+      );
       throw new ApiError(
         'invalid_file',
         `${basename(path)} does not fit the model contract (docs/model-contract.md): ${problems.length} problem${problems.length === 1 ? '' : 's'}, first: ${problems[0]!.where}: ${problems[0]!.message}`,
@@ -156,8 +205,15 @@ export class ModelRegistry {
     const info = describeMeta(result.meta);
     const missing: Problem[] = [];
     if (!info.groups.length) missing.push({ where: 'metadata qgs.feature_groups', message: 'no feature groups' });
-    for (const [k, v] of Object.entries(info.tokenizer)) if (!Number.isInteger(v) || v < 1) missing.push({ where: `metadata qgs.tokenizer.${k}`, message: `expected a positive integer, got ${v}` });
-    if (missing.length) throw new ApiError('invalid_file', `${basename(path)}: the validator accepted it but its metadata lacks what scoring needs`, missing);
+    for (const [k, v] of Object.entries(info.tokenizer))
+      if (!Number.isInteger(v) || v < 1)
+        missing.push({ where: `metadata qgs.tokenizer.${k}`, message: `expected a positive integer, got ${v}` });
+    if (missing.length)
+      throw new ApiError(
+        'invalid_file',
+        `${basename(path)}: the validator accepted it but its metadata lacks what scoring needs`,
+        missing,
+      );
 
     let filePath = path;
     if (!opts.shipped) {
@@ -200,7 +256,9 @@ export class ModelRegistry {
   /** Registers every resources/models/*.onnx not registered yet (the demo workspace's models). */
   async registerShipped(): Promise<(ModelInfo & { alreadyRegistered: boolean })[]> {
     if (!existsSync(this.shippedDir)) return [];
-    const files = readdirSync(this.shippedDir).filter((f) => f.endsWith('.onnx')).sort();
+    const files = readdirSync(this.shippedDir)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort();
     const out: (ModelInfo & { alreadyRegistered: boolean })[] = [];
     for (const f of files) out.push(await this.add(join(this.shippedDir, f), { shipped: true }));
     return out;
@@ -209,13 +267,19 @@ export class ModelRegistry {
   /** The file to load for a model, checked against its sha256 (a changed file is refused). */
   verifiedPath(m: ModelInfo): string {
     if (!existsSync(m.filePath)) {
-      throw new ApiError('not_found', `model ${m.name} (${m.sha256.slice(0, 12)}): its file ${m.filePath} is missing; add the model again`, [{ where: m.filePath, message: 'file missing' }]);
+      throw new ApiError(
+        'not_found',
+        `model ${m.name} (${m.sha256.slice(0, 12)}): its file ${m.filePath} is missing; add the model again`,
+        [{ where: m.filePath, message: 'file missing' }],
+      );
     }
     const actual = sha256File(m.filePath);
     if (actual !== m.sha256) {
-      throw new ApiError('conflict', `model ${m.name}: ${m.filePath} changed on disk since it was registered (sha256 ${actual.slice(0, 12)}…, registered ${m.sha256.slice(0, 12)}…); add the new file as a new model`, [
-        { where: m.filePath, message: 'sha256 mismatch' },
-      ]);
+      throw new ApiError(
+        'conflict',
+        `model ${m.name}: ${m.filePath} changed on disk since it was registered (sha256 ${actual.slice(0, 12)}…, registered ${m.sha256.slice(0, 12)}…); add the new file as a new model`,
+        [{ where: m.filePath, message: 'sha256 mismatch' }],
+      );
     }
     return m.filePath;
   }

@@ -21,7 +21,15 @@ import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { Store } from '../store/store.ts';
 import { readSettings, writeSettings } from '../store/settings.ts';
 import { forgetModelScores, openScoreWriter, scoredTurnPks, storedTurnScores } from '../store/scores.ts';
-import { assembleTurn, featureOrder, historySteps, TokenCache, type AssembledTurn, type Candidate, type TurnTensors } from './assemble.ts';
+import {
+  assembleTurn,
+  featureOrder,
+  historySteps,
+  TokenCache,
+  type AssembledTurn,
+  type Candidate,
+  type TurnTensors,
+} from './assemble.ts';
 import { nonFinite, type TurnOutputs } from './batch.ts';
 import { InferenceEngine, type EngineOptions, type LoadInfo } from './engine.ts';
 import { defaultCpuThreads, providerPlan, type ProviderName, type ProviderSetting } from './providers.ts';
@@ -68,7 +76,11 @@ export class InferenceService {
 
   constructor(store: Store, opts: ServiceOptions) {
     this.store = store;
-    this.registry = new ModelRegistry(store, { modelsDir: opts.modelsDir, shippedDir: opts.shippedDir, ...(opts.validate ? { validate: opts.validate } : {}) });
+    this.registry = new ModelRegistry(store, {
+      modelsDir: opts.modelsDir,
+      shippedDir: opts.shippedDir,
+      ...(opts.validate ? { validate: opts.validate } : {}),
+    });
     const s = this.settings();
     this.engine = new InferenceEngine({ provider: s.provider, threads: s.threads, ...opts.engine });
     this.reader = new TurnReader(store.db);
@@ -110,7 +122,13 @@ export class InferenceService {
     } catch {
       // older onnxruntime-node: no listing
     }
-    return { settings: this.settings(), platform: `${os.platform()}-${os.arch()}`, backends, autoPlan: providerPlan('auto'), loaded };
+    return {
+      settings: this.settings(),
+      platform: `${os.platform()}-${os.arch()}`,
+      backends,
+      autoPlan: providerPlan('auto'),
+      loaded,
+    };
   }
 
   // ---- models ----
@@ -132,7 +150,11 @@ export class InferenceService {
 
   // ---- one turn ----
 
-  async scoreTurn(turnId: string, modelRefs: string[], opts: { maxHistory?: number; edit?: TurnEdit; signal?: AbortSignal }): Promise<TurnScoring> {
+  async scoreTurn(
+    turnId: string,
+    modelRefs: string[],
+    opts: { maxHistory?: number; edit?: TurnEdit; signal?: AbortSignal },
+  ): Promise<TurnScoring> {
     const models = modelRefs.map((ref, i) => this.registry.get(ref, `models[${i}]`));
     const turn = this.readTurnCached(turnId);
     const maxHistory = opts.maxHistory ?? this.settings().maxHistory;
@@ -147,7 +169,11 @@ export class InferenceService {
       if (edit.removeHistorySteps?.length) {
         const total = historySteps(turn.earlier).steps.length;
         edit.removeHistorySteps.forEach((s, i) => {
-          if (s >= total) problems.push({ where: `edit.removeHistorySteps[${i}]`, message: `step ${s} does not exist: turn ${turnId} has ${total} history steps (0–${total - 1})` });
+          if (s >= total)
+            problems.push({
+              where: `edit.removeHistorySteps[${i}]`,
+              message: `step ${s} does not exist: turn ${turnId} has ${total} history steps (0–${total - 1})`,
+            });
         });
         removeSteps = new Set(edit.removeHistorySteps);
       }
@@ -156,28 +182,52 @@ export class InferenceService {
         const used = new Set(models.flatMap((m) => featureOrder(inputSpec(m))));
         edit.features.forEach((f, i) => {
           const targets = candidates.filter((c) => c.itemId === f.itemId);
-          if (!targets.length) problems.push({ where: `edit.features[${i}].itemId`, message: `turn ${turnId} has no candidate ${JSON.stringify(f.itemId)}` });
+          if (!targets.length)
+            problems.push({
+              where: `edit.features[${i}].itemId`,
+              message: `turn ${turnId} has no candidate ${JSON.stringify(f.itemId)}`,
+            });
           for (const c of targets) c.features[f.feature] = f.value;
-          if (!used.has(f.feature)) warnings.push(`feature "${f.feature}" is not an input of ${models.map((m) => m.name).join(' or ')}: changing it has no effect`);
+          if (!used.has(f.feature))
+            warnings.push(
+              `feature "${f.feature}" is not an input of ${models.map((m) => m.name).join(' or ')}: changing it has no effect`,
+            );
         });
       }
-      if (problems.length) throw new ApiError('invalid_input', `cannot apply the edit to turn ${turnId}: ${problems[0]!.where}: ${problems[0]!.message}`, problems);
+      if (problems.length)
+        throw new ApiError(
+          'invalid_input',
+          `cannot apply the edit to turn ${turnId}: ${problems[0]!.where}: ${problems[0]!.message}`,
+          problems,
+        );
     }
     if (candidates.length > MAX_CANDIDATES) {
-      throw new ApiError('invalid_input', `turn ${turnId} has ${candidates.length.toLocaleString('en')} candidates; at most ${MAX_CANDIDATES.toLocaleString('en')} can be scored in one request`, [
-        { where: 'turnId', message: `${candidates.length} candidates > ${MAX_CANDIDATES}` },
-      ]);
+      throw new ApiError(
+        'invalid_input',
+        `turn ${turnId} has ${candidates.length.toLocaleString('en')} candidates; at most ${MAX_CANDIDATES.toLocaleString('en')} can be scored in one request`,
+        [{ where: 'turnId', message: `${candidates.length} candidates > ${MAX_CANDIDATES}` }],
+      );
     }
-    if (candidates.length === 0) warnings.push(`turn ${turnId} has no candidates: nothing to rank (history weights are still shown)`);
+    if (candidates.length === 0)
+      warnings.push(`turn ${turnId} has no candidates: nothing to rank (history weights are still shown)`);
 
     const assembled = models.map((m) =>
-      assembleTurn(turn.earlier, query, candidates, inputSpec(m), { maxHistory, cache: this.tokens, omittedSteps: turn.omittedSteps, ...(removeSteps ? { removeSteps } : {}) }),
+      assembleTurn(turn.earlier, query, candidates, inputSpec(m), {
+        maxHistory,
+        cache: this.tokens,
+        omittedSteps: turn.omittedSteps,
+        ...(removeSteps ? { removeSteps } : {}),
+      }),
     );
     const first = assembled[0]!;
     if (first.report.truncatedSteps > 0) {
-      warnings.push(`history has ${first.report.historySteps.toLocaleString('en')} steps; the oldest ${first.report.truncatedSteps.toLocaleString('en')} were left out (max history ${maxHistory})`);
+      warnings.push(
+        `history has ${first.report.historySteps.toLocaleString('en')} steps; the oldest ${first.report.truncatedSteps.toLocaleString('en')} were left out (max history ${maxHistory})`,
+      );
     }
-    const results = await Promise.all(models.map((m, i) => this.runOne(m, assembled[i]!, candidates, turnId, opts.signal)));
+    const results = await Promise.all(
+      models.map((m, i) => this.runOne(m, assembled[i]!, candidates, turnId, opts.signal)),
+    );
     models.forEach((m, i) => {
       const missing = assembled[i]!.report.missingFeatures;
       if (missing.length) {
@@ -218,7 +268,13 @@ export class InferenceService {
     this.turnCache.clear();
   }
 
-  private async runOne(m: ModelInfo, a: AssembledTurn, candidates: readonly Candidate[], turnId: string, signal: AbortSignal | undefined): Promise<ModelTurnScores> {
+  private async runOne(
+    m: ModelInfo,
+    a: AssembledTurn,
+    candidates: readonly Candidate[],
+    turnId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ModelTurnScores> {
     const info = await this.ensureLoaded(m);
     const out = await this.engine.score(m.sha256, [a.tensors], dimsOf(m), signal);
     const o = out.outputs[0]!;
@@ -285,9 +341,15 @@ export class InferenceService {
       turnsPerSecond: 0,
       forgetMs,
     };
-    const progress = () => ctx.progress({ phase: 'score', done: report.scored + report.alreadyScored, total, unit: 'turns' });
+    const progress = () =>
+      ctx.progress({ phase: 'score', done: report.scored + report.alreadyScored, total, unit: 'turns' });
 
-    const writer = openScoreWriter(this.store, { modelSha256: m.sha256, groups: m.groups.length, maxHistory, provider: info.provider });
+    const writer = openScoreWriter(this.store, {
+      modelSha256: m.sha256,
+      groups: m.groups.length,
+      maxHistory,
+      provider: info.provider,
+    });
     type Done = { turn: StoredTurn; a: AssembledTurn; o: TurnOutputs };
     let toWrite: Done[] = [];
     const commit = () => {
@@ -313,7 +375,12 @@ export class InferenceService {
       const batch = pending;
       pending = [];
       const p = this.engine
-        .score(m.sha256, batch.map((b) => b.a.tensors), dims, ctx.signal)
+        .score(
+          m.sha256,
+          batch.map((b) => b.a.tensors),
+          dims,
+          ctx.signal,
+        )
         .then((out) => {
           batch.forEach((b, i) => {
             const o = out.outputs[i]!;
@@ -349,10 +416,15 @@ export class InferenceService {
             report.alreadyScored++;
             continue;
           }
-          const a = assembleTurn(turn.earlier, turn.query, turn.candidates, spec, { maxHistory, cache: this.tokens, omittedSteps: turn.omittedSteps });
+          const a = assembleTurn(turn.earlier, turn.query, turn.candidates, spec, {
+            maxHistory,
+            cache: this.tokens,
+            omittedSteps: turn.omittedSteps,
+          });
           if (turn.candidates.length === 0) report.zeroCandidateTurns++;
           if (a.report.truncatedSteps > 0) report.truncatedTurns++;
-          for (const f of a.report.missingFeatures) report.missingFeatures[f.feature] = (report.missingFeatures[f.feature] ?? 0) + f.candidates;
+          for (const f of a.report.missingFeatures)
+            report.missingFeatures[f.feature] = (report.missingFeatures[f.feature] ?? 0) + f.candidates;
           // A turn with very many candidates runs alone: batching pads every turn to the largest C.
           if (turn.candidates.length > LARGE_TURN && pending.length) launch();
           pending.push({ turn, a });
@@ -413,12 +485,21 @@ function dimsOf(m: ModelInfo): { Tq: number; Ti: number; F: number } {
 }
 
 function runtimeOf(sha256: string, name: string, info: LoadInfo): ModelRuntime {
-  return { sha256, name, provider: info.provider, fallback: info.fallback, attempts: info.attempts, loadMs: info.loadMs };
+  return {
+    sha256,
+    name,
+    provider: info.provider,
+    fallback: info.fallback,
+    attempts: info.attempts,
+    loadMs: info.loadMs,
+  };
 }
 
 /** Candidate indexes best first: score descending, ties by logged position. */
 export function rankOrder(score: Float32Array, position: (i: number) => number): number[] {
-  return Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || position(a) - position(b));
+  return Array.from({ length: score.length }, (_, i) => i).sort(
+    (a, b) => score[b]! - score[a]! || position(a) - position(b),
+  );
 }
 
 function assertFinite(m: ModelInfo, o: TurnOutputs, turnIds: string[]): void {

@@ -33,16 +33,28 @@ export class TurnReader {
   }
 
   private candidate(r: StoredResultRow): Candidate & { itemPk: number } {
-    return { itemPk: r.item_pk, itemId: r.item_id, title: r.title, position: r.position, features: this.fs.decode(r.feature_set, r.features) };
+    return {
+      itemPk: r.item_pk,
+      itemId: r.item_id,
+      title: r.title,
+      position: r.position,
+      features: this.fs.decode(r.feature_set, r.features),
+    };
   }
 
   /** One turn by id, or ApiError not_found naming what is missing. */
   readTurn(turnId: string): StoredTurn {
     const { sessionId, index } = parseTurnId(turnId);
     const sessionPk = this.q.sessionPk(sessionId);
-    if (sessionPk === undefined) throw new ApiError('not_found', `no session "${sessionId}" in this workspace (turn ${turnId})`, [{ where: 'turnId', message: `unknown session ${JSON.stringify(sessionId)}` }]);
+    if (sessionPk === undefined)
+      throw new ApiError('not_found', `no session "${sessionId}" in this workspace (turn ${turnId})`, [
+        { where: 'turnId', message: `unknown session ${JSON.stringify(sessionId)}` },
+      ]);
     const t = this.q.turn(sessionPk, index);
-    if (!t) throw new ApiError('not_found', `session "${sessionId}" has no turn ${index}`, [{ where: 'turnId', message: `no turn ${index} in session ${JSON.stringify(sessionId)}` }]);
+    if (!t)
+      throw new ApiError('not_found', `session "${sessionId}" has no turn ${index}`, [
+        { where: 'turnId', message: `no turn ${index} in session ${JSON.stringify(sessionId)}` },
+      ]);
     const earlierRows = this.q.earlier(sessionPk, index);
     const byIdx = new Map<number, HistoryTurn>();
     const earlier = earlierRows.map((r) => {
@@ -54,7 +66,16 @@ export class TurnReader {
       byIdx.get(c.idx)?.clicks.push({ itemId: c.item_id, title: c.title, position: c.position, dwellMs: c.dwell_ms });
     }
     const candidates = this.q.results(t.turn_pk).map((r) => this.candidate(r));
-    return { turnPk: t.turn_pk, turnId: formatTurnId(sessionId, index), sessionId, index, query: t.query, earlier, omittedSteps: 0, candidates };
+    return {
+      turnPk: t.turn_pk,
+      turnId: formatTurnId(sessionId, index),
+      sessionId,
+      index,
+      query: t.query,
+      earlier,
+      omittedSteps: 0,
+      candidates,
+    };
   }
 
   /** turn_pk of a turn id, or undefined (two indexed lookups; validates a cached StoredTurn). */
@@ -104,7 +125,9 @@ export class TurnReader {
         omittedSteps: stepsAt[from]!,
         candidates: rows.map((r) => this.candidate(r)),
       });
-      const clicks = rows.filter((r) => r.click === 1).map((r) => ({ itemId: r.item_id, title: r.title, position: r.position, dwellMs: r.dwell_ms }));
+      const clicks = rows
+        .filter((r) => r.click === 1)
+        .map((r) => ({ itemId: r.item_id, title: r.title, position: r.position, dwellMs: r.dwell_ms }));
       history.push({ index: t.idx, query: t.query, clicks });
       stepsAt.push(stepsAt[stepsAt.length - 1]! + Math.max(1, clicks.length));
     }

@@ -5,7 +5,13 @@
 // next batch only when the previous one has answered, so it can still drop cancelled requests.
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { cleanOrtMessage, knownUnavailable, sessionOptions, type ProviderAttempt, type ProviderName } from './providers.ts';
+import {
+  cleanOrtMessage,
+  knownUnavailable,
+  sessionOptions,
+  type ProviderAttempt,
+  type ProviderName,
+} from './providers.ts';
 import type { Feeds } from './batch.ts';
 
 export type WorkerRequest =
@@ -18,7 +24,14 @@ export type WorkerRequest =
   | { type: 'shutdown'; code: number };
 
 export type WorkerReply =
-  | { type: 'loaded'; key: string; provider: ProviderName; attempts: ProviderAttempt[]; outputNames: string[]; loadMs: number }
+  | {
+      type: 'loaded';
+      key: string;
+      provider: ProviderName;
+      attempts: ProviderAttempt[];
+      outputNames: string[];
+      loadMs: number;
+    }
   | { type: 'load-failed'; key: string; attempts: ProviderAttempt[] }
   | { type: 'unloaded'; key: string }
   | {
@@ -54,12 +67,22 @@ async function load(req: Extract<WorkerRequest, { type: 'load' }>): Promise<void
       continue;
     }
     try {
-      const session = await ort.InferenceSession.create(req.path, sessionOptions(provider, req.threads) as ort.InferenceSession.SessionOptions);
+      const session = await ort.InferenceSession.create(
+        req.path,
+        sessionOptions(provider, req.threads) as ort.InferenceSession.SessionOptions,
+      );
       const old = sessions.get(req.key);
       sessions.set(req.key, session);
       if (old) await old.release();
       attempts.push({ provider, ok: true });
-      post({ type: 'loaded', key: req.key, provider, attempts, outputNames: [...session.outputNames], loadMs: performance.now() - started });
+      post({
+        type: 'loaded',
+        key: req.key,
+        provider,
+        attempts,
+        outputNames: [...session.outputNames],
+        loadMs: performance.now() - started,
+      });
       return;
     } catch (err) {
       attempts.push({ provider, ok: false, error: cleanOrtMessage(message(err)) });

@@ -20,10 +20,30 @@ import type {
   TurnLabels,
   WinRate,
 } from '../../src-common/api/labeling-types.ts';
-import { parseGradesSource, type annotatorSetInput, type arenaNextInput, type arenaRecordInput, type labelRecordInput, type labelUndoInput, type labelsForTurnInput, type scaleCreateInput, type taskCreateInput } from '../../src-common/api/labeling-types.ts';
+import {
+  parseGradesSource,
+  type annotatorSetInput,
+  type arenaNextInput,
+  type arenaRecordInput,
+  type labelRecordInput,
+  type labelUndoInput,
+  type labelsForTurnInput,
+  type scaleCreateInput,
+  type taskCreateInput,
+} from '../../src-common/api/labeling-types.ts';
 import type { Split } from '../../src-common/api/types.ts';
 import type { BoundaryKind } from '../../src-common/segmentation.ts';
-import { allTurns, findTurn, getSession, gradesByPk, listSessions, loggedItems, turnPkOf, turnsOfSessions, type WsTurn } from '../store/sessions.ts';
+import {
+  allTurns,
+  findTurn,
+  getSession,
+  gradesByPk,
+  listSessions,
+  loggedItems,
+  turnPkOf,
+  turnsOfSessions,
+  type WsTurn,
+} from '../store/sessions.ts';
 import { storedRanking } from '../store/scores.ts';
 import type { Store } from '../store/store.ts';
 import { Rng } from '../../src-common/prng.ts';
@@ -71,7 +91,8 @@ export function wilson(k: number, n: number, z95 = 1.959963984540054): { low: nu
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
-const bad = (where: string, message: string, headline?: string) => new ApiError('invalid_input', headline ?? `${where}: ${message}`, [{ where, message }]);
+const bad = (where: string, message: string, headline?: string) =>
+  new ApiError('invalid_input', headline ?? `${where}: ${message}`, [{ where, message }]);
 
 export class LabelingService {
   readonly labels: LabelsDb;
@@ -96,17 +117,32 @@ export class LabelingService {
 
   scalesCreate(input: In<typeof scaleCreateInput>): Scale {
     if (L.findScale(this.labels, input.name)) {
-      throw new ApiError('conflict', `a scale named "${input.name}" already exists`, [{ where: 'name', message: `scale ${JSON.stringify(input.name)} already exists` }]);
+      throw new ApiError('conflict', `a scale named "${input.name}" already exists`, [
+        { where: 'name', message: `scale ${JSON.stringify(input.name)} already exists` },
+      ]);
     }
     const problems: Problem[] = [];
     const seen = { key: new Map<string, number>(), value: new Map<number, number>() };
     input.levels.forEach((lv, i) => {
-      if (seen.key.has(lv.key)) problems.push({ where: `levels[${i}].key`, message: `key "${lv.key}" is already used by levels[${seen.key.get(lv.key)}]` });
+      if (seen.key.has(lv.key))
+        problems.push({
+          where: `levels[${i}].key`,
+          message: `key "${lv.key}" is already used by levels[${seen.key.get(lv.key)}]`,
+        });
       else seen.key.set(lv.key, i);
-      if (seen.value.has(lv.value)) problems.push({ where: `levels[${i}].value`, message: `value ${lv.value} is already used by levels[${seen.value.get(lv.value)}]` });
+      if (seen.value.has(lv.value))
+        problems.push({
+          where: `levels[${i}].value`,
+          message: `value ${lv.value} is already used by levels[${seen.value.get(lv.value)}]`,
+        });
       else seen.value.set(lv.value, i);
     });
-    if (problems.length) throw new ApiError('invalid_input', `scale "${input.name}": ${problems[0]!.where} ${problems[0]!.message}`, problems);
+    if (problems.length)
+      throw new ApiError(
+        'invalid_input',
+        `scale "${input.name}": ${problems[0]!.where} ${problems[0]!.message}`,
+        problems,
+      );
     L.insertScale(this.labels, { name: input.name, description: input.description, levels: input.levels });
     return L.findScale(this.labels, input.name)!;
   }
@@ -120,13 +156,20 @@ export class LabelingService {
 
   annotatorSet(input: In<typeof annotatorSetInput>): Annotator {
     const me = L.localAnnotator(this.labels);
-    return L.upsertAnnotator(this.labels, { annotatorId: input.annotatorId ?? me.annotatorId, displayName: input.displayName }, true);
+    return L.upsertAnnotator(
+      this.labels,
+      { annotatorId: input.annotatorId ?? me.annotatorId, displayName: input.displayName },
+      true,
+    );
   }
 
   private annotator(id: string | undefined): Annotator {
     if (id === undefined) return L.localAnnotator(this.labels);
     const a = L.findAnnotator(this.labels, id);
-    if (!a) throw new ApiError('not_found', `no annotator "${id}" (annotator.set creates one)`, [{ where: 'annotatorId', message: `unknown annotator ${JSON.stringify(id)}` }]);
+    if (!a)
+      throw new ApiError('not_found', `no annotator "${id}" (annotator.set creates one)`, [
+        { where: 'annotatorId', message: `unknown annotator ${JSON.stringify(id)}` },
+      ]);
     return a;
   }
 
@@ -134,12 +177,16 @@ export class LabelingService {
 
   async tasksCreate(input: In<typeof taskCreateInput>): Promise<TaskSummary> {
     if (L.taskNameTaken(this.labels, input.name)) {
-      throw new ApiError('conflict', `a labeling task named "${input.name}" already exists`, [{ where: 'name', message: `task ${JSON.stringify(input.name)} already exists` }]);
+      throw new ApiError('conflict', `a labeling task named "${input.name}" already exists`, [
+        { where: 'name', message: `task ${JSON.stringify(input.name)} already exists` },
+      ]);
     }
     const scale = L.findScale(this.labels, input.scale);
     if (!scale) {
       const names = L.listScales(this.labels).map((s) => s.name);
-      throw new ApiError('not_found', `no scale "${input.scale}" (scales: ${names.join(', ')})`, [{ where: 'scale', message: `unknown scale ${JSON.stringify(input.scale)}` }]);
+      throw new ApiError('not_found', `no scale "${input.scale}" (scales: ${names.join(', ')})`, [
+        { where: 'scale', message: `unknown scale ${JSON.stringify(input.scale)}` },
+      ]);
     }
     // Resolve the pool's models before reading turns, so a bad model is reported first.
     const modelNames: Record<string, string> = {};
@@ -156,10 +203,16 @@ export class LabelingService {
       modelNames[b.sha256] = b.name;
       pool = { ...pool, modelA: a.sha256, modelB: b.sha256 };
     }
-    if (input.order === 'model' && pool.source === 'logged') throw bad('order', 'order "model" needs a model pool (pool.source "model" or "union")');
+    if (input.order === 'model' && pool.source === 'logged')
+      throw bad('order', 'order "model" needs a model pool (pool.source "model" or "union")');
 
     const turns = await this.sourceTurns(input.from);
-    if (turns.length === 0) throw bad('from', 'the source matched no turns: nothing to label', `cannot create task "${input.name}": its source (${input.from.kind}) matched no turns`);
+    if (turns.length === 0)
+      throw bad(
+        'from',
+        'the source matched no turns: nothing to label',
+        `cannot create task "${input.name}": its source (${input.from.kind}) matched no turns`,
+      );
 
     const rows: { turnId: string; kind: TurnKindL; pool: string[]; rankings: Record<string, string[]> }[] = [];
     const missing = new Map<string, string[]>();
@@ -191,15 +244,31 @@ export class LabelingService {
     }
     if (missing.size) {
       const problems = [...missing].map(([m, ids]) => ({
-        where: pool.source === 'model' ? 'pool.model' : m === (pool as { modelA: string }).modelA ? 'pool.modelA' : 'pool.modelB',
+        where:
+          pool.source === 'model'
+            ? 'pool.model'
+            : m === (pool as { modelA: string }).modelA
+              ? 'pool.modelA'
+              : 'pool.modelB',
         message: `model ${modelNames[m]} (${m.slice(0, 12)}) has no stored scores for ${ids.length} of the ${turns.length} turns (first: ${ids[0]}); run score.batch for it first`,
       }));
       throw new ApiError('invalid_input', `cannot pool by model: ${problems[0]!.message}`, problems);
     }
     if (rows.length === 0) throw bad('from', `all ${empty} matched turns have no candidates: nothing to label`);
 
-    const spec: TaskSpec = { source: input.from, pool, modelNames, order: input.order, seed: input.seed, showLogged: input.showLogged };
-    const taskId = L.insertTask(this.labels, { name: input.name, scale: scale.name, spec, instructions: input.instructions, hideScores: input.hideScores }, rows);
+    const spec: TaskSpec = {
+      source: input.from,
+      pool,
+      modelNames,
+      order: input.order,
+      seed: input.seed,
+      showLogged: input.showLogged,
+    };
+    const taskId = L.insertTask(
+      this.labels,
+      { name: input.name, scale: scale.name, spec, instructions: input.instructions, hideScores: input.hideScores },
+      rows,
+    );
     return this.tasksGet(taskId);
   }
 
@@ -216,7 +285,13 @@ export class LabelingService {
             ...(from.hasSwitch !== undefined ? { hasSwitch: from.hasSwitch } : {}),
             ...(from.split !== undefined ? { split: from.split } : {}),
           });
-          out.push(...turnsOfSessions(this.store, page.rows.map((r) => r.sessionId), from.maxTurns - out.length));
+          out.push(
+            ...turnsOfSessions(
+              this.store,
+              page.rows.map((r) => r.sessionId),
+              from.maxTurns - out.length,
+            ),
+          );
           if (offset + page.rows.length >= page.total) break;
         }
         return out;
@@ -227,7 +302,8 @@ export class LabelingService {
       }
       case 'sample': {
         const { perKind } = from;
-        if (perKind.start + perKind.switch + perKind.continuation === 0) throw bad('from.perKind', 'ask for at least one turn of some kind');
+        if (perKind.start + perKind.switch + perKind.continuation === 0)
+          throw bad('from.perKind', 'ask for at least one turn of some kind');
         const all = allTurns(this.store, from.split as Split | undefined);
         const picked: WsTurn[] = [];
         for (const kind of ['start', 'switch', 'continuation'] as const) {
@@ -242,14 +318,31 @@ export class LabelingService {
         const seen = new Map<string, number>();
         const out: WsTurn[] = [];
         from.turnIds.forEach((id, i) => {
-          if (seen.has(id)) return problems.push({ where: `from.turnIds[${i}]`, message: `turn ${JSON.stringify(id)} is listed twice (first at [${seen.get(id)}])` });
+          if (seen.has(id))
+            return problems.push({
+              where: `from.turnIds[${i}]`,
+              message: `turn ${JSON.stringify(id)} is listed twice (first at [${seen.get(id)}])`,
+            });
           seen.set(id, i);
-          if (!splitTurnId(id)) return problems.push({ where: `from.turnIds[${i}]`, message: `${JSON.stringify(id)} is not "<session id>#<turn index>"` });
+          if (!splitTurnId(id))
+            return problems.push({
+              where: `from.turnIds[${i}]`,
+              message: `${JSON.stringify(id)} is not "<session id>#<turn index>"`,
+            });
           const t = findTurn(this.store, id);
-          if (!t) return problems.push({ where: `from.turnIds[${i}]`, message: `no turn ${JSON.stringify(id)} in this workspace` });
+          if (!t)
+            return problems.push({
+              where: `from.turnIds[${i}]`,
+              message: `no turn ${JSON.stringify(id)} in this workspace`,
+            });
           out.push(t);
         });
-        if (problems.length) throw new ApiError('invalid_input', `bad turn list: ${problems[0]!.where}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+        if (problems.length)
+          throw new ApiError(
+            'invalid_input',
+            `bad turn list: ${problems[0]!.where}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+            problems,
+          );
         return out;
       }
     }
@@ -274,16 +367,27 @@ export class LabelingService {
     return this.summary(this.task(taskId));
   }
 
-  private turnContext(turnId: string): { sessionId: string; query: string; boundary: BoundaryKind; history: JudgeTurn['history']; results: Map<string, { title: string; position: number; click: boolean }> } {
+  private turnContext(turnId: string): {
+    sessionId: string;
+    query: string;
+    boundary: BoundaryKind;
+    history: JudgeTurn['history'];
+    results: Map<string, { title: string; position: number; click: boolean }>;
+  } {
     const parts = splitTurnId(turnId)!;
     const s = getSession(this.store, parts.sessionId);
     const t = s.turns.find((x) => x.index === parts.index);
-    if (!t) throw new ApiError('not_found', `turn ${turnId} is no longer in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+    if (!t)
+      throw new ApiError('not_found', `turn ${turnId} is no longer in this workspace`, [
+        { where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` },
+      ]);
     return {
       sessionId: s.sessionId,
       query: t.query,
       boundary: t.boundary,
-      history: s.turns.filter((x) => x.index < t.index).map((x) => ({ index: x.index, query: x.query, boundary: x.boundary })),
+      history: s.turns
+        .filter((x) => x.index < t.index)
+        .map((x) => ({ index: x.index, query: x.query, boundary: x.boundary })),
       results: new Map(t.results.map((r) => [r.itemId, { title: r.title, position: r.position, click: r.click }])),
     };
   }
@@ -294,13 +398,22 @@ export class LabelingService {
     const me = this.annotator(input.annotatorId);
     const total = L.taskTurnCount(this.labels, task.taskId);
     const ordinal = input.ordinal ?? L.nextOpenOrdinal(this.labels, task.taskId, me.annotatorId, 0, false) ?? 0;
-    if (ordinal >= total) throw new ApiError('not_found', `task "${task.name}" has ${total} turns (ordinals 0–${total - 1}); there is no turn ${ordinal}`, [{ where: 'ordinal', message: `expected 0–${total - 1}, got ${ordinal}` }]);
+    if (ordinal >= total)
+      throw new ApiError(
+        'not_found',
+        `task "${task.name}" has ${total} turns (ordinals 0–${total - 1}); there is no turn ${ordinal}`,
+        [{ where: 'ordinal', message: `expected 0–${total - 1}, got ${ordinal}` }],
+      );
     const tt = L.taskTurnAt(this.labels, task.taskId, ordinal)!;
     const ctx = this.turnContext(tt.turnId);
     const scale = L.findScale(this.labels, task.scale)!;
     let ids = tt.pool;
-    if (task.spec.order === 'logged') ids = [...ids].sort((a, b) => (ctx.results.get(a)?.position ?? Infinity) - (ctx.results.get(b)?.position ?? Infinity));
-    else if (task.spec.order === 'shuffled') ids = seededShuffle(ids, `order|${task.spec.seed}|${me.annotatorId}|${tt.turnId}`);
+    if (task.spec.order === 'logged')
+      ids = [...ids].sort(
+        (a, b) => (ctx.results.get(a)?.position ?? Infinity) - (ctx.results.get(b)?.position ?? Infinity),
+      );
+    else if (task.spec.order === 'shuffled')
+      ids = seededShuffle(ids, `order|${task.spec.seed}|${me.annotatorId}|${tt.turnId}`);
     let scores: Map<string, Record<string, number>> | null = null;
     if (!task.hideScores && Object.keys(tt.rankings).length) {
       scores = new Map();
@@ -353,7 +466,15 @@ export class LabelingService {
 
   private ack(e: L.StoredEvent, duplicate: boolean): LabelAck {
     const st = L.turnState(this.labels, e.taskId, e.annotatorId, e.turnId);
-    return { eventId: e.eventId, seq: e.seq, duplicate, recordedAt: e.createdAt, labels: st.labels, skipped: st.skipped, flag: st.flag };
+    return {
+      eventId: e.eventId,
+      seq: e.seq,
+      duplicate,
+      recordedAt: e.createdAt,
+      labels: st.labels,
+      skipped: st.skipped,
+      flag: st.flag,
+    };
   }
 
   /** A replayed event id: the same content → the original acknowledgement; different → conflict, nothing written. */
@@ -364,27 +485,63 @@ export class LabelingService {
     const diff = fields.filter((f) => prior[f] !== candidate[f]);
     if (JSON.stringify(prior.tags) !== JSON.stringify(candidate.tags)) diff.push('tags' as never);
     if (diff.length) {
-      throw new ApiError('conflict', `event id ${candidate.eventId} was already recorded with different content (${diff.join(', ')}); a retry must resend the same event`, [
-        { where: 'eventId', message: `already recorded: ${diff.map((f) => `${f} was ${JSON.stringify(prior[f as keyof L.StoredEvent])}`).join(', ')}` },
-      ]);
+      throw new ApiError(
+        'conflict',
+        `event id ${candidate.eventId} was already recorded with different content (${diff.join(', ')}); a retry must resend the same event`,
+        [
+          {
+            where: 'eventId',
+            message: `already recorded: ${diff.map((f) => `${f} was ${JSON.stringify(prior[f as keyof L.StoredEvent])}`).join(', ')}`,
+          },
+        ],
+      );
     }
     return this.ack(prior, true);
   }
 
   /** The task and turn a write is about; without a task, an inline label on any stored turn (task 0). */
-  private target(taskId: number | undefined, turnId: string, scaleName: string | undefined): { taskId: number; taskName: string | null; turnId: string; pool: string[]; scale: Scale } {
+  private target(
+    taskId: number | undefined,
+    turnId: string,
+    scaleName: string | undefined,
+  ): { taskId: number; taskName: string | null; turnId: string; pool: string[]; scale: Scale } {
     if (taskId === undefined) {
       const scale = L.findScale(this.labels, scaleName ?? 'graded-0-3');
-      if (!scale) throw new ApiError('not_found', `no scale "${scaleName}" (scales: ${L.listScales(this.labels).map((x) => x.name).join(', ')})`, [{ where: 'scale', message: `unknown scale ${JSON.stringify(scaleName)}` }]);
+      if (!scale)
+        throw new ApiError(
+          'not_found',
+          `no scale "${scaleName}" (scales: ${L.listScales(this.labels)
+            .map((x) => x.name)
+            .join(', ')})`,
+          [{ where: 'scale', message: `unknown scale ${JSON.stringify(scaleName)}` }],
+        );
       const t = findTurn(this.store, turnId);
-      if (!t) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+      if (!t)
+        throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [
+          { where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` },
+        ]);
       return { taskId: 0, taskName: null, turnId, pool: loggedItems(this.store, t.turnPk), scale };
     }
     const task = this.task(taskId);
     const tt = L.taskTurnById(this.labels, task.taskId, turnId);
-    if (!tt) throw bad('turnId', `turn ${JSON.stringify(turnId)} is not in task "${task.name}"`, `turn ${turnId} is not in task "${task.name}"`);
-    if (scaleName !== undefined && scaleName !== task.scale) throw bad('scale', `task "${task.name}" grades on scale ${task.scale}; leave scale out or send ${JSON.stringify(task.scale)}`);
-    return { taskId: task.taskId, taskName: task.name, turnId: tt.turnId, pool: tt.pool, scale: L.findScale(this.labels, task.scale)! };
+    if (!tt)
+      throw bad(
+        'turnId',
+        `turn ${JSON.stringify(turnId)} is not in task "${task.name}"`,
+        `turn ${turnId} is not in task "${task.name}"`,
+      );
+    if (scaleName !== undefined && scaleName !== task.scale)
+      throw bad(
+        'scale',
+        `task "${task.name}" grades on scale ${task.scale}; leave scale out or send ${JSON.stringify(task.scale)}`,
+      );
+    return {
+      taskId: task.taskId,
+      taskName: task.name,
+      turnId: tt.turnId,
+      pool: tt.pool,
+      scale: L.findScale(this.labels, task.scale)!,
+    };
   }
 
   labelsRecord(input: In<typeof labelRecordInput>): LabelAck {
@@ -411,15 +568,21 @@ export class LabelingService {
     };
     if (input.kind === 'grade') {
       if (input.itemId === undefined) throw bad('itemId', 'a grade needs the item graded');
-      if (!tgt.pool.includes(input.itemId)) throw bad('itemId', `item ${JSON.stringify(input.itemId)} is not a candidate of ${where}`);
+      if (!tgt.pool.includes(input.itemId))
+        throw bad('itemId', `item ${JSON.stringify(input.itemId)} is not a candidate of ${where}`);
       if (input.value === undefined) throw bad('value', `a grade needs a value on scale ${scale.name}`);
       const level = scale.levels.find((lv) => lv.value === input.value);
-      if (!level) throw bad('value', `${input.value} is not on scale ${scale.name} (values: ${scale.levels.map((lv) => `${lv.value} ${lv.label}`).join(', ')})`);
+      if (!level)
+        throw bad(
+          'value',
+          `${input.value} is not on scale ${scale.name} (values: ${scale.levels.map((lv) => `${lv.value} ${lv.label}`).join(', ')})`,
+        );
       Object.assign(ev, { itemId: input.itemId, scale: scale.name, value: level.value, gain: level.gain });
     } else {
       if (input.itemId !== undefined) throw bad('itemId', `a ${input.kind} is about the whole turn; leave itemId out`);
       if (input.value !== undefined) throw bad('value', `a ${input.kind} has no value`);
-      if (input.kind === 'skip' && tgt.taskName === null) throw bad('kind', 'skip belongs to a task (it moves on to the next turn); give taskId');
+      if (input.kind === 'skip' && tgt.taskName === null)
+        throw bad('kind', 'skip belongs to a task (it moves on to the next turn); give taskId');
     }
     if (input.kind !== 'flag' && input.tags !== undefined) throw bad('tags', 'only a flag has tags');
     const dup = this.replay(ev);
@@ -436,16 +599,26 @@ export class LabelingService {
     const prior = L.findEvent(this.labels, input.eventId);
     if (prior) {
       // A retried undo: acknowledged again, never applied twice.
-      if (prior.kind !== 'undo' || prior.taskId !== task.taskId || prior.turnId !== tt.turnId || prior.annotatorId !== me.annotatorId) {
-        throw new ApiError('conflict', `event id ${input.eventId} was already recorded as a different event (${prior.kind} on ${prior.turnId}); a retry must resend the same event`, [
-          { where: 'eventId', message: 'already recorded with different content' },
-        ]);
+      if (
+        prior.kind !== 'undo' ||
+        prior.taskId !== task.taskId ||
+        prior.turnId !== tt.turnId ||
+        prior.annotatorId !== me.annotatorId
+      ) {
+        throw new ApiError(
+          'conflict',
+          `event id ${input.eventId} was already recorded as a different event (${prior.kind} on ${prior.turnId}); a retry must resend the same event`,
+          [{ where: 'eventId', message: 'already recorded with different content' }],
+        );
       }
       return { ...this.ack(prior, true), undid: prior.undoes ?? '' };
     }
     const st = L.turnState(this.labels, task.taskId, me.annotatorId, tt.turnId);
     const last = st.undoable.at(-1);
-    if (!last) throw new ApiError('invalid_input', `nothing to undo on turn ${tt.turnId} for ${me.displayName}`, [{ where: 'turnId', message: 'no label, skip or flag in effect' }]);
+    if (!last)
+      throw new ApiError('invalid_input', `nothing to undo on turn ${tt.turnId} for ${me.displayName}`, [
+        { where: 'turnId', message: 'no label, skip or flag in effect' },
+      ]);
     const ev = L.appendEvent(this.labels, {
       eventId: input.eventId,
       annotatorId: me.annotatorId,
@@ -467,19 +640,26 @@ export class LabelingService {
   }
 
   labelsForTurn(input: In<typeof labelsForTurnInput>): TurnLabels {
-    const out: TurnLabels = { turnId: input.turnId, current: L.currentForTurn(this.labels, input.turnId, input.taskId, input.annotatorId) };
+    const out: TurnLabels = {
+      turnId: input.turnId,
+      current: L.currentForTurn(this.labels, input.turnId, input.taskId, input.annotatorId),
+    };
     if (input.events) out.events = L.eventsForTurn(this.labels, input.turnId, input.taskId, input.annotatorId);
     return out;
   }
 
   // ---- arena ----
 
-  private arenaTask(taskId: number): L.TaskRow & { spec: TaskSpec & { pool: { source: 'union'; modelA: string; modelB: string; k: number } } } {
+  private arenaTask(
+    taskId: number,
+  ): L.TaskRow & { spec: TaskSpec & { pool: { source: 'union'; modelA: string; modelB: string; k: number } } } {
     const t = this.task(taskId);
     if (t.spec.pool.source !== 'union') {
-      throw new ApiError('invalid_input', `task "${t.name}" pools ${t.spec.pool.source === 'logged' ? 'the logged order' : 'one model'}; the arena needs a task pooled from two models (pool.source "union")`, [
-        { where: 'taskId', message: 'not a two-model task' },
-      ]);
+      throw new ApiError(
+        'invalid_input',
+        `task "${t.name}" pools ${t.spec.pool.source === 'logged' ? 'the logged order' : 'one model'}; the arena needs a task pooled from two models (pool.source "union")`,
+        [{ where: 'taskId', message: 'not a two-model task' }],
+      );
     }
     return t as never;
   }
@@ -495,11 +675,16 @@ export class LabelingService {
     const total = L.taskTurnCount(this.labels, t.taskId);
     const open = L.nextOpenOrdinal(this.labels, t.taskId, me.annotatorId, 0, true);
     const ordinal = input.ordinal ?? open ?? 0;
-    if (ordinal >= total) throw new ApiError('not_found', `task "${t.name}" has ${total} turns; there is no turn ${ordinal}`, [{ where: 'ordinal', message: `expected 0–${total - 1}, got ${ordinal}` }]);
+    if (ordinal >= total)
+      throw new ApiError('not_found', `task "${t.name}" has ${total} turns; there is no turn ${ordinal}`, [
+        { where: 'ordinal', message: `expected 0–${total - 1}, got ${ordinal}` },
+      ]);
     const tt = L.taskTurnAt(this.labels, t.taskId, ordinal)!;
     const ctx = this.turnContext(tt.turnId);
     const { modelA, modelB } = t.spec.pool;
-    const side = (sha: string) => ({ candidates: (tt.rankings[sha] ?? []).map((id) => ({ itemId: id, title: ctx.results.get(id)?.title ?? '' })) });
+    const side = (sha: string) => ({
+      candidates: (tt.rankings[sha] ?? []).map((id) => ({ itemId: id, title: ctx.results.get(id)?.title ?? '' })),
+    });
     const leftA = this.leftIsA(t, me.annotatorId, tt.turnId);
     const st = L.turnState(this.labels, t.taskId, me.annotatorId, tt.turnId);
     let outcome: ArenaOutcome | null = null;
@@ -507,7 +692,7 @@ export class LabelingService {
       const o = st.pairwise.outcome;
       outcome = o === 'tie' || o === 'both_bad' ? o : (o === 'a_better') === leftA ? 'left' : 'right';
     }
-    const judged = (L.taskProgress(this.labels, t.taskId, me.annotatorId)[0]?.pairwise) ?? 0;
+    const judged = L.taskProgress(this.labels, t.taskId, me.annotatorId)[0]?.pairwise ?? 0;
     return {
       taskId: t.taskId,
       ordinal,
@@ -531,7 +716,12 @@ export class LabelingService {
     if (!tt) throw bad('turnId', `turn ${JSON.stringify(input.turnId)} is not in task "${t.name}"`);
     const leftA = this.leftIsA(t, me.annotatorId, tt.turnId);
     // Stored in model terms (A = the task's modelA), never in screen sides.
-    const outcome = input.outcome === 'tie' || input.outcome === 'both_bad' ? input.outcome : (input.outcome === 'left') === leftA ? 'a_better' : 'b_better';
+    const outcome =
+      input.outcome === 'tie' || input.outcome === 'both_bad'
+        ? input.outcome
+        : (input.outcome === 'left') === leftA
+          ? 'a_better'
+          : 'b_better';
     const ev: L.NewEvent = {
       eventId: input.eventId,
       annotatorId: me.annotatorId,
@@ -559,7 +749,16 @@ export class LabelingService {
     const kinds = new Map<number, Map<string, TurnKindL>>();
     const names = new Map<string, string>();
     const pairs = new Map<string, ArenaPairStats>();
-    const blank = (): WinRate => ({ n: 0, winsA: 0, winsB: 0, ties: 0, bothBad: 0, rateA: null, low: null, high: null });
+    const blank = (): WinRate => ({
+      n: 0,
+      winsA: 0,
+      winsB: 0,
+      ties: 0,
+      bothBad: 0,
+      rateA: null,
+      low: null,
+      high: null,
+    });
     for (const p of L.currentPairwise(this.labels, input.taskId)) {
       let k = kinds.get(p.taskId);
       if (!k) {
@@ -575,9 +774,19 @@ export class LabelingService {
       if (!s)
         pairs.set(
           key,
-          (s = { modelA: { sha256: a, name: names.get(a) ?? a.slice(0, 12) }, modelB: { sha256: b, name: names.get(b) ?? b.slice(0, 12) }, byKind: { all: blank(), start: blank(), switch: blank(), continuation: blank() } }),
+          (s = {
+            modelA: { sha256: a, name: names.get(a) ?? a.slice(0, 12) },
+            modelB: { sha256: b, name: names.get(b) ?? b.slice(0, 12) },
+            byKind: { all: blank(), start: blank(), switch: blank(), continuation: blank() },
+          }),
         );
-      const o = flip ? (p.outcome === 'a_better' ? 'b_better' : p.outcome === 'b_better' ? 'a_better' : p.outcome) : p.outcome;
+      const o = flip
+        ? p.outcome === 'a_better'
+          ? 'b_better'
+          : p.outcome === 'b_better'
+            ? 'a_better'
+            : p.outcome
+        : p.outcome;
       for (const w of [s.byKind.all, s.byKind[k.get(p.turnId) ?? 'continuation']]) {
         if (o === 'a_better') w.winsA++;
         else if (o === 'b_better') w.winsB++;
@@ -604,23 +813,34 @@ export class LabelingService {
     if (s.kind === 'qrels') return null;
     const by = s.kind === 'task' ? { taskId: s.taskId } : { annotatorId: s.annotatorId };
     if (!L.labelsSourceExists(this.labels, by)) {
-      throw new ApiError('not_found', `no labels source "${source}": ${s.kind === 'task' ? `there is no labeling task ${s.taskId}` : `there is no annotator ${s.annotatorId}`}`, [
-        { where, message: `unknown ${s.kind}` },
-      ]);
+      throw new ApiError(
+        'not_found',
+        `no labels source "${source}": ${s.kind === 'task' ? `there is no labeling task ${s.taskId}` : `there is no annotator ${s.annotatorId}`}`,
+        [{ where, message: `unknown ${s.kind}` }],
+      );
     }
     return L.gradesFromLabels(this.labels, by);
   }
 
   /** qrels.turn for a labels source: the turn's graded items in logged order. */
-  turnGradesFromLabels(source: string, turnId: string, where: string): { setName: string; turnId: string; grades: { itemId: string; grade: number }[] } | null {
+  turnGradesFromLabels(
+    source: string,
+    turnId: string,
+    where: string,
+  ): { setName: string; turnId: string; grades: { itemId: string; grade: number }[] } | null {
     const g = this.gradesFor(source, where);
     if (!g) return null;
     const items = g.grades.get(turnId) ?? new Map<string, number>();
     const turnPk = turnPkOf(this.store, turnId);
-    if (turnPk === null) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+    if (turnPk === null)
+      throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [
+        { where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` },
+      ]);
     const order = new Map(loggedItems(this.store, turnPk).map((id, i) => [id, i]));
     const grades = [...items].map(([itemId, grade]) => ({ itemId, grade }));
-    grades.sort((a, b) => (order.get(a.itemId) ?? Infinity) - (order.get(b.itemId) ?? Infinity) || (a.itemId < b.itemId ? -1 : 1));
+    grades.sort(
+      (a, b) => (order.get(a.itemId) ?? Infinity) - (order.get(b.itemId) ?? Infinity) || (a.itemId < b.itemId ? -1 : 1),
+    );
     return { setName: source, turnId, grades };
   }
 
@@ -633,5 +853,13 @@ export class LabelingService {
 }
 
 function emptyProgress(a: Annotator): AnnotatorProgress {
-  return { annotatorId: a.annotatorId, displayName: a.displayName, turnsDone: 0, labels: 0, skipped: 0, flagged: 0, pairwise: 0 };
+  return {
+    annotatorId: a.annotatorId,
+    displayName: a.displayName,
+    turnsDone: 0,
+    labels: 0,
+    skipped: 0,
+    flagged: 0,
+    pairwise: 0,
+  };
 }

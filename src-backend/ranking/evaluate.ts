@@ -3,12 +3,32 @@
 import { basename } from 'node:path';
 import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { RunEvaluation } from '../../src-common/api/types.ts';
-import { evaluateTopic, measureNames, parseMeasure, summarizeTopics, trecRunOrder, compareCodePoints, type MeasureRequest } from '../../src-common/metrics.ts';
+import {
+  evaluateTopic,
+  measureNames,
+  parseMeasure,
+  summarizeTopics,
+  trecRunOrder,
+  compareCodePoints,
+  type MeasureRequest,
+} from '../../src-common/metrics.ts';
 import { Problems, checkFile, type ImportOptions } from '../data/import-common.ts';
 import { INTEGER, NUMBER, QRELS, RUN, eachRow } from '../data/trec.ts';
 
 /** Measures printed when none are asked for (trec_eval prints its own standard set; this is ours). */
-export const DEFAULT_MEASURES = ['num_ret', 'num_rel', 'num_rel_ret', 'map', 'Rprec', 'recip_rank', 'P.5,10,20', 'ndcg', 'ndcg_cut.10', 'err.20', 'judged.10'];
+export const DEFAULT_MEASURES = [
+  'num_ret',
+  'num_rel',
+  'num_rel_ret',
+  'map',
+  'Rprec',
+  'recip_rank',
+  'P.5,10,20',
+  'ndcg',
+  'ndcg_cut.10',
+  'err.20',
+  'judged.10',
+];
 
 export interface EvaluateOptions extends ImportOptions {
   measures?: string[];
@@ -19,16 +39,26 @@ export interface EvaluateOptions extends ImportOptions {
 function refuse(what: string, file: string, problems: Problems): never {
   const first = problems.list[0]!;
   const more = problems.count > 1 ? ` (and ${problems.count - 1} more)` : '';
-  throw new ApiError('invalid_file', `${what} ${file} cannot be evaluated: ${first.where} — ${first.message}${more}`, problems.list);
+  throw new ApiError(
+    'invalid_file',
+    `${what} ${file} cannot be evaluated: ${first.where} — ${first.message}${more}`,
+    problems.list,
+  );
 }
 
-export async function evaluateRunFile(runPath: string, qrelsPath: string, opts: EvaluateOptions = {}): Promise<RunEvaluation> {
+export async function evaluateRunFile(
+  runPath: string,
+  qrelsPath: string,
+  opts: EvaluateOptions = {},
+): Promise<RunEvaluation> {
   const started = performance.now();
   let requests: MeasureRequest[];
   try {
     requests = (opts.measures?.length ? opts.measures : DEFAULT_MEASURES).map(parseMeasure);
   } catch (err) {
-    throw new ApiError('invalid_input', (err as Error).message, [{ where: 'measures', message: (err as Error).message }]);
+    throw new ApiError('invalid_input', (err as Error).message, [
+      { where: 'measures', message: (err as Error).message },
+    ]);
   }
   const runFile = checkFile(runPath);
   const qrelsFile = checkFile(qrelsPath);
@@ -42,16 +72,28 @@ export async function evaluateRunFile(runPath: string, qrelsPath: string, opts: 
   const judged = new Map<string, Map<string, number>>();
   const qrelsProblems = new Problems(qrelsFile.name);
   const firstLine = new Map<string, number>();
-  const qrelsLines = await eachRow(qrelsPath, QRELS, qrelsProblems, phase('reading qrels', 0), qrelsFile.size, (no, [qid, , docno, grade]) => {
-    if (!INTEGER.test(grade!)) return qrelsProblems.add(no, 'grade', `expected an integer grade, got ${JSON.stringify(grade)}`);
-    let topic = judged.get(qid!);
-    if (!topic) judged.set(qid!, (topic = new Map()));
-    if (topic.has(docno!)) {
-      return qrelsProblems.add(no, 'docno', `expected each docno once per qid, got ${JSON.stringify(docno)} again for qid ${JSON.stringify(qid)} (first on line ${firstLine.get(`${qid}\u0000${docno}`)})`);
-    }
-    firstLine.set(`${qid}\u0000${docno}`, no);
-    topic.set(docno!, Number(grade));
-  });
+  const qrelsLines = await eachRow(
+    qrelsPath,
+    QRELS,
+    qrelsProblems,
+    phase('reading qrels', 0),
+    qrelsFile.size,
+    (no, [qid, , docno, grade]) => {
+      if (!INTEGER.test(grade!))
+        return qrelsProblems.add(no, 'grade', `expected an integer grade, got ${JSON.stringify(grade)}`);
+      let topic = judged.get(qid!);
+      if (!topic) judged.set(qid!, (topic = new Map()));
+      if (topic.has(docno!)) {
+        return qrelsProblems.add(
+          no,
+          'docno',
+          `expected each docno once per qid, got ${JSON.stringify(docno)} again for qid ${JSON.stringify(qid)} (first on line ${firstLine.get(`${qid}\u0000${docno}`)})`,
+        );
+      }
+      firstLine.set(`${qid}\u0000${docno}`, no);
+      topic.set(docno!, Number(grade));
+    },
+  );
   if (qrelsProblems.count > 0) refuse('qrels', qrelsFile.name, qrelsProblems);
   if (qrelsLines === 0) throw emptyFile('qrels', qrelsFile.name);
   firstLine.clear();
@@ -61,20 +103,37 @@ export async function evaluateRunFile(runPath: string, qrelsPath: string, opts: 
   const ranked = new Map<string, { docno: string; score: number; line: number }[]>();
   const runProblems = new Problems(runFile.name);
   let tag: string | undefined;
-  const runLines = await eachRow(runPath, RUN, runProblems, phase('reading run', qrelsFile.size), runFile.size, (no, [qid, , docno, rank, score, t]) => {
-    if (!INTEGER.test(rank!)) runProblems.add(no, 'rank', `expected an integer, got ${JSON.stringify(rank)}`);
-    if (!NUMBER.test(score!)) return runProblems.add(no, 'score', `expected a number, got ${JSON.stringify(score)}`);
-    if (tag === undefined) tag = t;
-    else if (t !== tag) return runProblems.add(no, 'tag', `expected one run per file (tag ${JSON.stringify(tag)}), got tag ${JSON.stringify(t)}; evaluate each run separately`);
-    let docs = ranked.get(qid!);
-    if (!docs) ranked.set(qid!, (docs = []));
-    docs.push({ docno: docno!, score: Number(score), line: no });
-  });
+  const runLines = await eachRow(
+    runPath,
+    RUN,
+    runProblems,
+    phase('reading run', qrelsFile.size),
+    runFile.size,
+    (no, [qid, , docno, rank, score, t]) => {
+      if (!INTEGER.test(rank!)) runProblems.add(no, 'rank', `expected an integer, got ${JSON.stringify(rank)}`);
+      if (!NUMBER.test(score!)) return runProblems.add(no, 'score', `expected a number, got ${JSON.stringify(score)}`);
+      if (tag === undefined) tag = t;
+      else if (t !== tag)
+        return runProblems.add(
+          no,
+          'tag',
+          `expected one run per file (tag ${JSON.stringify(tag)}), got tag ${JSON.stringify(t)}; evaluate each run separately`,
+        );
+      let docs = ranked.get(qid!);
+      if (!docs) ranked.set(qid!, (docs = []));
+      docs.push({ docno: docno!, score: Number(score), line: no });
+    },
+  );
   for (const [qid, docs] of ranked) {
     const first = new Map<string, number>();
     for (const d of docs) {
       const dup = first.get(d.docno);
-      if (dup !== undefined) runProblems.add(d.line, 'docno', `expected each docno once per qid, got ${JSON.stringify(d.docno)} again for qid ${JSON.stringify(qid)} (first on line ${dup})`);
+      if (dup !== undefined)
+        runProblems.add(
+          d.line,
+          'docno',
+          `expected each docno once per qid, got ${JSON.stringify(d.docno)} again for qid ${JSON.stringify(qid)} (first on line ${dup})`,
+        );
       else first.set(d.docno, d.line);
     }
   }

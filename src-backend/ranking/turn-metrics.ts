@@ -15,7 +15,14 @@
 // set's size or the turn count change; filters and sorting then work on the cached array. The
 // computation reads in turn ranges and yields to the event loop between them (and stops when the
 // call is cancelled), so a large workspace does not stall other requests.
-import { CUT_TURN_MEASURES, type KindSummary, type TurnKind, type TurnMeasure, type TurnMetricsPage, type TurnMetricsRow } from '../../src-common/api/contract.ts';
+import {
+  CUT_TURN_MEASURES,
+  type KindSummary,
+  type TurnKind,
+  type TurnMeasure,
+  type TurnMetricsPage,
+  type TurnMetricsRow,
+} from '../../src-common/api/contract.ts';
 import type { Split } from '../../src-common/api/types.ts';
 import { evaluateTopic, ndcgAt, rankOrder, reciprocalRank, type MeasureRequest } from '../../src-common/metrics.ts';
 import { maxTurnPk, searchFold, turnCount } from '../store/sessions.ts';
@@ -75,7 +82,12 @@ const CHUNK = 20_000;
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The chosen measure of one model's ranking of a turn's candidates (scores in logged order; ties keep it). */
-function measureOf(scores: readonly number[], judged: readonly (number | undefined)[], req: MeasureRequest, name: string): number {
+function measureOf(
+  scores: readonly number[],
+  judged: readonly (number | undefined)[],
+  req: MeasureRequest,
+  name: string,
+): number {
   const judgments = new Map<string, number>();
   judged.forEach((g, i) => g !== undefined && judgments.set(String(i), g));
   const v = evaluateTopic(rankOrder(scores).map(String), judgments, [req], { ideal: 'shown' }).get(name);
@@ -83,10 +95,21 @@ function measureOf(scores: readonly number[], judged: readonly (number | undefin
   return v;
 }
 
-async function computeAll(store: Store, a: string, b: string, setPk: number, k: number, measure: TurnMeasure, signal?: AbortSignal, ext?: GradeLookup | null): Promise<TurnRecord[]> {
+async function computeAll(
+  store: Store,
+  a: string,
+  b: string,
+  setPk: number,
+  k: number,
+  measure: TurnMeasure,
+  signal?: AbortSignal,
+  ext?: GradeLookup | null,
+): Promise<TurnRecord[]> {
   const db = store.db;
   const cut = CUT_TURN_MEASURES.has(measure);
-  const req: MeasureRequest = cut ? { measure: measure as 'ndcg_cut' | 'P' | 'err' | 'judged', cutoffs: [k] } : { measure: measure as 'map' | 'recip_rank' | 'Rprec' };
+  const req: MeasureRequest = cut
+    ? { measure: measure as 'ndcg_cut' | 'P' | 'err' | 'judged', cutoffs: [k] }
+    : { measure: measure as 'map' | 'recip_rank' | 'Rprec' };
   const name = cut ? `${measure}_${k}` : measure;
   const turns = metricsTurns(db, a, b);
   // Candidates of every turn, logged order, with grade and both stored scores.
@@ -114,7 +137,16 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   }
   return turns.map((t) => {
     const kind = kindOf(t.boundary);
-    const rec: TurnRecord = { turnPk: t.turn_pk, row: null, scoredA: t.sa === 1, scoredB: t.sb === 1, split: t.split, userId: t.user_id, folded: searchFold(t.query), kind };
+    const rec: TurnRecord = {
+      turnPk: t.turn_pk,
+      row: null,
+      scoredA: t.sa === 1,
+      scoredB: t.sb === 1,
+      split: t.split,
+      userId: t.user_id,
+      folded: searchFold(t.query),
+      kind,
+    };
     const c = cands.get(t.turn_pk);
     if (!rec.scoredA || !rec.scoredB || !c || !c.grades.some((g) => g >= 1)) return rec;
     const ndcgA = ndcgAt(c.sa, c.grades, k);
@@ -141,7 +173,17 @@ async function computeAll(store: Store, a: string, b: string, setPk: number, k: 
   });
 }
 
-async function allTurns(store: Store, a: string, b: string, setPk: number, k: number, measure: TurnMeasure, signal?: AbortSignal, ext?: GradeLookup | null, source = ''): Promise<TurnRecord[]> {
+async function allTurns(
+  store: Store,
+  a: string,
+  b: string,
+  setPk: number,
+  k: number,
+  measure: TurnMeasure,
+  signal?: AbortSignal,
+  ext?: GradeLookup | null,
+  source = '',
+): Promise<TurnRecord[]> {
   let perStore = cache.get(store);
   if (!perStore) cache.set(store, (perStore = new Map()));
   const key = `${a}|${b}|${setPk}|${k}|${measure}|${source}`;
@@ -155,7 +197,8 @@ async function allTurns(store: Store, a: string, b: string, setPk: number, k: nu
 }
 
 function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
-  if (rows.length === 0) return { turns: 0, valueA: null, valueB: null, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
+  if (rows.length === 0)
+    return { turns: 0, valueA: null, valueB: null, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null };
   const mean = (f: (r: TurnMetricsRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
   return {
     turns: rows.length,
@@ -172,14 +215,22 @@ function summarise(rows: readonly TurnMetricsRow[]): KindSummary {
  * `metrics.turns`: models already resolved to sha256 (and names). Filters combine with AND; the
  * summary and the counts honour every filter except `boundary`, so the chart always shows all kinds.
  */
-export async function turnMetrics(store: Store, q: TurnMetricsQuery & { nameA: string; nameB: string }, signal?: AbortSignal, grades?: GradeLookup | null): Promise<TurnMetricsPage> {
+export async function turnMetrics(
+  store: Store,
+  q: TurnMetricsQuery & { nameA: string; nameB: string },
+  signal?: AbortSignal,
+  grades?: GradeLookup | null,
+): Promise<TurnMetricsPage> {
   // `grades`: the set name is a labels source; no qrels row has set_pk 0, so SQL grades are all 0.
   const setPk = grades ? 0 : qrelsSetPk(store, q.setName);
   const measure = q.measure ?? 'ndcg_cut';
   const all = await allTurns(store, q.modelA, q.modelB, setPk, q.k, measure, signal, grades, grades ? q.setName : '');
   const needle = q.q !== undefined && q.q.trim() !== '' ? searchFold(q.q.trim()) : null;
   const inScope = all.filter(
-    (t) => (q.split === undefined || t.split === q.split) && (q.userId === undefined || t.userId === q.userId) && (needle === null || t.folded.includes(needle)),
+    (t) =>
+      (q.split === undefined || t.split === q.split) &&
+      (q.userId === undefined || t.userId === q.userId) &&
+      (needle === null || t.folded.includes(needle)),
   );
   const unscored = { modelA: 0, modelB: 0, either: 0 };
   let skippedNoRelevant = 0;

@@ -26,8 +26,7 @@ export class FeatureSetReader {
     let names = this.sets.get(setId);
     if (!names) {
       const row = this.db.prepare('SELECT feature_ids FROM feature_sets WHERE set_id = ?').get(setId) as
-        | { feature_ids: Uint8Array }
-        | undefined;
+        { feature_ids: Uint8Array } | undefined;
       if (!row) throw new Error(`feature set ${setId} is missing`);
       const byId = this.db.prepare('SELECT name FROM feature_names WHERE feature_id = ?');
       names = unpackIds(row.feature_ids).map((id) => (byId.get(id) as { name: string }).name);
@@ -57,7 +56,11 @@ export class FeatureSets {
   private readonly db: DatabaseSync;
   constructor(db: DatabaseSync) {
     this.db = db;
-    for (const r of db.prepare('SELECT feature_id, name FROM feature_names').all() as { feature_id: number; name: string }[]) this.names.set(r.name, r.feature_id);
+    for (const r of db.prepare('SELECT feature_id, name FROM feature_names').all() as {
+      feature_id: number;
+      name: string;
+    }[])
+      this.names.set(r.name, r.feature_id);
   }
   // null until the first lookup: an empty first list must still get a real set id.
   private lastNames: string[] | null = null;
@@ -85,8 +88,11 @@ export class FeatureSets {
       return fid;
     });
     const blob = packIds(ids);
-    const row = this.db.prepare('SELECT set_id FROM feature_sets WHERE feature_ids = ?').get(blob) as { set_id: number } | undefined;
-    id = row ? row.set_id : Number(this.db.prepare('INSERT INTO feature_sets (feature_ids) VALUES (?)').run(blob).lastInsertRowid);
+    const row = this.db.prepare('SELECT set_id FROM feature_sets WHERE feature_ids = ?').get(blob) as
+      { set_id: number } | undefined;
+    id = row
+      ? row.set_id
+      : Number(this.db.prepare('INSERT INTO feature_sets (feature_ids) VALUES (?)').run(blob).lastInsertRowid);
     this.sets.set(key, id);
     this.lastNames = names;
     this.lastId = id;
@@ -96,5 +102,7 @@ export class FeatureSets {
 
 /** Every feature name ever recorded, in first-seen order. */
 export function featureNames(db: DatabaseSync): string[] {
-  return (db.prepare('SELECT name FROM feature_names ORDER BY feature_id').all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare('SELECT name FROM feature_names ORDER BY feature_id').all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 }

@@ -22,7 +22,9 @@ export function listModelRows(db: DatabaseSync): ModelRow[] {
 
 /** Rows whose sha256 starts with the (lower-case hex) prefix; at most `limit`. */
 export function modelRowsByPrefix(db: DatabaseSync, prefix: string, limit = 2): ModelRow[] {
-  return db.prepare('SELECT * FROM models WHERE substr(sha256, 1, ?) = ? LIMIT ?').all(prefix.length, prefix, limit) as unknown as ModelRow[];
+  return db
+    .prepare('SELECT * FROM models WHERE substr(sha256, 1, ?) = ? LIMIT ?')
+    .all(prefix.length, prefix, limit) as unknown as ModelRow[];
 }
 
 export function modelRow(db: DatabaseSync, sha256: string): ModelRow | undefined {
@@ -30,15 +32,9 @@ export function modelRow(db: DatabaseSync, sha256: string): ModelRow | undefined
 }
 
 export function insertModelRow(db: DatabaseSync, r: ModelRow): void {
-  db.prepare('INSERT INTO models (sha256, name, version, encoder, metadata, file_path, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    r.sha256,
-    r.name,
-    r.version,
-    r.encoder,
-    r.metadata,
-    r.file_path,
-    r.added_at,
-  );
+  db.prepare(
+    'INSERT INTO models (sha256, name, version, encoder, metadata, file_path, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(r.sha256, r.name, r.version, r.encoder, r.metadata, r.file_path, r.added_at);
 }
 
 export function renameModelRow(db: DatabaseSync, sha256: string, name: string): void {

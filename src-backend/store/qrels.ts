@@ -8,12 +8,15 @@ import type { Store } from './store.ts';
 
 /** The qrels set's primary key, or ApiError not_found naming the sets that exist. */
 export function qrelsSetPk(store: Store, setName: string): number {
-  const row = store.db.prepare('SELECT set_pk FROM qrels_sets WHERE name = ?').get(setName) as { set_pk: number } | undefined;
+  const row = store.db.prepare('SELECT set_pk FROM qrels_sets WHERE name = ?').get(setName) as
+    { set_pk: number } | undefined;
   if (row) return row.set_pk;
   const sets = qrelsSetNames(store.db);
-  throw new ApiError('not_found', `no judgment set "${setName}" in this workspace (sets: ${sets.length ? sets.join(', ') : 'none — import qrels first'})`, [
-    { where: 'setName', message: `unknown set ${JSON.stringify(setName)}` },
-  ]);
+  throw new ApiError(
+    'not_found',
+    `no judgment set "${setName}" in this workspace (sets: ${sets.length ? sets.join(', ') : 'none — import qrels first'})`,
+    [{ where: 'setName', message: `unknown set ${JSON.stringify(setName)}` }],
+  );
 }
 
 export function qrelsSetNames(db: DatabaseSync): string[] {
@@ -25,8 +28,14 @@ export function qrelsSetExists(db: DatabaseSync, setName: string): boolean {
 }
 
 /** Creates a set and returns an insert for its judgments (the import loop runs it per line). */
-export function createQrelsSet(db: DatabaseSync, setName: string, importId: number): { setPk: number; insert(turnPk: number, itemPk: number, grade: number): void } {
-  const setPk = Number(db.prepare('INSERT INTO qrels_sets (name, import_id) VALUES (?, ?)').run(setName, importId).lastInsertRowid);
+export function createQrelsSet(
+  db: DatabaseSync,
+  setName: string,
+  importId: number,
+): { setPk: number; insert(turnPk: number, itemPk: number, grade: number): void } {
+  const setPk = Number(
+    db.prepare('INSERT INTO qrels_sets (name, import_id) VALUES (?, ?)').run(setName, importId).lastInsertRowid,
+  );
   const ins = db.prepare('INSERT INTO qrels (set_pk, turn_pk, item_pk, grade) VALUES (?, ?, ?, ?)');
   return {
     setPk,
@@ -37,9 +46,15 @@ export function createQrelsSet(db: DatabaseSync, setName: string, importId: numb
 }
 
 /** A set's judgments as TREC qid/docno/grade, ordered by turn then docno. */
-export function qrelsEntries(db: DatabaseSync, setName: string): Iterable<{ qid: string; docno: string; grade: number }> {
+export function qrelsEntries(
+  db: DatabaseSync,
+  setName: string,
+): Iterable<{ qid: string; docno: string; grade: number }> {
   const set = db.prepare('SELECT set_pk FROM qrels_sets WHERE name = ?').get(setName) as { set_pk: number } | undefined;
-  if (!set) throw new ApiError('not_found', `no judgment set "${setName}" in this workspace`, [{ where: 'setName', message: `unknown set ${JSON.stringify(setName)}` }]);
+  if (!set)
+    throw new ApiError('not_found', `no judgment set "${setName}" in this workspace`, [
+      { where: 'setName', message: `unknown set ${JSON.stringify(setName)}` },
+    ]);
   const rows = db
     .prepare(
       `SELECT s.session_id, t.idx, i.item_id, q.grade FROM qrels q
@@ -54,7 +69,10 @@ export function qrelsEntries(db: DatabaseSync, setName: string): Iterable<{ qid:
 
 /** Judgments of a set: how many and their grade sum (turn-metrics' cache key). */
 export function qrelsSetVersion(db: DatabaseSync, setPk: number): string {
-  const r = db.prepare('SELECT count(*) AS n, coalesce(sum(grade), 0) AS g FROM qrels WHERE set_pk = ?').get(setPk) as { n: number; g: number };
+  const r = db.prepare('SELECT count(*) AS n, coalesce(sum(grade), 0) AS g FROM qrels WHERE set_pk = ?').get(setPk) as {
+    n: number;
+    g: number;
+  };
   return `${r.n}/${r.g}`;
 }
 
@@ -69,6 +87,8 @@ export function turnGrades(store: Store, turnId: string, setName: string): TurnG
        FROM qrels q JOIN items i ON i.item_pk = q.item_pk WHERE q.set_pk = ? AND q.turn_pk = ?`,
     )
     .all(setPk, turnPk) as { item_id: string; grade: number; pos: number | null }[];
-  rows.sort((a, b) => (a.pos ?? Infinity) - (b.pos ?? Infinity) || (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : 0));
+  rows.sort(
+    (a, b) => (a.pos ?? Infinity) - (b.pos ?? Infinity) || (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : 0),
+  );
   return { setName, turnId, grades: rows.map((r) => ({ itemId: r.item_id, grade: r.grade })) };
 }

@@ -5,7 +5,9 @@ import { formatTurnId } from './turn-ids.ts';
 
 /** Prepared statements for one TREC-run import transaction (its loop runs them per line). */
 export function prepareRunInserts(db: DatabaseSync) {
-  const existing = db.prepare('SELECT r.run_pk, i.file_name FROM runs r JOIN imports i ON i.import_id = r.import_id WHERE r.tag = ?');
+  const existing = db.prepare(
+    'SELECT r.run_pk, i.file_name FROM runs r JOIN imports i ON i.import_id = r.import_id WHERE r.tag = ?',
+  );
   const insRun = db.prepare('INSERT INTO runs (tag, import_id) VALUES (?, ?)');
   const insEntry = db.prepare('INSERT INTO run_entries (run_pk, turn_pk, item_pk, rank, score) VALUES (?, ?, ?, ?, ?)');
   return {
@@ -19,9 +21,15 @@ export function prepareRunInserts(db: DatabaseSync) {
 }
 
 /** One run's entries as TREC qid/docno/rank/score, ordered by turn, then rank, then docno. */
-export function runEntries(db: DatabaseSync, tag: string): Iterable<{ qid: string; docno: string; rank: number; score: number }> {
+export function runEntries(
+  db: DatabaseSync,
+  tag: string,
+): Iterable<{ qid: string; docno: string; rank: number; score: number }> {
   const run = db.prepare('SELECT run_pk FROM runs WHERE tag = ?').get(tag) as { run_pk: number } | undefined;
-  if (!run) throw new ApiError('not_found', `no run tagged "${tag}" in this workspace`, [{ where: 'tag', message: `unknown run tag ${JSON.stringify(tag)}` }]);
+  if (!run)
+    throw new ApiError('not_found', `no run tagged "${tag}" in this workspace`, [
+      { where: 'tag', message: `unknown run tag ${JSON.stringify(tag)}` },
+    ]);
   const rows = db
     .prepare(
       `SELECT s.session_id, t.idx, i.item_id, e.rank, e.score FROM run_entries e
@@ -30,7 +38,8 @@ export function runEntries(db: DatabaseSync, tag: string): Iterable<{ qid: strin
     )
     .iterate(run.run_pk) as Iterable<{ session_id: string; idx: number; item_id: string; rank: number; score: number }>;
   return (function* () {
-    for (const r of rows) yield { qid: formatTurnId(r.session_id, r.idx), docno: r.item_id, rank: r.rank, score: r.score };
+    for (const r of rows)
+      yield { qid: formatTurnId(r.session_id, r.idx), docno: r.item_id, rank: r.rank, score: r.score };
   })();
 }
 

@@ -25,7 +25,11 @@ export function forgetModelScores(db: DatabaseSync, sha256: string): void {
 
 /** turn_pk of every turn the model's batch jobs finished. */
 export function scoredTurnPks(db: DatabaseSync, sha256: string): Set<number> {
-  return new Set((db.prepare('SELECT turn_pk FROM scored_turns WHERE model_sha256 = ?').all(sha256) as { turn_pk: number }[]).map((r) => r.turn_pk));
+  return new Set(
+    (db.prepare('SELECT turn_pk FROM scored_turns WHERE model_sha256 = ?').all(sha256) as { turn_pk: number }[]).map(
+      (r) => r.turn_pk,
+    ),
+  );
 }
 
 export function scoredTurnCount(db: DatabaseSync, sha256: string): number {
@@ -33,10 +37,17 @@ export function scoredTurnCount(db: DatabaseSync, sha256: string): number {
 }
 
 /** Whether a batch job finished this turn, and the scores it stored (any order). */
-export function storedTurnScores(db: DatabaseSync, sha256: string, turnPk: number): { scored: boolean; rows: { item_id: string; score: number; group_weights: Uint8Array | null }[] } {
-  const scored = db.prepare('SELECT 1 FROM scored_turns WHERE model_sha256 = ? AND turn_pk = ?').get(sha256, turnPk) !== undefined;
+export function storedTurnScores(
+  db: DatabaseSync,
+  sha256: string,
+  turnPk: number,
+): { scored: boolean; rows: { item_id: string; score: number; group_weights: Uint8Array | null }[] } {
+  const scored =
+    db.prepare('SELECT 1 FROM scored_turns WHERE model_sha256 = ? AND turn_pk = ?').get(sha256, turnPk) !== undefined;
   const rows = db
-    .prepare('SELECT i.item_id, s.score, s.group_weights FROM scores s JOIN items i ON i.item_pk = s.item_pk WHERE s.model_sha256 = ? AND s.turn_pk = ?')
+    .prepare(
+      'SELECT i.item_id, s.score, s.group_weights FROM scores s JOIN items i ON i.item_pk = s.item_pk WHERE s.model_sha256 = ? AND s.turn_pk = ?',
+    )
     .all(sha256, turnPk) as { item_id: string; score: number; group_weights: Uint8Array | null }[];
   return { scored, rows };
 }
@@ -61,7 +72,10 @@ export interface ScoredTurnOutput {
  * batch job's writes. Rows already there are kept (INSERT OR IGNORE), so a resumed job cannot
  * duplicate them.
  */
-export function openScoreWriter(store: Store, job: { modelSha256: string; groups: number; maxHistory: number; provider: string }) {
+export function openScoreWriter(
+  store: Store,
+  job: { modelSha256: string; groups: number; maxHistory: number; provider: string },
+) {
   // Appends to two B-trees need little page cache; the writer default (64 MiB, sized for imports)
   // would only add to the backend's RSS.
   const db = store.openWriter({ cacheKiB: 8 * 1024 });
@@ -92,7 +106,18 @@ export function openScoreWriter(store: Store, job: { modelSha256: string; groups
             }
           }
           const hw = new Uint8Array(t.historyWeight.buffer, t.historyWeight.byteOffset, t.historyWeight.byteLength);
-          insTurn.run(sha, t.turnPk, t.itemPks.length, t.historyWeight.length, t.truncatedSteps, job.maxHistory, t.filledFeatures, hw, job.provider, now);
+          insTurn.run(
+            sha,
+            t.turnPk,
+            t.itemPks.length,
+            t.historyWeight.length,
+            t.truncatedSteps,
+            job.maxHistory,
+            t.filledFeatures,
+            hw,
+            job.provider,
+            now,
+          );
         }
         for (let k = 0; k < args.length; k += SCORE_COLUMNS) one.run(...args.slice(k, k + SCORE_COLUMNS));
       });
@@ -137,7 +162,15 @@ export function metricsTurns(db: DatabaseSync, a: string, b: string): MetricsTur
  * (null when unjudged: `judged@k` tells them apart from grade 0) and both models' stored scores
  * (null when missing). Short statements, so the caller can yield to the event loop between ranges.
  */
-export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: string, b: string): (lo: number, hi: number) => { turn_pk: number; item_pk: number; grade: number | null; a: number | null; b: number | null }[] {
+export function prepareMetricsCandidates(
+  db: DatabaseSync,
+  setPk: number,
+  a: string,
+  b: string,
+): (
+  lo: number,
+  hi: number,
+) => { turn_pk: number; item_pk: number; grade: number | null; a: number | null; b: number | null }[] {
   const stmt = db.prepare(
     `SELECT r.turn_pk, r.item_pk, q.grade AS grade, sa.score AS a, sb.score AS b
      FROM results r
@@ -147,24 +180,38 @@ export function prepareMetricsCandidates(db: DatabaseSync, setPk: number, a: str
      WHERE r.turn_pk > ? AND r.turn_pk <= ?
      ORDER BY r.turn_pk, r.position`,
   );
-  return (lo, hi) => stmt.all(setPk, a, b, lo, hi) as { turn_pk: number; item_pk: number; grade: number | null; a: number | null; b: number | null }[];
+  return (lo, hi) =>
+    stmt.all(setPk, a, b, lo, hi) as {
+      turn_pk: number;
+      item_pk: number;
+      grade: number | null;
+      a: number | null;
+      b: number | null;
+    }[];
 }
 
 /** A model's stored batch scores for a turn, best first (ties: logged position); null when the model has not scored it. */
 export function storedRanking(store: Store, model: string, turnPk: number): { itemId: string; score: number }[] | null {
-  const scored = store.db.prepare('SELECT 1 AS x FROM scored_turns WHERE model_sha256 = ? AND turn_pk = ?').get(model, turnPk);
+  const scored = store.db
+    .prepare('SELECT 1 AS x FROM scored_turns WHERE model_sha256 = ? AND turn_pk = ?')
+    .get(model, turnPk);
   if (!scored) return null;
-  return (store.db
-    .prepare(
-      `SELECT i.item_id, s.score FROM scores s JOIN items i ON i.item_pk = s.item_pk
+  return (
+    store.db
+      .prepare(
+        `SELECT i.item_id, s.score FROM scores s JOIN items i ON i.item_pk = s.item_pk
        LEFT JOIN results r ON r.turn_pk = s.turn_pk AND r.item_pk = s.item_pk
        WHERE s.model_sha256 = ? AND s.turn_pk = ? ORDER BY s.score DESC, r.position`,
-    )
-    .all(model, turnPk) as { item_id: string; score: number }[]).map((r) => ({ itemId: r.item_id, score: r.score }));
+      )
+      .all(model, turnPk) as { item_id: string; score: number }[]
+  ).map((r) => ({ itemId: r.item_id, score: r.score }));
 }
 
 /** Every stored score of a model with its turn and item, by turn then score (best first; ties: logged position), streamed. */
-export function eachStoredScore(db: DatabaseSync, sha256: string): Iterable<{ session_id: string; idx: number; item_id: string; score: number }> {
+export function eachStoredScore(
+  db: DatabaseSync,
+  sha256: string,
+): Iterable<{ session_id: string; idx: number; item_id: string; score: number }> {
   return db
     .prepare(
       `SELECT se.session_id, t.idx, i.item_id, s.score FROM scores s

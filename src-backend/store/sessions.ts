@@ -7,7 +7,15 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import type { BoundaryKind } from '../../src-common/segmentation.ts';
-import type { SessionDetail, SessionMatch, SessionPage, SessionQuery, SessionSummary, Split, Turn } from '../../src-common/api/types.ts';
+import type {
+  SessionDetail,
+  SessionMatch,
+  SessionPage,
+  SessionQuery,
+  SessionSummary,
+  Split,
+  Turn,
+} from '../../src-common/api/types.ts';
 import { FeatureSetReader } from './features.ts';
 import { formatTurnId, parseTurnId, splitTurnId } from './turn-ids.ts';
 import type { Store } from './store.ts';
@@ -43,10 +51,16 @@ function prefixPattern(prefix: string): string {
  */
 export function listSessions(store: Store, q: SessionQuery): SessionPage {
   const problems = [];
-  if (!Number.isInteger(q.offset) || q.offset < 0) problems.push({ where: 'offset', message: `expected an integer ≥ 0, got ${q.offset}` });
+  if (!Number.isInteger(q.offset) || q.offset < 0)
+    problems.push({ where: 'offset', message: `expected an integer ≥ 0, got ${q.offset}` });
   if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE)
     problems.push({ where: 'limit', message: `expected an integer 1–${MAX_PAGE}, got ${q.limit}` });
-  if (problems.length) throw new ApiError('invalid_input', `bad session query: ${problems.map((p) => `${p.where} ${p.message}`).join('; ')}`, problems);
+  if (problems.length)
+    throw new ApiError(
+      'invalid_input',
+      `bad session query: ${problems.map((p) => `${p.where} ${p.message}`).join('; ')}`,
+      problems,
+    );
 
   const where: string[] = [];
   const args: SQLInputValue[] = [];
@@ -123,7 +137,9 @@ export function clearSearchCache(store: Store): void {
 
 function matchingIds(db: DatabaseSync, sql: string, args: SQLInputValue[]): Float64Array {
   // data_version moves when another connection commits (imports); total_changes() when this one writes.
-  const version = db.prepare('SELECT (SELECT data_version FROM pragma_data_version) AS v, total_changes() AS c').get() as { v: number; c: number };
+  const version = db
+    .prepare('SELECT (SELECT data_version FROM pragma_data_version) AS v, total_changes() AS c')
+    .get() as { v: number; c: number };
   const key = `${version.v}:${version.c}\n${sql}\n${JSON.stringify(args)}`;
   let cache = searchCache.get(db);
   if (!cache) searchCache.set(db, (cache = new Map()));
@@ -160,16 +176,20 @@ export function getSession(store: Store, sessionId: string): SessionDetail {
 }
 
 function notFound(sessionId: string): never {
-  throw new ApiError('not_found', `no session "${sessionId}" in this workspace`, [{ where: 'sessionId', message: `unknown session id ${JSON.stringify(sessionId)}` }]);
+  throw new ApiError('not_found', `no session "${sessionId}" in this workspace`, [
+    { where: 'sessionId', message: `unknown session id ${JSON.stringify(sessionId)}` },
+  ]);
 }
 
 /** Also used by the importer (on its own connection) to compare a re-imported session. */
 export function readSession(db: DatabaseSync, sessionId: string): SessionDetail | null {
-  const s = db.prepare('SELECT session_pk, session_id, user_id, split FROM sessions WHERE session_id = ?').get(sessionId) as
-    | { session_pk: number; session_id: string; user_id: string; split: Split | null }
-    | undefined;
+  const s = db
+    .prepare('SELECT session_pk, session_id, user_id, split FROM sessions WHERE session_id = ?')
+    .get(sessionId) as { session_pk: number; session_id: string; user_id: string; split: Split | null } | undefined;
   if (!s) return null;
-  const turnRows = db.prepare('SELECT turn_pk, idx, ts, query, boundary FROM turns WHERE session_pk = ? ORDER BY idx').all(s.session_pk) as unknown as {
+  const turnRows = db
+    .prepare('SELECT turn_pk, idx, ts, query, boundary FROM turns WHERE session_pk = ? ORDER BY idx')
+    .all(s.session_pk) as unknown as {
     turn_pk: number;
     idx: number;
     ts: string;
@@ -198,7 +218,8 @@ export function readSession(db: DatabaseSync, sessionId: string): SessionDetail 
 
 // ---- turns by id ----
 
-const TURN_PK_SQL = 'SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?';
+const TURN_PK_SQL =
+  'SELECT t.turn_pk FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?';
 
 /** Resolves many turn ids on one connection (the TREC importers): a prepared lookup plus a cache. */
 export class TurnResolver {
@@ -212,7 +233,9 @@ export class TurnResolver {
     let pk = this.cache.get(turnId);
     if (pk === undefined) {
       const parts = splitTurnId(turnId);
-      pk = parts ? ((this.find.get(parts.sessionId, parts.index) as { turn_pk: number } | undefined)?.turn_pk ?? null) : null;
+      pk = parts
+        ? ((this.find.get(parts.sessionId, parts.index) as { turn_pk: number } | undefined)?.turn_pk ?? null)
+        : null;
       this.cache.set(turnId, pk);
     }
     return pk;
@@ -223,7 +246,10 @@ export class TurnResolver {
 export function requireTurnPk(db: DatabaseSync, turnId: string): number {
   const { sessionId, index } = parseTurnId(turnId);
   const row = db.prepare(TURN_PK_SQL).get(sessionId, index) as { turn_pk: number } | undefined;
-  if (!row) throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [{ where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` }]);
+  if (!row)
+    throw new ApiError('not_found', `no turn "${turnId}" in this workspace`, [
+      { where: 'turnId', message: `unknown turn ${JSON.stringify(turnId)}` },
+    ]);
   return row.turn_pk;
 }
 
@@ -291,7 +317,19 @@ export function prepareSessionInserts(db: DatabaseSync) {
     exists: (sessionId: string): boolean => exists.get(sessionId) !== undefined,
     /** Inserts the session and its search text (the queries, each folded, joined by newlines). */
     insertSession(s: NewSession, queries: readonly string[]): number {
-      const pk = Number(insSession.run(s.sessionId, s.userId, s.split, s.importId, s.turns, s.switches, s.clicks, s.firstQuery, s.startedAt).lastInsertRowid);
+      const pk = Number(
+        insSession.run(
+          s.sessionId,
+          s.userId,
+          s.split,
+          s.importId,
+          s.turns,
+          s.switches,
+          s.clicks,
+          s.firstQuery,
+          s.startedAt,
+        ).lastInsertRowid,
+      );
       insText.run(pk, queries.map(searchFold).join('\n'));
       return pk;
     },
@@ -306,7 +344,9 @@ export function prepareSessionInserts(db: DatabaseSync) {
       let st = insResults.get(n);
       if (!st) {
         const values = Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-        st = db.prepare(`INSERT INTO results (turn_pk, position, item_pk, click, dwell_ms, title, feature_set, features) VALUES ${values}`);
+        st = db.prepare(
+          `INSERT INTO results (turn_pk, position, item_pk, click, dwell_ms, title, feature_set, features) VALUES ${values}`,
+        );
         insResults.set(n, st);
       }
       st.run(...args);
@@ -331,7 +371,17 @@ export interface StoredResultRow {
 }
 type ResultArray = [number, number, number, string, string, number, number | null, number, Uint8Array];
 function fromArray(a: ResultArray): StoredResultRow {
-  return { turn_pk: a[0], position: a[1], item_pk: a[2], item_id: a[3], title: a[4], click: a[5], dwell_ms: a[6], feature_set: a[7], features: a[8] };
+  return {
+    turn_pk: a[0],
+    position: a[1],
+    item_pk: a[2],
+    item_id: a[3],
+    title: a[4],
+    click: a[5],
+    dwell_ms: a[6],
+    feature_set: a[7],
+    features: a[8],
+  };
 }
 const RESULT_COLUMNS_SQL = `r.turn_pk, r.position, r.item_pk, i.item_id, coalesce(r.title, i.title, '') AS title, r.click, r.dwell_ms, r.feature_set, r.features`;
 /** One turn's results in logged order (getSession and scoring read them alike). */
@@ -357,20 +407,33 @@ export function prepareScoringReads(db: DatabaseSync) {
   sessionResults.setReturnArrays(true);
   return {
     sessionPk: (sessionId: string) => (session.get(sessionId) as { session_pk: number } | undefined)?.session_pk,
-    turn: (sessionPk: number, idx: number) => turn.get(sessionPk, idx) as { turn_pk: number; query: string } | undefined,
+    turn: (sessionPk: number, idx: number) =>
+      turn.get(sessionPk, idx) as { turn_pk: number; query: string } | undefined,
     /** The session's turns before idx, in order. */
-    earlier: (sessionPk: number, idx: number) => earlier.all(sessionPk, idx) as unknown as { turn_pk: number; idx: number; query: string }[],
+    earlier: (sessionPk: number, idx: number) =>
+      earlier.all(sessionPk, idx) as unknown as { turn_pk: number; idx: number; query: string }[],
     /** Clicked results of the session's turns before idx (any order). */
     clicksBefore: (sessionPk: number, idx: number) =>
-      clicks.all(sessionPk, idx) as unknown as { idx: number; position: number; item_id: string; title: string; dwell_ms: number | null }[],
+      clicks.all(sessionPk, idx) as unknown as {
+        idx: number;
+        position: number;
+        item_id: string;
+        title: string;
+        dwell_ms: number | null;
+      }[],
     results: (turnPk: number) => results.all(turnPk) as unknown as StoredResultRow[],
-    sessionTurns: (sessionPk: number) => sessionTurns.all(sessionPk) as unknown as { turn_pk: number; idx: number; query: string }[],
+    sessionTurns: (sessionPk: number) =>
+      sessionTurns.all(sessionPk) as unknown as { turn_pk: number; idx: number; query: string }[],
     /** Every result of the session, by turn then position. */
     sessionResults: (sessionPk: number) => (sessionResults.all(sessionPk) as unknown as ResultArray[]).map(fromArray),
     /** Sessions in import order, optionally one split (what a batch job visits). */
     sessions(split?: Split): { sessionPk: number; sessionId: string; turns: number }[] {
       const sql = `SELECT session_pk, session_id, turns FROM sessions ${split ? 'WHERE split = ?' : ''} ORDER BY session_pk`;
-      const rows = (split ? db.prepare(sql).all(split) : db.prepare(sql).all()) as unknown as { session_pk: number; session_id: string; turns: number }[];
+      const rows = (split ? db.prepare(sql).all(split) : db.prepare(sql).all()) as unknown as {
+        session_pk: number;
+        session_id: string;
+        turns: number;
+      }[];
       return rows.map((r) => ({ sessionPk: r.session_pk, sessionId: r.session_id, turns: r.turns }));
     },
   };
@@ -379,7 +442,13 @@ export type ScoringReads = ReturnType<typeof prepareScoringReads>;
 
 // ---- counts ----
 
-export function sessionCounts(db: DatabaseSync): { sessions: number; users: number; turns: number; resultRows: number; items: number } {
+export function sessionCounts(db: DatabaseSync): {
+  sessions: number;
+  users: number;
+  turns: number;
+  resultRows: number;
+  items: number;
+} {
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return {
     sessions: one('SELECT count(*) AS n FROM sessions'),
@@ -411,7 +480,9 @@ export interface WsTurn {
 
 /** All turns of the given sessions, in session then turn order, at most `max`. */
 export function turnsOfSessions(store: Store, sessionIds: string[], max: number): WsTurn[] {
-  const stmt = store.db.prepare('SELECT t.turn_pk, t.idx, t.boundary FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? ORDER BY t.idx');
+  const stmt = store.db.prepare(
+    'SELECT t.turn_pk, t.idx, t.boundary FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? ORDER BY t.idx',
+  );
   const out: WsTurn[] = [];
   for (const sid of sessionIds) {
     for (const r of stmt.all(sid) as { turn_pk: number; idx: number; boundary: BoundaryKind }[]) {
@@ -426,9 +497,13 @@ export function turnsOfSessions(store: Store, sessionIds: string[], max: number)
 export function allTurns(store: Store, split?: Split): WsTurn[] {
   const where = split ? 'WHERE s.split = ?' : '';
   const args: SQLInputValue[] = split ? [split] : [];
-  return (store.db
-    .prepare(`SELECT t.turn_pk, t.idx, t.boundary, s.session_id FROM turns t JOIN sessions s ON s.session_pk = t.session_pk ${where} ORDER BY t.session_pk, t.idx`)
-    .all(...args) as { turn_pk: number; idx: number; boundary: BoundaryKind; session_id: string }[]).map((r) => ({
+  return (
+    store.db
+      .prepare(
+        `SELECT t.turn_pk, t.idx, t.boundary, s.session_id FROM turns t JOIN sessions s ON s.session_pk = t.session_pk ${where} ORDER BY t.session_pk, t.idx`,
+      )
+      .all(...args) as { turn_pk: number; idx: number; boundary: BoundaryKind; session_id: string }[]
+  ).map((r) => ({
     turnId: formatTurnId(r.session_id, r.idx),
     turnPk: r.turn_pk,
     boundary: r.boundary,
@@ -440,16 +515,22 @@ export function findTurn(store: Store, turnId: string): WsTurn | null {
   const parts = splitTurnId(turnId);
   if (!parts) return null;
   const r = store.db
-    .prepare('SELECT t.turn_pk, t.boundary FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?')
+    .prepare(
+      'SELECT t.turn_pk, t.boundary FROM turns t JOIN sessions s ON s.session_pk = t.session_pk WHERE s.session_id = ? AND t.idx = ?',
+    )
     .get(parts.sessionId, parts.index) as { turn_pk: number; boundary: BoundaryKind } | undefined;
   return r ? { turnId, turnPk: r.turn_pk, boundary: r.boundary } : null;
 }
 
 /** The turn's logged candidates, in logged order. */
 export function loggedItems(store: Store, turnPk: number): string[] {
-  return (store.db.prepare('SELECT i.item_id FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position').all(turnPk) as { item_id: string }[]).map(
-    (r) => r.item_id,
-  );
+  return (
+    store.db
+      .prepare(
+        'SELECT i.item_id FROM results r JOIN items i ON i.item_pk = r.item_pk WHERE r.turn_pk = ? ORDER BY r.position',
+      )
+      .all(turnPk) as { item_id: string }[]
+  ).map((r) => r.item_id);
 }
 
 /** turn_pk of a turn id (null when unknown). */
@@ -476,7 +557,6 @@ export function gradesByPk(store: Store, grades: Map<string, Map<string, number>
   }
   return out;
 }
-
 
 // ---- bulk reads for exports (data/parquet-export.ts) ----
 

@@ -9,6 +9,8 @@ export function readSettings(db: DatabaseSync): Record<string, unknown> {
 
 /** Stores each defined value of the patch (as JSON); undefined values leave a setting as it is. */
 export function writeSettings(db: DatabaseSync, patch: Record<string, unknown>): void {
-  const put = db.prepare('INSERT INTO inference_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const put = db.prepare(
+    'INSERT INTO inference_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) put.run(k, JSON.stringify(v));
 }

@@ -73,9 +73,11 @@ function migrate(db: DatabaseSync, path: string): void {
 export function openStore(path: string): Store {
   if (path === ':memory:' || path === '') {
     // Imports write through a second connection, which must see the same database.
-    throw new ApiError('invalid_input', 'openStore needs a file path; an in-memory database cannot be shared between connections', [
-      { where: 'path', message: `got ${JSON.stringify(path)}` },
-    ]);
+    throw new ApiError(
+      'invalid_input',
+      'openStore needs a file path; an in-memory database cannot be shared between connections',
+      [{ where: 'path', message: `got ${JSON.stringify(path)}` }],
+    );
   }
   let db: DatabaseSync;
   try {
@@ -96,9 +98,11 @@ export function openStore(path: string): Store {
     db.close();
     if (err instanceof ApiError) throw err;
     const msg = (err as Error).message;
-    throw new ApiError(/not a database/i.test(msg) ? 'invalid_input' : 'internal', `cannot open database ${path}: ${msg}`, [
-      { where: path, message: msg },
-    ]);
+    throw new ApiError(
+      /not a database/i.test(msg) ? 'invalid_input' : 'internal',
+      `cannot open database ${path}: ${msg}`,
+      [{ where: path, message: msg }],
+    );
   }
   let open = true;
   return {
@@ -140,7 +144,12 @@ export const WRITE_LOCK_WAIT_MS = 10 * 60_000;
  * busy wait would block the event loop (and with it the import holding the lock, if it runs in
  * this same process).
  */
-export async function inTransaction<T>(openWriter: () => DatabaseSync, what: string, signal: AbortSignal | undefined, fn: (db: DatabaseSync) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  openWriter: () => DatabaseSync,
+  what: string,
+  signal: AbortSignal | undefined,
+  fn: (db: DatabaseSync) => Promise<T>,
+): Promise<T> {
   const db = openWriter();
   try {
     db.exec('PRAGMA busy_timeout = 0');
@@ -153,7 +162,10 @@ export async function inTransaction<T>(openWriter: () => DatabaseSync, what: str
       } catch (err) {
         if (!/database is locked|SQLITE_BUSY/i.test((err as Error).message)) throw err;
         if (performance.now() - started > WRITE_LOCK_WAIT_MS)
-          throw new ApiError('conflict', `${what}: another import or write has held this workspace for over ${WRITE_LOCK_WAIT_MS / 60_000} minutes; try again later`);
+          throw new ApiError(
+            'conflict',
+            `${what}: another import or write has held this workspace for over ${WRITE_LOCK_WAIT_MS / 60_000} minutes; try again later`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     }

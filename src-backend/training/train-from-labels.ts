@@ -52,16 +52,27 @@ interface TrainerEvent {
 }
 
 /** Runs trainer.from_export; resolves with its events, rejects with its error message. Kills it on abort. */
-function runTrainer(cmd: TrainerCommand, args: string[], signal: AbortSignal, onEvent: (e: TrainerEvent) => void): Promise<TrainerEvent[]> {
+function runTrainer(
+  cmd: TrainerCommand,
+  args: string[],
+  signal: AbortSignal,
+  onEvent: (e: TrainerEvent) => void,
+): Promise<TrainerEvent[]> {
   if (!existsSync(cmd.python)) {
     return Promise.reject(
-      new ApiError('unsupported', `training needs Python 3 with PyTorch and onnx at ${cmd.python} (set QGS_PYTHON, or run: bash scripts/system-deps.sh); or train by hand: python3 -m trainer.from_export (docs/training-export.md)`, [
-        { where: 'trainer', message: `${cmd.python} not found` },
-      ]),
+      new ApiError(
+        'unsupported',
+        `training needs Python 3 with PyTorch and onnx at ${cmd.python} (set QGS_PYTHON, or run: bash scripts/system-deps.sh); or train by hand: python3 -m trainer.from_export (docs/training-export.md)`,
+        [{ where: 'trainer', message: `${cmd.python} not found` }],
+      ),
     );
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd.python, ['-m', 'trainer.from_export', ...args, '--json'], { cwd: cmd.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const child = spawn(cmd.python, ['-m', 'trainer.from_export', ...args, '--json'], {
+      cwd: cmd.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
     const events: TrainerEvent[] = [];
     let stderr = '';
     const onAbort = () => child.kill('SIGTERM');
@@ -83,8 +94,19 @@ function runTrainer(cmd: TrainerCommand, args: string[], signal: AbortSignal, on
       signal.removeEventListener('abort', onAbort);
       if (signal.aborted) return reject(new ApiError('cancelled', 'training was cancelled; no model was registered'));
       const err = events.find((e) => e.event === 'error');
-      if (err) return reject(new ApiError('invalid_input', `the trainer refused the export: ${String(err.message)}`, [{ where: 'source', message: String(err.message) }]));
-      if (code !== 0) return reject(new ApiError('internal', `the trainer failed (exit ${code ?? sig}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      if (err)
+        return reject(
+          new ApiError('invalid_input', `the trainer refused the export: ${String(err.message)}`, [
+            { where: 'source', message: String(err.message) },
+          ]),
+        );
+      if (code !== 0)
+        return reject(
+          new ApiError(
+            'internal',
+            `the trainer failed (exit ${code ?? sig}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
       resolve(events);
     });
   });
@@ -114,12 +136,31 @@ export async function trainFromLabels(store: Store, opts: TrainFromLabelsOptions
     opts.onProgress({ phase: 'train', done: 0, total: opts.epochs, unit: 'epochs' });
     const events = await runTrainer(
       opts.trainer,
-      ['--export', exported.path, '--out', modelPath, '--encoder', opts.encoder, '--seed', String(opts.seed), '--epochs', String(opts.epochs), '--name', opts.name, '--base-model', opts.base.sha256],
+      [
+        '--export',
+        exported.path,
+        '--out',
+        modelPath,
+        '--encoder',
+        opts.encoder,
+        '--seed',
+        String(opts.seed),
+        '--epochs',
+        String(opts.epochs),
+        '--name',
+        opts.name,
+        '--base-model',
+        opts.base.sha256,
+      ],
       opts.signal,
       (e) => {
         if (e.event === 'loaded') examples = e.examples as Record<string, number>;
         if (e.event === 'epoch') {
-          epochs.push({ epoch: Number(e.epoch), loss: Number(e.loss), validNdcg10: e.valid_ndcg10 === null ? null : Number(e.valid_ndcg10) });
+          epochs.push({
+            epoch: Number(e.epoch),
+            loss: Number(e.loss),
+            validNdcg10: e.valid_ndcg10 === null ? null : Number(e.valid_ndcg10),
+          });
           opts.onProgress({ phase: 'train', done: Number(e.epoch), total: opts.epochs, unit: 'epochs' });
         }
       },
@@ -127,7 +168,8 @@ export async function trainFromLabels(store: Store, opts: TrainFromLabelsOptions
     const done = events.find((e) => e.event === 'exported');
     if (!done) throw new ApiError('internal', 'the trainer finished without writing a model');
     const model = await opts.register(modelPath, opts.name);
-    for (const m of [opts.base, model]) await opts.score(m.sha256, (p) => opts.onProgress({ ...p, phase: `score ${m.name}` }));
+    for (const m of [opts.base, model])
+      await opts.score(m.sha256, (p) => opts.onProgress({ ...p, phase: `score ${m.name}` }));
     const comparison = await opts.compare(opts.base.sha256, model.sha256);
     return {
       model,

@@ -6,7 +6,18 @@ import { z } from 'zod';
 import type { TokenizerParams } from '../tokenizer.ts';
 import type { BoundaryKind } from '../segmentation.ts';
 import type { StepAction } from '../history.ts';
-import { SPLITS, type ImportReport, type ParquetExportReport, type RunEvaluation, type SessionDetail, type TrainingExportReport, type TrainFromLabelsReport, type SessionPage, type Split, type WorkspaceStats } from './types.ts';
+import {
+  SPLITS,
+  type ImportReport,
+  type ParquetExportReport,
+  type RunEvaluation,
+  type SessionDetail,
+  type TrainingExportReport,
+  type TrainFromLabelsReport,
+  type SessionPage,
+  type Split,
+  type WorkspaceStats,
+} from './types.ts';
 import * as L from './labeling-types.ts';
 
 /** A method: its input schema, a phantom result type, and whether it streams progress. */
@@ -51,7 +62,6 @@ export interface DemoReport {
   switches: number;
   files: { sessions: string; qrels: string; features: string };
 }
-
 
 // ---- Inference (docs/inference.md) ----
 
@@ -204,7 +214,6 @@ export interface StoredTurnScores {
   candidates: { itemId: string; rank: number; score: number; groupWeight: number[] }[];
 }
 
-
 // ---- Ranking metrics over stored batch scores (docs/debugging-views.md, src-backend/ranking/) ----
 
 export interface TurnGrades {
@@ -293,7 +302,14 @@ export const turnEdit = z
     /** History step numbers (HistoryStepInfo.step) to leave out. */
     removeHistorySteps: z.array(z.number().int().min(0)).max(100_000).optional(),
     /** Set a candidate's feature value (adds the feature if the log lacks it). */
-    features: z.array(z.object({ itemId: z.string().min(1).max(1000), feature: z.string().min(1).max(200), value: z.number() }).strict()).max(100_000).optional(),
+    features: z
+      .array(
+        z
+          .object({ itemId: z.string().min(1).max(1000), feature: z.string().min(1).max(200), value: z.number() })
+          .strict(),
+      )
+      .max(100_000)
+      .optional(),
   })
   .strict();
 export type TurnEdit = z.output<typeof turnEdit>;
@@ -361,7 +377,12 @@ export const contract = {
         baseModel: sha256Ref,
         encoder: z.enum(['linear', 'softmax', 'flattened']).optional(),
         epochs: z.number().int().min(1).max(50).default(6),
-        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(1),
         name: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
@@ -369,14 +390,25 @@ export const contract = {
   ),
   /** turns, results (with features), labels and scores as Parquet files in a folder `name` inside `outDir`. */
   'export.parquet': method<ParquetExportReport>()(
-    z.object({ outDir: path, name: z.string().min(1).max(100).default('parquet-export'), overwrite: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        outDir: path,
+        name: z.string().min(1).max(100).default('parquet-export'),
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
     { job: true },
   ),
 
   'demo.generate': method<DemoReport>()(
     z
       .object({
-        seed: z.number().int().min(0).max(2 ** 31 - 1).default(7),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(7),
         sessions: z.number().int().min(1).max(10_000_000),
         outDir: path,
         gzip: z.boolean().default(false),
@@ -387,7 +419,9 @@ export const contract = {
   'models.list': method<ModelSummary[]>()(z.object({}).strict()),
   'models.add': method<ModelAddResult>()(z.object({ path, name: z.string().min(1).max(200).optional() }).strict()),
   'models.rename': method<ModelSummary>()(z.object({ sha256: sha256Ref, name: z.string().min(1).max(200) }).strict()),
-  'models.remove': method<{ sha256: string; name: string; scoresDeleted: number }>()(z.object({ sha256: sha256Ref }).strict()),
+  'models.remove': method<{ sha256: string; name: string; scoresDeleted: number }>()(
+    z.object({ sha256: sha256Ref }).strict(),
+  ),
   /** Registers the models shipped in resources/models (the demo workspace's). Idempotent. */
   'models.registerShipped': method<ModelAddResult[]>()(z.object({}).strict()),
 
@@ -404,12 +438,23 @@ export const contract = {
 
   /** Score one stored turn with one or two models. Writes nothing. */
   'score.turn': method<TurnScoring>()(
-    z.object({ turnId, models: z.array(sha256Ref).min(1).max(2), maxHistory: z.number().int().min(0).max(8192).optional() }).strict(),
+    z
+      .object({
+        turnId,
+        models: z.array(sha256Ref).min(1).max(2),
+        maxHistory: z.number().int().min(0).max(8192).optional(),
+      })
+      .strict(),
   ),
   /** Score an edited copy of a stored turn (query text, history steps removed, feature values). Writes nothing. */
   'score.counterfactual': method<TurnScoring>()(
     z
-      .object({ turnId, models: z.array(sha256Ref).min(1).max(2), edit: turnEdit, maxHistory: z.number().int().min(0).max(8192).optional() })
+      .object({
+        turnId,
+        models: z.array(sha256Ref).min(1).max(2),
+        edit: turnEdit,
+        maxHistory: z.number().int().min(0).max(8192).optional(),
+      })
       .strict(),
   ),
   /** Score every turn (or one split) with a model into the workspace; resumable, re-running is a no-op. */
@@ -430,10 +475,14 @@ export const contract = {
   /** Graded relevance of one turn's candidates in a judgment set (qrels). Set names: workspace.stats.qrelsSets. */
   'qrels.turn': method<TurnGrades>()(z.object({ turnId, setName: id }).strict()),
   /** Save a named counterfactual edit of a turn (the edit score.counterfactual takes). Names are unique per turn. */
-  'variants.save': method<Variant>()(z.object({ turnId, name: z.string().trim().min(1).max(200), edit: turnEdit }).strict()),
+  'variants.save': method<Variant>()(
+    z.object({ turnId, name: z.string().trim().min(1).max(200), edit: turnEdit }).strict(),
+  ),
   /** Saved variants of a turn, oldest first. */
   'variants.list': method<Variant[]>()(z.object({ turnId }).strict()),
-  'variants.delete': method<{ variantId: number; deleted: true }>()(z.object({ variantId: z.number().int().min(1) }).strict()),
+  'variants.delete': method<{ variantId: number; deleted: true }>()(
+    z.object({ variantId: z.number().int().min(1) }).strict(),
+  ),
   /** Per-turn NDCG@k / MRR and a chosen measure of two models from their stored batch scores, sorted by delta (B − A) of that measure. */
   'metrics.turns': method<TurnMetricsPage>()(
     z
@@ -484,7 +533,13 @@ export const contract = {
   'tasks.get': method<L.TaskSummary>()(z.object({ taskId: z.number().int().min(1) }).strict()),
   /** Judge mode's payload for one turn of a task (default: this annotator's first unfinished turn). */
   'tasks.turn': method<L.JudgeTurn>()(
-    z.object({ taskId: z.number().int().min(1), ordinal: z.number().int().min(0).optional(), annotatorId: z.string().min(1).max(64).optional() }).strict(),
+    z
+      .object({
+        taskId: z.number().int().min(1),
+        ordinal: z.number().int().min(0).optional(),
+        annotatorId: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
   ),
   /** Append a grade / skip / flag event; idempotent by eventId. Acknowledged after the commit is durable. */
   'labels.record': method<L.LabelAck>()(L.labelRecordInput),
@@ -505,8 +560,7 @@ export type Contract = typeof contract;
 export type MethodName = keyof Contract;
 export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
-export type MethodResult<M extends MethodName> =
-  Contract[M] extends MethodSpec<z.ZodType, infer O> ? O : never;
+export type MethodResult<M extends MethodName> = Contract[M] extends MethodSpec<z.ZodType, infer O> ? O : never;
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name);

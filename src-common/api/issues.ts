@@ -35,7 +35,14 @@ function words(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-const NOUN: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object' };
+const NOUN: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+};
 
 function received(input: unknown): string {
   if (input === null) return 'null';
@@ -63,20 +70,25 @@ function describe(issue: Issue, value: unknown): string {
     case 'too_big': {
       const lim = bound(issue.maximum, issue.inclusive, false);
       if (issue.origin === 'string') return `${who} is too long: ${lim} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `Too many entries in ${listName(issue.path)}: ${lim}`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `Too many entries in ${listName(issue.path)}: ${lim}`;
       return `${who} is too large: ${lim}`;
     }
     case 'too_small': {
       const lim = bound(issue.minimum, issue.inclusive, true);
-      if (issue.origin === 'string') return Number(issue.minimum) === 1 ? `${who} must not be empty` : `${who} is too short: ${lim} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `Too few entries in ${listName(issue.path)}: ${lim}`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) === 1 ? `${who} must not be empty` : `${who} is too short: ${lim} characters`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `Too few entries in ${listName(issue.path)}: ${lim}`;
       return `${who} is too small: ${lim}`;
     }
     case 'invalid_value':
       return `${who} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_format':
       // A schema with its own message (e.g. "a model sha256 …") says what is expected; zod's default does not.
-      return /^Invalid\b/.test(issue.message) ? `${who} is not in the expected format (${issue.format})` : `${who} must be ${issue.message}`;
+      return /^Invalid\b/.test(issue.message)
+        ? `${who} is not in the expected format (${issue.format})`
+        : `${who} must be ${issue.message}`;
     case 'unrecognized_keys':
       return `Unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'not_multiple_of':
@@ -105,7 +117,8 @@ export function validationError(method: string, issues: readonly Issue[], input:
   const problems = issueProblems(issues, input);
   const first = problems[0];
   if (!first) return new ApiError('invalid_input', `The input for ${method} was rejected.`, []);
-  const more = problems.length > 1 ? ` ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} listed below.` : '';
+  const more =
+    problems.length > 1 ? ` ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} listed below.` : '';
   const at = first.where.startsWith('(') ? first.where : `(${first.where})`;
   return new ApiError('invalid_input', `${first.message} ${at}.${more}`, problems);
 }

@@ -68,8 +68,19 @@ export const taskSource = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('sample'),
       /** Turns drawn per turn kind (start / after a switch / continuation). */
-      perKind: z.object({ start: z.number().int().min(0).max(10_000), switch: z.number().int().min(0).max(10_000), continuation: z.number().int().min(0).max(10_000) }).strict(),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+      perKind: z
+        .object({
+          start: z.number().int().min(0).max(10_000),
+          switch: z.number().int().min(0).max(10_000),
+          continuation: z.number().int().min(0).max(10_000),
+        })
+        .strict(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .default(1),
       split: z.enum(['train', 'valid', 'test']).optional(),
     })
     .strict(),
@@ -81,7 +92,9 @@ export type TaskSource = z.output<typeof taskSource>;
 export const poolSpec = z.discriminatedUnion('source', [
   z.object({ source: z.literal('logged'), k: z.number().int().min(1).max(1000).default(10) }).strict(),
   z.object({ source: z.literal('model'), model: sha, k: z.number().int().min(1).max(1000).default(10) }).strict(),
-  z.object({ source: z.literal('union'), modelA: sha, modelB: sha, k: z.number().int().min(1).max(1000).default(10) }).strict(),
+  z
+    .object({ source: z.literal('union'), modelA: sha, modelB: sha, k: z.number().int().min(1).max(1000).default(10) })
+    .strict(),
 ]);
 export type PoolSpec = z.output<typeof poolSpec>;
 
@@ -93,7 +106,12 @@ export const taskCreateInput = z
     pool: poolSpec.default({ source: 'logged', k: 10 }),
     /** Candidate order in judge mode: model rank, logged position, or shuffled per annotator (seeded). */
     order: z.enum(['model', 'logged', 'shuffled']).default('logged'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     /** Plain text or Markdown; rendered without raw HTML. */
     instructions: z.string().max(20_000).default(''),
     hideScores: z.boolean().default(true),
@@ -243,13 +261,26 @@ export interface LabelEvent {
 }
 
 export const labelsForTurnInput = z
-  .object({ turnId, taskId: taskId.optional(), annotatorId: annotatorId.optional(), events: z.boolean().default(false) })
+  .object({
+    turnId,
+    taskId: taskId.optional(),
+    annotatorId: annotatorId.optional(),
+    events: z.boolean().default(false),
+  })
   .strict();
 
 export interface TurnLabels {
   turnId: string;
   /** Current labels (after undo), one per annotator, task and item. */
-  current: { annotatorId: string; taskId: number | null; itemId: string; scale: string; value: number; gain: number; eventId: string }[];
+  current: {
+    annotatorId: string;
+    taskId: number | null;
+    itemId: string;
+    scale: string;
+    value: number;
+    gain: number;
+    eventId: string;
+  }[];
   /** The append-only events when asked for (`events: true`), oldest first. */
   events?: LabelEvent[];
 }
@@ -258,7 +289,9 @@ export const annotatorSetInput = z
   .object({ displayName: z.string().trim().min(1).max(100), annotatorId: annotatorId.optional() })
   .strict();
 
-export const arenaNextInput = z.object({ taskId, ordinal: z.number().int().min(0).optional(), annotatorId: annotatorId.optional() }).strict();
+export const arenaNextInput = z
+  .object({ taskId, ordinal: z.number().int().min(0).optional(), annotatorId: annotatorId.optional() })
+  .strict();
 
 export interface ArenaSide {
   /** Top k of one model, best first; the model is not named. */
@@ -287,7 +320,14 @@ export const ARENA_OUTCOMES = ['left', 'right', 'tie', 'both_bad'] as const;
 export type ArenaOutcome = (typeof ARENA_OUTCOMES)[number];
 
 export const arenaRecordInput = z
-  .object({ eventId, taskId, turnId, annotatorId: annotatorId.optional(), outcome: z.enum(ARENA_OUTCOMES), note: z.string().max(5000).optional() })
+  .object({
+    eventId,
+    taskId,
+    turnId,
+    annotatorId: annotatorId.optional(),
+    outcome: z.enum(ARENA_OUTCOMES),
+    note: z.string().max(5000).optional(),
+  })
   .strict();
 
 export interface WinRate {
@@ -317,7 +357,9 @@ export const arenaStatsInput = z.object({ taskId: taskId.optional() }).strict();
  * (that annotator's latest label per turn and item, over all tasks). Gains become grades.
  */
 export const LABELS_SOURCE = /^labels:(task|annotator):([0-9A-Za-z_-]{1,64})$/;
-export function parseGradesSource(source: string): { kind: 'qrels'; setName: string } | { kind: 'task'; taskId: number } | { kind: 'annotator'; annotatorId: string } {
+export function parseGradesSource(
+  source: string,
+): { kind: 'qrels'; setName: string } | { kind: 'task'; taskId: number } | { kind: 'annotator'; annotatorId: string } {
   const m = LABELS_SOURCE.exec(source);
   if (!m) return { kind: 'qrels', setName: source };
   if (m[1] === 'task') return { kind: 'task', taskId: Number(m[2]) };

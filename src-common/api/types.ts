@@ -156,6 +156,13 @@ export interface TrainFromLabelsReport {
   examples: Record<string, number>;
   epochs: { epoch: number; loss: number; validNdcg10: number | null }[];
   /** metrics.turns of base (A) vs the new model (B) on the source's grades: all labelled turns. */
-  comparison: { turns: number; ndcgA: number | null; ndcgB: number | null; mrrA: number | null; mrrB: number | null; k: number };
+  comparison: {
+    turns: number;
+    ndcgA: number | null;
+    ndcgB: number | null;
+    mrrA: number | null;
+    mrrB: number | null;
+    k: number;
+  };
   durationMs: number;
 }

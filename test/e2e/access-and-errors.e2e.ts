@@ -15,7 +15,11 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 
 test('the API refuses requests without the right token (401)', async ({ baseUrl, token }) => {
   const post = (headers: Record<string, string>) =>
-    fetch(`${baseUrl}/api/workspace.stats`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{}' });
+    fetch(`${baseUrl}/api/workspace.stats`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: '{}',
+    });
   assert.equal((await post({})).status, 401);
   assert.equal((await post({ Authorization: 'Bearer wrong-token' })).status, 401);
   assert.equal((await post({ Authorization: `Bearer ${token}` })).status, 200);
@@ -37,7 +41,12 @@ test('a stale token is refused with the same guidance', async ({ page, baseUrl }
   assert.match((await page.locator('main').textContent()) ?? '', /\?token=/);
 });
 
-test('API errors appear in the banner: the message, problems folded, dismissable', async ({ page, api, openApp, screenshot }) => {
+test('API errors appear in the banner: the message, problems folded, dismissable', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   // A link to a session that does not exist: the backend's not_found error.
   const missing = 'no-such-session-e2e';
   const notFound = await apiError(api.call('sessions.get', { sessionId: missing }));
@@ -55,7 +64,12 @@ test('API errors appear in the banner: the message, problems folded, dismissable
   assert.equal(await page.getByRole('alert').count(), 0);
 });
 
-test('the banner clears when the failed operation later succeeds, and on navigation', async ({ page, api, openApp, screenshot }) => {
+test('the banner clears when the failed operation later succeeds, and on navigation', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   // Input the contract rejects (a user id over its length limit): invalid_input, problem at userId.
   const longUser = 'u'.repeat(300);
   const invalid = await apiError(api.call('sessions.list', { userId: longUser, offset: 0, limit: 100 }));

@@ -32,22 +32,37 @@ async function turnWithHistory(api: ApiClient, minSteps: number): Promise<{ s: S
       if (!t) continue;
       const before = s.turns.filter((x) => x.index < t.index);
       const steps = before.reduce((k, x) => k + Math.max(1, x.results.filter((r) => r.click).length), 0);
-      if (steps >= minSteps && before.some((x) => x.results.some((r) => r.click)) && t.results.length >= 8) return { s, n: t.index };
+      if (steps >= minSteps && before.some((x) => x.results.some((r) => r.click)) && t.results.length >= 8)
+        return { s, n: t.index };
     }
     if (offset + 100 >= page.total) throw new Error('no demo turn fits');
   }
 }
 
 const short = (m: ModelSummary) => m.sha256.slice(0, 12);
-const rankingIds = (page: Page) => page.locator('[data-testid=ranking] tbody tr[data-item-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-item-id')));
+const rankingIds = (page: Page) =>
+  page
+    .locator('[data-testid=ranking] tbody tr[data-item-id]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-item-id')));
 const byRank = (m: ModelTurnScores) => [...m.candidates].sort((a, b) => a.rank - b.rank);
 
-async function open(page: Page, openApp: (h?: string) => Promise<void>, s: SessionDetail, n: number, ms: ModelSummary[]): Promise<void> {
+async function open(
+  page: Page,
+  openApp: (h?: string) => Promise<void>,
+  s: SessionDetail,
+  n: number,
+  ms: ModelSummary[],
+): Promise<void> {
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${n}?m=${ms.map(short).join(',')}`);
   await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), s.sessionId));
 }
 
-test('ranking view: the model order, scores, logged positions, clicks and HFG group weights the API returns', async ({ page, api, openApp, screenshot }) => {
+test('ranking view: the model order, scores, logged positions, clicks and HFG group weights the API returns', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const { s, n } = await turnWithHistory(api, 2);
   const want = (await api.call('score.turn', { turnId: `${s.sessionId}#${n}`, models: [m!.sha256] })).models[0]!;
@@ -70,17 +85,27 @@ test('ranking view: the model order, scores, logged positions, clicks and HFG gr
     const bar = row.getByTestId('group-weights');
     assert.deepEqual(await bar.getByTestId('group-weight-value').allTextContents(), c.groupWeight.map(fmtWeight));
     const title = (await bar.getAttribute('title')) ?? '';
-    want.groups.forEach((g, gi) => assert.ok(title.includes(`${g} ${c.groupWeight[gi]!.toFixed(4)}`), `hover of ${c.itemId} names ${g}`));
+    want.groups.forEach((g, gi) =>
+      assert.ok(title.includes(`${g} ${c.groupWeight[gi]!.toFixed(4)}`), `hover of ${c.itemId} names ${g}`),
+    );
   }
   // The printed weights are readable numbers, not just hover text.
-  assert.match((await rows.first().getByTestId('group-weights').innerText()).replace(/\s+/g, ' '), /(\.\d\d|\b0|\b1)( |$)/);
-  assert.deepEqual(want.groups, m!.groups.map((g) => g.name));
+  assert.match(
+    (await rows.first().getByTestId('group-weights').innerText()).replace(/\s+/g, ' '),
+    /(\.\d\d|\b0|\b1)( |$)/,
+  );
+  assert.deepEqual(
+    want.groups,
+    m!.groups.map((g) => g.name),
+  );
   await screenshot('ranking');
 
   // Sort by the last group's weight.
   const g = want.groups.length - 1;
   await page.getByRole('button', { name: want.groups[g]! }).click();
-  const expected = [...want.candidates].sort((a, b) => b.groupWeight[g]! - a.groupWeight[g]! || a.rank - b.rank).map((c) => c.itemId);
+  const expected = [...want.candidates]
+    .sort((a, b) => b.groupWeight[g]! - a.groupWeight[g]! || a.rank - b.rank)
+    .map((c) => c.itemId);
   await eventually(async () => assert.deepEqual(await rankingIds(page), expected));
   await page.getByRole('button', { name: 'model rank' }).click();
 
@@ -98,15 +123,34 @@ test('ranking view: the model order, scores, logged positions, clicks and HFG gr
   await screenshot('ranking-features');
 });
 
-test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k changes, Kendall τ and RBO', async ({ page, api, openApp, screenshot }) => {
+test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k changes, Kendall τ and RBO', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const ms = await models(api, 2);
   const { s, n } = await turnWithHistory(api, 2);
   const got = await api.call('score.turn', { turnId: `${s.sessionId}#${n}`, models: ms.map((m) => m.sha256) });
   const [A, B] = [got.models[0]!, got.models[1]!];
   await open(page, openApp, s, n, ms);
-  const side = (id: string) => page.getByTestId(id).locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-item-id')));
-  await eventually(async () => assert.deepEqual(await side('diff-a'), byRank(A).map((c) => c.itemId)), 30_000);
-  assert.deepEqual(await side('diff-b'), byRank(B).map((c) => c.itemId));
+  const side = (id: string) =>
+    page
+      .getByTestId(id)
+      .locator('li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-item-id')));
+  await eventually(
+    async () =>
+      assert.deepEqual(
+        await side('diff-a'),
+        byRank(A).map((c) => c.itemId),
+      ),
+    30_000,
+  );
+  assert.deepEqual(
+    await side('diff-b'),
+    byRank(B).map((c) => c.itemId),
+  );
   // One line per item joins its two ranks.
   assert.equal(await page.locator('svg.slope line.sl').count(), A.candidates.length);
   // Rank deltas on B's side: rank under A − rank under B.
@@ -121,11 +165,17 @@ test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k chan
   assert.equal(await page.getByTestId('kendall').textContent(), kendallTauOfRankings(idsA, idsB).toFixed(3));
   assert.equal(await page.getByTestId('rbo').textContent(), rbo(idsA, idsB, 0.9).toFixed(3));
   const top10 = new Set(idsA.slice(0, 10));
-  assert.equal(Number(await page.getByTestId('entered').textContent()), idsB.slice(0, 10).filter((x) => !top10.has(x)).length);
+  assert.equal(
+    Number(await page.getByTestId('entered').textContent()),
+    idsB.slice(0, 10).filter((x) => !top10.has(x)).length,
+  );
   // Both models' history attribution: this topic vs earlier topics, as the API's weights say.
   // The turn's topic segment starts at the last switch at or before it.
-  const segStart = s.turns.filter((t) => t.index <= n && (t.boundary === 'switch' || t.boundary === 'start')).at(-1)!.index;
-  const share = (m: ModelTurnScores) => got.history.reduce((acc, h, i) => acc + (h.turnIndex >= segStart ? m.historyWeight[i]! : 0), 0);
+  const segStart = s.turns
+    .filter((t) => t.index <= n && (t.boundary === 'switch' || t.boundary === 'start'))
+    .at(-1)!.index;
+  const share = (m: ModelTurnScores) =>
+    got.history.reduce((acc, h, i) => acc + (h.turnIndex >= segStart ? m.historyWeight[i]! : 0), 0);
   const pctA = (share(A) * 100).toFixed(1);
   const pctB = (share(B) * 100).toFixed(1);
   assert.ok(((await page.getByTestId('weight-summary').textContent()) ?? '').includes(`${pctA}% this topic`));
@@ -133,8 +183,14 @@ test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k chan
   assert.ok(summaryB.includes(`${B.model.name}: ${pctB}%`), `${summaryB} vs ${pctB}`);
   // Item ids beside the titles on both sides.
   const sideIds = (id: string) => page.getByTestId(id).getByTestId('item-id').allTextContents();
-  assert.deepEqual(await sideIds('diff-a'), byRank(A).map((c) => c.itemId));
-  assert.deepEqual(await sideIds('diff-b'), byRank(B).map((c) => c.itemId));
+  assert.deepEqual(
+    await sideIds('diff-a'),
+    byRank(A).map((c) => c.itemId),
+  );
+  assert.deepEqual(
+    await sideIds('diff-b'),
+    byRank(B).map((c) => c.itemId),
+  );
   await screenshot('diff');
 
   // Both models' HFG group weights side by side, with their values, per item.
@@ -142,9 +198,20 @@ test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k chan
   const rankB = new Map(B.candidates.map((c) => [c.itemId, c] as const));
   for (const c of byRank(A)) {
     const row = cmp.locator(`tr[data-item-id="${c.itemId}"]`);
-    assert.equal(await row.getByTestId('weights-a').getByTestId('group-weights').getAttribute('data-weights'), c.groupWeight.join(','), `A's weights of ${c.itemId}`);
-    assert.equal(await row.getByTestId('weights-b').getByTestId('group-weights').getAttribute('data-weights'), rankB.get(c.itemId)!.groupWeight.join(','), `B's weights of ${c.itemId}`);
-    assert.deepEqual(await row.getByTestId('weights-b').getByTestId('group-weight-value').allTextContents(), rankB.get(c.itemId)!.groupWeight.map(fmtWeight));
+    assert.equal(
+      await row.getByTestId('weights-a').getByTestId('group-weights').getAttribute('data-weights'),
+      c.groupWeight.join(','),
+      `A's weights of ${c.itemId}`,
+    );
+    assert.equal(
+      await row.getByTestId('weights-b').getByTestId('group-weights').getAttribute('data-weights'),
+      rankB.get(c.itemId)!.groupWeight.join(','),
+      `B's weights of ${c.itemId}`,
+    );
+    assert.deepEqual(
+      await row.getByTestId('weights-b').getByTestId('group-weight-value').allTextContents(),
+      rankB.get(c.itemId)!.groupWeight.map(fmtWeight),
+    );
   }
   // The feature panel stays available in the diff: the logged values, with both models' group weights.
   const top = byRank(B)[0]!;
@@ -153,12 +220,20 @@ test('two-model diff: side-by-side rankings, slopegraph, rank deltas, top-k chan
   const [ma] = await models(api, 2);
   const f = ma!.groups[0]!.features[0]!;
   assert.equal(Number(await page.getByLabel(`${f} of ${top.itemId}`, { exact: true }).inputValue()), logged[f]);
-  assert.match((await cmp.locator('tr.features').textContent()) ?? '', new RegExp(`B weight ${rankB.get(top.itemId)!.groupWeight[0]!.toFixed(4)}`));
+  assert.match(
+    (await cmp.locator('tr.features').textContent()) ?? '',
+    new RegExp(`B weight ${rankB.get(top.itemId)!.groupWeight[0]!.toFixed(4)}`),
+  );
   await cmp.evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await screenshot('diff-weights-compare');
 });
 
-test('history weights on the timeline; removing a step re-ranks as score.counterfactual says; reset restores', async ({ page, api, openApp, screenshot }) => {
+test('history weights on the timeline; removing a step re-ranks as score.counterfactual says; reset restores', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const { s, n } = await turnWithHistory(api, 2);
   const turnId = `${s.sessionId}#${n}`;
@@ -166,10 +241,19 @@ test('history weights on the timeline; removing a step re-ranks as score.counter
   await open(page, openApp, s, n, [m!]);
   const bars = page.locator('[data-testid=timeline] rect.weight');
   await eventually(async () => assert.equal(await bars.count(), orig.history.length), 30_000);
-  const shown = new Map(await bars.evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-step')), Number(e.getAttribute('data-weight'))] as [number, number])));
-  orig.history.forEach((h, i) => assert.ok(Math.abs(shown.get(h.step)! - orig.models[0]!.historyWeight[i]!) < 1e-6, `weight of step ${h.step}`));
+  const shown = new Map(
+    await bars.evaluateAll((els) =>
+      els.map((e) => [Number(e.getAttribute('data-step')), Number(e.getAttribute('data-weight'))] as [number, number]),
+    ),
+  );
+  orig.history.forEach((h, i) =>
+    assert.ok(Math.abs(shown.get(h.step)! - orig.models[0]!.historyWeight[i]!) < 1e-6, `weight of step ${h.step}`),
+  );
   // The split between this topic's segment and earlier topics.
-  assert.match((await page.getByTestId('weight-summary').textContent()) ?? '', /% this topic,\s*[\d.]+% earlier topics/);
+  assert.match(
+    (await page.getByTestId('weight-summary').textContent()) ?? '',
+    /% this topic,\s*[\d.]+% earlier topics/,
+  );
   await screenshot('timeline-history-weights');
 
   // Remove the most recent click step by clicking it on the timeline.
@@ -177,29 +261,62 @@ test('history weights on the timeline; removing a step re-ranks as score.counter
   const mark = page.locator(`[data-testid=timeline] rect.step[data-step="${step.step}"]`);
   const box = (await mark.boundingBox())!;
   await page.mouse.click(box.x + 1.5, box.y + box.height / 2);
-  const cf = await api.call('score.counterfactual', { turnId, models: [m!.sha256], edit: { removeHistorySteps: [step.step] } });
-  await eventually(async () => assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /counterfactual · \d+ ms · not saved/), 30_000);
-  await eventually(async () => assert.deepEqual(await rankingIds(page), byRank(cf.models[0]!).map((c) => c.itemId)));
+  const cf = await api.call('score.counterfactual', {
+    turnId,
+    models: [m!.sha256],
+    edit: { removeHistorySteps: [step.step] },
+  });
+  await eventually(
+    async () =>
+      assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /counterfactual · \d+ ms · not saved/),
+    30_000,
+  );
+  await eventually(async () =>
+    assert.deepEqual(
+      await rankingIds(page),
+      byRank(cf.models[0]!).map((c) => c.itemId),
+    ),
+  );
   assert.match((await mark.getAttribute('class')) ?? '', /removed/);
   assert.equal(await page.locator('[data-testid=timeline] rect.weight').count(), cf.history.length);
   await screenshot('counterfactual-step-removed');
   await page.getByRole('button', { name: 'Reset to logged turn' }).click();
-  await eventually(async () => assert.deepEqual(await rankingIds(page), byRank(orig.models[0]!).map((c) => c.itemId)));
+  await eventually(async () =>
+    assert.deepEqual(
+      await rankingIds(page),
+      byRank(orig.models[0]!).map((c) => c.itemId),
+    ),
+  );
   assert.equal(await page.getByTestId('cf-status').count(), 0);
 });
 
-test('counterfactual: editing the query and a feature value re-ranks live with deltas; nothing is written', async ({ page, api, openApp, screenshot }) => {
+test('counterfactual: editing the query and a feature value re-ranks live with deltas; nothing is written', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const { s, n } = await turnWithHistory(api, 1);
   const turnId = `${s.sessionId}#${n}`;
   const orig = await api.call('score.turn', { turnId, models: [m!.sha256] });
   await open(page, openApp, s, n, [m!]);
-  await eventually(async () => assert.equal((await rankingIds(page)).length, orig.models[0]!.candidates.length), 30_000);
+  await eventually(
+    async () => assert.equal((await rankingIds(page)).length, orig.models[0]!.candidates.length),
+    30_000,
+  );
   const q = s.turns.find((t) => t.index === n)!.query;
   const edited = `${q} cheap review`;
   await page.getByLabel('Counterfactual query').fill(edited);
   const cfQ = await api.call('score.counterfactual', { turnId, models: [m!.sha256], edit: { query: edited } });
-  await eventually(async () => assert.deepEqual(await rankingIds(page), byRank(cfQ.models[0]!).map((c) => c.itemId)), 30_000);
+  await eventually(
+    async () =>
+      assert.deepEqual(
+        await rankingIds(page),
+        byRank(cfQ.models[0]!).map((c) => c.itemId),
+      ),
+    30_000,
+  );
   // Δ column: original rank − new rank.
   const before = new Map(orig.models[0]!.candidates.map((c) => [c.itemId, c.rank] as const));
   const ds = await page.getByTestId('cf-delta').allTextContents();
@@ -216,47 +333,80 @@ test('counterfactual: editing the query and a feature value re-ranks live with d
   await input.fill('50');
   await input.press('Enter');
   await input.blur();
-  const cfQF = await api.call('score.counterfactual', { turnId, models: [m!.sha256], edit: { query: edited, features: [{ itemId: last.itemId, feature, value: 50 }] } });
-  await eventually(async () => assert.deepEqual(await rankingIds(page), byRank(cfQF.models[0]!).map((c) => c.itemId)), 30_000);
+  const cfQF = await api.call('score.counterfactual', {
+    turnId,
+    models: [m!.sha256],
+    edit: { query: edited, features: [{ itemId: last.itemId, feature, value: 50 }] },
+  });
+  await eventually(
+    async () =>
+      assert.deepEqual(
+        await rankingIds(page),
+        byRank(cfQF.models[0]!).map((c) => c.itemId),
+      ),
+    30_000,
+  );
   await page.locator('tr.features').evaluate((e) => e.scrollIntoView({ block: 'end' }));
   await screenshot('counterfactual-query-feature');
   // Nothing was written: the stored turn is unchanged.
   const again = await api.call('sessions.get', { sessionId: s.sessionId });
-  assert.deepEqual(again.turns.find((t) => t.index === n), s.turns.find((t) => t.index === n));
+  assert.deepEqual(
+    again.turns.find((t) => t.index === n),
+    s.turns.find((t) => t.index === n),
+  );
 });
 
-test('counterfactual variants: save an edit under a name, reset, re-apply it from the saved list, delete it', async ({ page, api, openApp, screenshot }) => {
+test('counterfactual variants: save an edit under a name, reset, re-apply it from the saved list, delete it', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const { s, n } = await turnWithHistory(api, 1);
   const turnId = `${s.sessionId}#${n}`;
   const orig = await api.call('score.turn', { turnId, models: [m!.sha256] });
   await open(page, openApp, s, n, [m!]);
-  await eventually(async () => assert.equal((await rankingIds(page)).length, orig.models[0]!.candidates.length), 30_000);
+  await eventually(
+    async () => assert.equal((await rankingIds(page)).length, orig.models[0]!.candidates.length),
+    30_000,
+  );
   const q = s.turns.find((t) => t.index === n)!.query;
   const edited = `${q} under 50 euro`;
   const name = 'under 50 euro';
   // A rerun on a kept workspace (QGS_E2E_WORKSPACE) starts clean: names are unique per turn.
-  for (const v of await api.call('variants.list', { turnId })) if (v.name === name) await api.call('variants.delete', { variantId: v.variantId });
+  for (const v of await api.call('variants.list', { turnId }))
+    if (v.name === name) await api.call('variants.delete', { variantId: v.variantId });
   const queryBox = page.getByLabel('Counterfactual query');
   await queryBox.fill(edited);
   const cf = await api.call('score.counterfactual', { turnId, models: [m!.sha256], edit: { query: edited } });
   const cfIds = byRank(cf.models[0]!).map((c) => c.itemId);
   await eventually(async () => assert.deepEqual(await rankingIds(page), cfIds), 30_000);
-  await eventually(async () => assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /not saved/), 30_000);
+  await eventually(
+    async () => assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /not saved/),
+    30_000,
+  );
 
   // Save it as a named variant.
   await page.getByRole('button', { name: 'Save variant…' }).click();
   await page.getByLabel('Variant name').fill(name);
   await screenshot('counterfactual-save-variant');
   await page.getByLabel('Variant name').press('Enter');
-  await eventually(async () => assert.ok(((await page.getByTestId('cf-status').textContent()) ?? '').includes(`saved as “${name}”`)));
+  await eventually(async () =>
+    assert.ok(((await page.getByTestId('cf-status').textContent()) ?? '').includes(`saved as “${name}”`)),
+  );
   const saved = (await api.call('variants.list', { turnId })).find((v) => v.name === name);
   assert.ok(saved, 'variants.list has the saved variant');
   assert.deepEqual(saved.edit, { query: edited });
 
   // Reset to the logged turn: the saved list stays, the query and ranking are the logged ones.
   await page.getByRole('button', { name: 'Reset to logged turn' }).click();
-  await eventually(async () => assert.deepEqual(await rankingIds(page), byRank(orig.models[0]!).map((c) => c.itemId)));
+  await eventually(async () =>
+    assert.deepEqual(
+      await rankingIds(page),
+      byRank(orig.models[0]!).map((c) => c.itemId),
+    ),
+  );
   assert.equal(await queryBox.inputValue(), q);
   assert.equal(await page.getByTestId('cf-status').count(), 0);
 
@@ -264,38 +414,75 @@ test('counterfactual variants: save an edit under a name, reset, re-apply it fro
   await page.getByTestId('variants').getByRole('button', { name, exact: true }).click();
   await eventually(async () => assert.equal(await queryBox.inputValue(), edited));
   await eventually(async () => assert.deepEqual(await rankingIds(page), cfIds), 30_000);
-  await eventually(async () => assert.ok(((await page.getByTestId('cf-status').textContent()) ?? '').includes(`saved as “${name}”`)));
+  await eventually(async () =>
+    assert.ok(((await page.getByTestId('cf-status').textContent()) ?? '').includes(`saved as “${name}”`)),
+  );
   await screenshot('counterfactual-variant');
   // The stored turn itself is unchanged.
   const again = await api.call('sessions.get', { sessionId: s.sessionId });
-  assert.deepEqual(again.turns.find((t) => t.index === n), s.turns.find((t) => t.index === n));
+  assert.deepEqual(
+    again.turns.find((t) => t.index === n),
+    s.turns.find((t) => t.index === n),
+  );
 
   // Delete it from the list.
   await page.getByRole('button', { name: `Delete variant ${name}` }).click();
-  await eventually(async () => assert.equal(await page.getByRole('button', { name: `Delete variant ${name}` }).count(), 0));
-  assert.equal((await api.call('variants.list', { turnId })).some((v) => v.name === name), false);
+  await eventually(async () =>
+    assert.equal(await page.getByRole('button', { name: `Delete variant ${name}` }).count(), 0),
+  );
+  assert.equal(
+    (await api.call('variants.list', { turnId })).some((v) => v.name === name),
+    false,
+  );
   assert.match((await page.getByTestId('cf-status').textContent()) ?? '', /not saved/);
 });
 
-test('a long-history turn: the history limit re-scores, the timeline overlays exactly the kept steps; models follow J', async ({ page, api, openApp, screenshot }) => {
+test('a long-history turn: the history limit re-scores, the timeline overlays exactly the kept steps; models follow J', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const turnId = `${LONG_SESSION_ID}#1000`;
   const want = await api.call('score.turn', { turnId, models: [m!.sha256], maxHistory: 16 });
   await openApp(`#/session/${LONG_SESSION_ID}/turn/1000?m=${short(m!)}`);
   await page.getByLabel('History steps kept').selectOption('16');
   const a = want.models[0]!.assembly;
-  await eventually(async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(`16 of ${a.historySteps} history steps kept`)), 30_000);
-  const steps = await page.locator('[data-testid=timeline] rect.weight').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))).sort((x, y) => x - y));
-  assert.deepEqual(steps, want.history.map((h) => h.step).sort((x, y) => x - y));
-  assert.deepEqual(await rankingIds(page), byRank(want.models[0]!).map((c) => c.itemId));
+  await eventually(
+    async () =>
+      assert.match(
+        (await page.getByTestId('model-a-label').textContent()) ?? '',
+        new RegExp(`16 of ${a.historySteps} history steps kept`),
+      ),
+    30_000,
+  );
+  const steps = await page
+    .locator('[data-testid=timeline] rect.weight')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))).sort((x, y) => x - y));
+  assert.deepEqual(
+    steps,
+    want.history.map((h) => h.step).sort((x, y) => x - y),
+  );
+  assert.deepEqual(
+    await rankingIds(page),
+    byRank(want.models[0]!).map((c) => c.itemId),
+  );
   await screenshot('analysis-long-history');
   // The model choice stays in the URL when moving to another session.
   await page.keyboard.press('Shift+K');
-  await eventually(async () => assert.notEqual(await page.locator('.session-head .sid').textContent(), LONG_SESSION_ID));
+  await eventually(async () =>
+    assert.notEqual(await page.locator('.session-head .sid').textContent(), LONG_SESSION_ID),
+  );
   assert.match(new URL(page.url()).hash, new RegExp(`\\?m=${short(m!)}$`));
 });
 
-test('counterfactual query: limited to the contract, an empty query is refused inline, and a kept ranking is marked stale (also when a re-score fails)', async ({ page, api, openApp, screenshot }) => {
+test('counterfactual query: limited to the contract, an empty query is refused inline, and a kept ranking is marked stale (also when a re-score fails)', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const { s, n } = await turnWithHistory(api, 1);
   const turnId = `${s.sessionId}#${n}`;
@@ -328,8 +515,16 @@ test('counterfactual query: limited to the contract, an empty query is refused i
     (el as HTMLInputElement).value = v;
     el.dispatchEvent(new Event('input', { bubbles: true }));
   }, 'q'.repeat(2001));
-  await eventually(async () => assert.equal(await page.getByTestId('cf-query-error').textContent(), 'The query is 2,001 characters; at most 2,000 are allowed'));
-  assert.match((await stale.textContent()) ?? '', /stale: showing the last valid ranking — The query is 2,001 characters/);
+  await eventually(async () =>
+    assert.equal(
+      await page.getByTestId('cf-query-error').textContent(),
+      'The query is 2,001 characters; at most 2,000 are allowed',
+    ),
+  );
+  assert.match(
+    (await stale.textContent()) ?? '',
+    /stale: showing the last valid ranking — The query is 2,001 characters/,
+  );
   await page.waitForTimeout(400);
   assert.equal(cfCalls, 0, 'a query over the limit is not sent');
   assert.deepEqual(await rankingIds(page), origIds);
@@ -344,9 +539,18 @@ test('counterfactual query: limited to the contract, an empty query is refused i
   assert.equal(await page.getByTestId('cf-query-error').count(), 0);
 
   // A failing re-score: the last valid ranking stays, marked stale with the reason.
-  await page.route('**/api/score.counterfactual', (route) => route.fulfill({ status: 500, body: 'backend overloaded' }));
+  await page.route('**/api/score.counterfactual', (route) =>
+    route.fulfill({ status: 500, body: 'backend overloaded' }),
+  );
   await box.fill(`${edited} boots`);
-  await eventually(async () => assert.match((await stale.textContent()) ?? '', /stale: showing the last valid ranking — re-scoring failed: .*HTTP 500: backend overloaded/), 30_000);
+  await eventually(
+    async () =>
+      assert.match(
+        (await stale.textContent()) ?? '',
+        /stale: showing the last valid ranking — re-scoring failed: .*HTTP 500: backend overloaded/,
+      ),
+    30_000,
+  );
   assert.deepEqual(await rankingIds(page), cfIds);
   assert.equal(await page.getByTestId('cf-status').count(), 0);
   await screenshot('counterfactual-rescore-failed');
@@ -356,7 +560,12 @@ test('counterfactual query: limited to the contract, an empty query is refused i
   assert.deepEqual(await rankingIds(page), cfIds);
 });
 
-test('a CPU fallback: the hover stays short; the provider errors (install hints) are in the Runtime details disclosure', async ({ page, api, openApp, screenshot }) => {
+test('a CPU fallback: the hover stays short; the provider errors (install hints) are in the Runtime details disclosure', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const [m] = await models(api, 1);
   const { s, n } = await turnWithHistory(api, 1);
   const before = (await api.call('inference.status', {})).settings.provider;
@@ -380,7 +589,8 @@ test('a CPU fallback: the hover stays short; the provider errors (install hints)
     assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), false, 'closed until asked for');
     await details.locator('summary').click();
     const text = (await details.textContent()) ?? '';
-    for (const a of rt.attempts.filter((x) => !x.ok)) assert.ok(text.includes(a.error ?? ''), `details name ${a.provider}'s error`);
+    for (const a of rt.attempts.filter((x) => !x.ok))
+      assert.ok(text.includes(a.error ?? ''), `details name ${a.provider}'s error`);
     await screenshot('runtime-fallback-details');
   } finally {
     await api.call('inference.configure', { provider: before });

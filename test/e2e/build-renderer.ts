@@ -26,7 +26,13 @@ export async function buildRenderer(): Promise<void> {
   const renderer = mod.default.renderer;
   if (!renderer) throw new Error('electron.vite.config.ts has no renderer section');
   // electron-vite's renderer defaults: relative asset URLs (file:// in Electron, / in serve).
-  await build({ ...renderer, base: './', configFile: false, logLevel: 'warn', build: { ...(renderer as { build?: object }).build, emptyOutDir: true } });
+  await build({
+    ...renderer,
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    build: { ...(renderer as { build?: object }).build, emptyOutDir: true },
+  });
 }
 
 if (import.meta.main) {

@@ -28,10 +28,20 @@ async function ensureScored(api: ApiClient, a: ModelSummary, b: ModelSummary): P
   await api.call('score.batch', { model: b.sha256 });
 }
 
-const tableIds = (page: Page) => page.locator('[data-testid=dataset-table] tbody tr[data-turn-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-turn-id')));
+const tableIds = (page: Page) =>
+  page
+    .locator('[data-testid=dataset-table] tbody tr[data-turn-id]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-turn-id')));
 
 async function assertTableMatches(page: Page, want: TurnMetricsPage): Promise<void> {
-  await eventually(async () => assert.deepEqual(await tableIds(page), want.rows.map((r) => r.turnId)), 20_000);
+  await eventually(
+    async () =>
+      assert.deepEqual(
+        await tableIds(page),
+        want.rows.map((r) => r.turnId),
+      ),
+    20_000,
+  );
   const rows = page.locator('[data-testid=dataset-table] tbody tr[data-turn-id]');
   for (const [i, r] of want.rows.slice(0, 8).entries()) {
     const cells = await rows.nth(i).locator('td').allTextContents();
@@ -45,13 +55,23 @@ async function assertTableMatches(page: Page, want: TurnMetricsPage): Promise<vo
     assert.equal(cells[7], (want.measure === 'recip_rank' ? r.ndcgA : r.mrrA).toFixed(3));
     assert.equal(cells[8], (want.measure === 'recip_rank' ? r.ndcgB : r.mrrB).toFixed(3));
   }
-  assert.equal(await page.getByTestId('dataset-total').textContent().then((t) => Number(t!.split(' ')[0]!.replace(/\D/g, ''))), want.total);
+  assert.equal(
+    await page
+      .getByTestId('dataset-total')
+      .textContent()
+      .then((t) => Number(t!.split(' ')[0]!.replace(/\D/g, ''))),
+    want.total,
+  );
 }
 
 /** The Δ chart shows B − A of the summary's means for each kind, the two means as numbers, on a scale where the largest |Δ| is wide. */
 async function assertDeltaChart(page: Page, want: TurnMetricsPage, label = 'NDCG@10'): Promise<void> {
   const kinds = ['start', 'switch', 'continuation'] as const;
-  await eventually(async () => assert.equal(await page.getByTestId('delta-bar').count(), kinds.filter((k) => want.summary[k].turns > 0).length), 20_000);
+  await eventually(
+    async () =>
+      assert.equal(await page.getByTestId('delta-bar').count(), kinds.filter((k) => want.summary[k].turns > 0).length),
+    20_000,
+  );
   let widest = 0;
   let maxAbs = 0;
   for (const kind of kinds) {
@@ -59,7 +79,9 @@ async function assertDeltaChart(page: Page, want: TurnMetricsPage, label = 'NDCG
     if (s.turns === 0) continue;
     const bar = page.locator(`[data-testid=delta-bar][data-kind=${kind}]`);
     const d = s.valueB! - s.valueA!;
-    await eventually(async () => assert.ok(Math.abs(Number(await bar.getAttribute('data-delta')) - d) < 1e-12, `Δ of ${kind}`));
+    await eventually(async () =>
+      assert.ok(Math.abs(Number(await bar.getAttribute('data-delta')) - d) < 1e-12, `Δ of ${kind}`),
+    );
     assert.equal(Number(await bar.getAttribute('data-mean-a')), s.valueA);
     assert.equal(Number(await bar.getAttribute('data-mean-b')), s.valueB);
     // The tooltip reads "… mean NDCG@10 = 0.9727 …", not "mean NDCG@100.9727".
@@ -73,10 +95,19 @@ async function assertDeltaChart(page: Page, want: TurnMetricsPage, label = 'NDCG
   if (maxAbs > 0) assert.ok(widest > 100, `largest |Δ| ${maxAbs.toFixed(4)} draws ${widest.toFixed(0)} px`);
   const means = await page.getByTestId('delta-means').allTextContents();
   const sw = want.summary.switch;
-  if (sw.turns > 0) assert.ok(means.some((t) => t.includes(sw.valueA!.toFixed(4)) && t.includes(sw.valueB!.toFixed(4))), means.join(' | '));
+  if (sw.turns > 0)
+    assert.ok(
+      means.some((t) => t.includes(sw.valueA!.toFixed(4)) && t.includes(sw.valueB!.toFixed(4))),
+      means.join(' | '),
+    );
 }
 
-test('dataset view: the demo is scored at setup, so the chart and table show at first open', async ({ page, api, openApp, screenshot }) => {
+test('dataset view: the demo is scored at setup, so the chart and table show at first open', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const { a, b } = await pair(api);
   const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
   // The e2e workspace is set up like `npm start`: the demo's turns already carry both models' scores.
@@ -107,7 +138,12 @@ test('dataset view: the split filter and the k picker change what is computed', 
   const sw = k5.summary.switch;
   if (sw.turns > 0) {
     await eventually(async () =>
-      assert.ok(Math.abs(Number(await page.locator('[data-testid=delta-bar][data-kind=switch]').getAttribute('data-delta')) - (sw.valueB! - sw.valueA!)) < 1e-12),
+      assert.ok(
+        Math.abs(
+          Number(await page.locator('[data-testid=delta-bar][data-kind=switch]').getAttribute('data-delta')) -
+            (sw.valueB! - sw.valueA!),
+        ) < 1e-12,
+      ),
     );
   }
   // Restorable: a reload comes back to the same view.
@@ -117,7 +153,12 @@ test('dataset view: the split filter and the k picker change what is computed', 
   await assertTableMatches(page, await api.call('metrics.turns', { ...q, k: 5 }));
 });
 
-test('dataset view: the measure picker — P@5 changes the values, the chart and the URL, and a reload restores it', async ({ page, api, openApp, screenshot }) => {
+test('dataset view: the measure picker — P@5 changes the values, the chart and the URL, and a reload restores it', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const { a, b } = await pair(api);
   const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
   await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
@@ -128,7 +169,10 @@ test('dataset view: the measure picker — P@5 changes the values, the chart and
   assert.equal(p5.measure, 'P');
   await assertTableMatches(page, p5);
   // The values are P@5, not NDCG@5: on some shown row they differ, and P@5 is a multiple of 1/5.
-  assert.ok(p5.rows.some((r) => r.valueA !== r.ndcgA || r.valueB !== r.ndcgB), 'P@5 differs from NDCG@5 on some row');
+  assert.ok(
+    p5.rows.some((r) => r.valueA !== r.ndcgA || r.valueB !== r.ndcgB),
+    'P@5 differs from NDCG@5 on some row',
+  );
   assert.ok(p5.rows.every((r) => Number.isInteger(Math.round(r.valueA * 5 * 1e9) / 1e9)));
   await assertDeltaChart(page, p5, 'P@5');
   const head = await page.locator('[data-testid=dataset-table] thead').textContent();
@@ -154,7 +198,12 @@ test('dataset view: the measure picker — P@5 changes the values, the chart and
   assert.doesNotMatch(page.url(), /measure=/);
 });
 
-test('dataset view: a label task as the grades source, picked in the select and kept in the URL as g=', async ({ page, api, openApp, screenshot }) => {
+test('dataset view: a label task as the grades source, picked in the select and kept in the URL as g=', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const { a, b } = await pair(api);
   const q = { modelA: a.sha256, modelB: b.sha256, limit: 50 } as const;
   // Three scored turns; a task over them; the first two candidates of each graded 3 and 0.
@@ -169,13 +218,26 @@ test('dataset view: a label task as the grades source, picked in the select and 
   const logged = new Map<string, string[]>();
   for (const r of some) {
     const s = await api.call('sessions.get', { sessionId: r.sessionId });
-    logged.set(r.turnId, s.turns.find((t) => t.index === r.index)!.results.map((x) => x.itemId));
+    logged.set(
+      r.turnId,
+      s.turns.find((t) => t.index === r.index)!.results.map((x) => x.itemId),
+    );
   }
   let n = 0;
   for (const r of some) {
     const [first, second] = logged.get(r.turnId)!;
-    for (const [itemId, value] of [[first!, 3], [second!, 0]] as const) {
-      await api.call('labels.record', { eventId: `dataset-e2e-${task.taskId}-${n++}`, taskId: task.taskId, turnId: r.turnId, kind: 'grade', itemId, value });
+    for (const [itemId, value] of [
+      [first!, 3],
+      [second!, 0],
+    ] as const) {
+      await api.call('labels.record', {
+        eventId: `dataset-e2e-${task.taskId}-${n++}`,
+        taskId: task.taskId,
+        turnId: r.turnId,
+        kind: 'grade',
+        itemId,
+        value,
+      });
     }
   }
   const g = `labels:task:${task.taskId}`;
@@ -210,7 +272,9 @@ test('dataset view: a label task as the grades source, picked in the select and 
   // A row opens the turn with the same grades source.
   const row = byTask.rows[0]!;
   await page.locator(`[data-testid=dataset-table] tr[data-turn-id="${row.turnId}"]`).click();
-  await eventually(async () => assert.ok(page.url().includes(`/turn/${row.index}?`) && page.url().includes(`g=${g}`), page.url()));
+  await eventually(async () =>
+    assert.ok(page.url().includes(`/turn/${row.index}?`) && page.url().includes(`g=${g}`), page.url()),
+  );
   // Back to the judgment set: g= leaves the URL (the default set is implied).
   await openApp(routeHash({ name: 'dataset', a: short(a.sha256), b: short(b.sha256), grades: g }));
   await assertTableMatches(page, byTask);
@@ -223,7 +287,12 @@ test('dataset view: a label task as the grades source, picked in the select and 
   await page.getByText('Pick a grades source to compute metrics.').waitFor();
 });
 
-test('dataset view at 1024×700: opening a turn lands with its analysis on screen', async ({ page, api, openApp, screenshot }) => {
+test('dataset view at 1024×700: opening a turn lands with its analysis on screen', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   const { a, b } = await pair(api);
   await ensureScored(api, a, b);
@@ -237,11 +306,17 @@ test('dataset view at 1024×700: opening a turn lands with its analysis on scree
   await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), row.sessionId));
   const analysis = page.getByTestId('analysis');
   await analysis.waitFor();
-  await eventually(async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(a.name)), 30_000);
+  await eventually(
+    async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(a.name)),
+    30_000,
+  );
   const pane = (await page.locator('main.main').boundingBox())!;
   const head = (await page.locator('.session-head').boundingBox())!;
   const box = (await analysis.boundingBox())!;
-  assert.ok(box.y >= head.y + head.height - 1, `analysis starts at y=${box.y.toFixed(0)}, under the header (ends ${(head.y + head.height).toFixed(0)})`);
+  assert.ok(
+    box.y >= head.y + head.height - 1,
+    `analysis starts at y=${box.y.toFixed(0)}, under the header (ends ${(head.y + head.height).toFixed(0)})`,
+  );
   // Not just its first line: the two-model comparison (τ, RBO) and the per-turn NDCG/MRR are on screen.
   for (const id of ['diff-summary', 'turn-metrics']) {
     const b = await eventually(async () => {
@@ -249,12 +324,20 @@ test('dataset view at 1024×700: opening a turn lands with its analysis on scree
       assert.ok(r, `${id} is drawn`);
       return r;
     }, 30_000);
-    assert.ok(b.y >= head.y + head.height - 1 && b.y + b.height <= pane.y + pane.height, `${id} at y=${b.y.toFixed(0)}–${(b.y + b.height).toFixed(0)} is inside the visible pane (${(head.y + head.height).toFixed(0)}–${(pane.y + pane.height).toFixed(0)})`);
+    assert.ok(
+      b.y >= head.y + head.height - 1 && b.y + b.height <= pane.y + pane.height,
+      `${id} at y=${b.y.toFixed(0)}–${(b.y + b.height).toFixed(0)} is inside the visible pane (${(head.y + head.height).toFixed(0)}–${(pane.y + pane.height).toFixed(0)})`,
+    );
   }
   await screenshot('dataset-opened-turn-1024');
 });
 
-test('dataset view: scores the missing turns (progress, cancel, resume), then the table and the chart match metrics.turns', async ({ page, api, openApp, screenshot }) => {
+test('dataset view: scores the missing turns (progress, cancel, resume), then the table and the chart match metrics.turns', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const { a, b } = await pair(api);
   const q = { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 50 } as const;
   const before = await api.call('metrics.turns', q);
@@ -263,7 +346,11 @@ test('dataset view: scores the missing turns (progress, cancel, resume), then th
 
   if (before.unscored.either > 0) {
     // Offered, because turns are not batch-scored: run it, cancel while it runs, then resume.
-    await page.getByTestId('unscored').getByText(`${before.unscored.either.toLocaleString()}`, { exact: false }).first().waitFor();
+    await page
+      .getByTestId('unscored')
+      .getByText(`${before.unscored.either.toLocaleString()}`, { exact: false })
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Score missing turns' }).click();
     await page.getByTestId('score-progress').waitFor({ timeout: 20_000 });
     await screenshot('dataset-scoring');
@@ -276,9 +363,15 @@ test('dataset view: scores the missing turns (progress, cancel, resume), then th
     for (let round = 0; round < 3; round++) {
       const now = await api.call('metrics.turns', q);
       if (now.unscored.either === 0) break;
-      await eventually(async () => assert.ok(await page.getByRole('button', { name: 'Score missing turns' }).isVisible()), 30_000);
+      await eventually(
+        async () => assert.ok(await page.getByRole('button', { name: 'Score missing turns' }).isVisible()),
+        30_000,
+      );
       await page.getByRole('button', { name: 'Score missing turns' }).click();
-      await eventually(async () => assert.match((await page.getByTestId('score-note').textContent()) ?? '', /turns scored now/), 120_000);
+      await eventually(
+        async () => assert.match((await page.getByTestId('score-note').textContent()) ?? '', /turns scored now/),
+        120_000,
+      );
     }
   }
   const want = await api.call('metrics.turns', q);
@@ -294,7 +387,10 @@ test('dataset view: scores the missing turns (progress, cancel, resume), then th
   console.log(
     `    figures: mean NDCG@10 ${a.name} → ${b.name}: ` +
       (['start', 'switch', 'continuation', 'all'] as const)
-        .map((k) => `${k} ${want.summary[k].ndcgA!.toFixed(4)} → ${want.summary[k].ndcgB!.toFixed(4)} (n=${want.summary[k].turns})`)
+        .map(
+          (k) =>
+            `${k} ${want.summary[k].ndcgA!.toFixed(4)} → ${want.summary[k].ndcgB!.toFixed(4)} (n=${want.summary[k].turns})`,
+        )
         .join('; ') +
       `; skipped (no relevant) ${want.skippedNoRelevant}`,
   );
@@ -316,7 +412,12 @@ test('dataset view: scores the missing turns (progress, cancel, resume), then th
   await screenshot('dataset-filtered');
 });
 
-test('dataset view: one click opens the turn with both models, grades and the per-turn NDCG/MRR the dataset reported', async ({ page, api, openApp, screenshot }) => {
+test('dataset view: one click opens the turn with both models, grades and the per-turn NDCG/MRR the dataset reported', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const { a, b } = await pair(api);
   await ensureScored(api, a, b);
   const want = await api.call('metrics.turns', { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 5 });
@@ -326,17 +427,33 @@ test('dataset view: one click opens the turn with both models, grades and the pe
   await page.locator(`[data-testid=dataset-table] tr[data-turn-id="${row.turnId}"]`).click();
 
   await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), row.sessionId));
-  assert.ok(page.url().endsWith(`#/session/${encodeURIComponent(row.sessionId)}/turn/${row.index}?m=${short(a.sha256)},${short(b.sha256)}`), page.url());
-  await eventually(async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(a.name)), 30_000);
+  assert.ok(
+    page
+      .url()
+      .endsWith(
+        `#/session/${encodeURIComponent(row.sessionId)}/turn/${row.index}?m=${short(a.sha256)},${short(b.sha256)}`,
+      ),
+    page.url(),
+  );
+  await eventually(
+    async () => assert.match((await page.getByTestId('model-a-label').textContent()) ?? '', new RegExp(a.name)),
+    30_000,
+  );
   assert.match((await page.getByTestId('model-b-label').textContent()) ?? '', new RegExp(b.name));
   // The live per-turn metrics (score.turn + qrels.turn) agree with the batch-based row.
   const num = async (id: string) => Number(((await page.getByTestId(id).textContent()) ?? '').replace('−', '-'));
-  await eventually(async () => assert.ok(Math.abs((await num('ndcg-a')) - row.ndcgA) < 0.0015, `NDCG A ${await num('ndcg-a')} vs ${row.ndcgA}`), 30_000);
+  await eventually(
+    async () =>
+      assert.ok(Math.abs((await num('ndcg-a')) - row.ndcgA) < 0.0015, `NDCG A ${await num('ndcg-a')} vs ${row.ndcgA}`),
+    30_000,
+  );
   assert.ok(Math.abs((await num('ndcg-b')) - row.ndcgB) < 0.0015);
   assert.ok(Math.abs((await num('mrr-a')) - row.mrrA) < 0.0015);
   assert.ok(Math.abs((await num('ndcg-delta')) - row.delta) < 0.003);
   // Grades beside A's ranking are the judgment set's.
-  const grades = new Map((await api.call('qrels.turn', { turnId: row.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]));
+  const grades = new Map(
+    (await api.call('qrels.turn', { turnId: row.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]),
+  );
   const side = page.locator('[data-testid=diff-a] li[data-item-id]');
   const n = await side.count();
   assert.ok(n > 0);
@@ -353,14 +470,17 @@ test('ranking view: the grade column and NDCG@10 / MRR from qrels.turn', async (
   const sessions = await api.call('sessions.list', { hasSwitch: true, limit: 5 });
   const s = await api.call('sessions.get', { sessionId: sessions.rows[0]!.sessionId });
   const t = s.turns.find((x) => x.results.length >= 5) ?? s.turns[0]!;
-  const grades = new Map((await api.call('qrels.turn', { turnId: t.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]));
+  const grades = new Map(
+    (await api.call('qrels.turn', { turnId: t.turnId, setName: SET })).grades.map((g) => [g.itemId, g.grade]),
+  );
   const scored = (await api.call('score.turn', { turnId: t.turnId, models: [b.sha256] })).models[0]!;
   const ranked = [...scored.candidates].sort((x, y) => x.rank - y.rank);
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${t.index}?m=${short(b.sha256)}`);
   const rows = page.locator('[data-testid=ranking] tbody tr[data-item-id]');
   await eventually(async () => assert.equal(await rows.count(), ranked.length), 30_000);
   await eventually(async () => assert.notEqual(await rows.first().getByTestId('grade').textContent(), ''), 10_000);
-  for (const [i, c] of ranked.entries()) assert.equal(await rows.nth(i).getByTestId('grade').textContent(), String(grades.get(c.itemId) ?? '—'));
+  for (const [i, c] of ranked.entries())
+    assert.equal(await rows.nth(i).getByTestId('grade').textContent(), String(grades.get(c.itemId) ?? '—'));
   const g = ranked.map((c) => grades.get(c.itemId) ?? 0);
   const ndcg = ndcgOfRanked(g, 10);
   assert.equal(await page.getByTestId('ndcg-a').textContent(), Number.isFinite(ndcg) ? ndcg.toFixed(3) : '—');
@@ -370,14 +490,18 @@ test('ranking view: the grade column and NDCG@10 / MRR from qrels.turn', async (
 test('keyboard: W jumps from anywhere to the worst regression of the pair', async ({ page, api, openApp }) => {
   const { a, b } = await pair(api);
   await ensureScored(api, a, b);
-  const worst = (await api.call('metrics.turns', { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 1 })).rows[0]!;
+  const worst = (await api.call('metrics.turns', { modelA: a.sha256, modelB: b.sha256, setName: SET, limit: 1 }))
+    .rows[0]!;
   // Open the dataset view once so the pair is the one used last, then go elsewhere and press W.
   await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}`);
   await eventually(async () => assert.equal((await tableIds(page))[0], worst.turnId), 20_000);
   await page.getByRole('link', { name: 'Sessions' }).click();
   await page.locator('.welcome').waitFor();
   await page.keyboard.press('Shift+W');
-  await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), worst.sessionId), 20_000);
+  await eventually(
+    async () => assert.equal(await page.locator('.session-head .sid').textContent(), worst.sessionId),
+    20_000,
+  );
   assert.ok(page.url().includes(`/turn/${worst.index}?m=${short(a.sha256)},${short(b.sha256)}`), page.url());
   // The header link reaches the dataset view.
   await page.getByTestId('nav-dataset').click();

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
-import { eventually, Skip, test , shotsDir } from './harness.ts';
+import { eventually, Skip, test, shotsDir } from './harness.ts';
 
 const SET = 'ground-truth';
 const SHOTS = shotsDir('loopui');

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
 import type { ModelTurnScores } from '../../src-common/api/contract.ts';
 import { turnMetrics } from '../../src-renderer/src/lib/ranking.ts';
-import { eventually, Skip, test , shotsDir } from './harness.ts';
+import { eventually, Skip, test, shotsDir } from './harness.ts';
 
 const SHOTS = shotsDir('inline');
 

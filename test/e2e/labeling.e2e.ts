@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../../src-common/api/client.ts';
-import { eventually, Skip, test , shotsDir } from './harness.ts';
+import { eventually, Skip, test, shotsDir } from './harness.ts';
 
 const SHOTS = shotsDir('label');
 
@@ -34,7 +34,11 @@ async function someTurns(api: ApiClient): Promise<string[]> {
 
 const uniq = () => Math.random().toString(36).slice(2, 8);
 
-test('labeling: create a task in the form, judge with the keyboard, read the labels back through the API', async ({ page, api, openApp }) => {
+test('labeling: create a task in the form, judge with the keyboard, read the labels back through the API', async ({
+  page,
+  api,
+  openApp,
+}) => {
   const turnIds = await someTurns(api);
   const name = `keyboard ${uniq()}`;
   await openApp('#/tasks');
@@ -44,7 +48,11 @@ test('labeling: create a task in the form, judge with the keyboard, read the lab
   await page.getByTestId('src-turns').check();
   await page.getByTestId('turn-ids').fill(turnIds.join('\n'));
   await page.locator('select').filter({ hasText: 'shuffled per annotator' }).selectOption('logged');
-  await page.getByTestId('task-instructions').fill('# How to judge\nGrade each result for the **query**.\n- 3: exactly what was asked\n<script>alert(1)</script>');
+  await page
+    .getByTestId('task-instructions')
+    .fill(
+      '# How to judge\nGrade each result for the **query**.\n- 3: exactly what was asked\n<script>alert(1)</script>',
+    );
   await shots(page, 'task-create');
   await page.getByTestId('task-submit').click();
   await page.getByTestId('judge').waitFor();
@@ -66,13 +74,19 @@ test('labeling: create a task in the form, judge with the keyboard, read the lab
   await eventually(async () => assert.match((await page.getByTestId('save-state').textContent())!, /saved/));
   await eventually(async () => {
     const got = await api.call('labels.forTurn', { turnId: first.turnId, taskId: task.taskId });
-    assert.deepEqual(Object.fromEntries(got.current.map((c) => [c.itemId, c.value])), { [items[0]!]: 2, [items[1]!]: 1 });
+    assert.deepEqual(Object.fromEntries(got.current.map((c) => [c.itemId, c.value])), {
+      [items[0]!]: 2,
+      [items[1]!]: 1,
+    });
   });
   // u undoes the last grade: the second candidate is back to 3.
   await page.keyboard.press('u');
   await eventually(async () => {
     const got = await api.call('labels.forTurn', { turnId: first.turnId, taskId: task.taskId });
-    assert.deepEqual(Object.fromEntries(got.current.map((c) => [c.itemId, c.value])), { [items[0]!]: 2, [items[1]!]: 3 });
+    assert.deepEqual(Object.fromEntries(got.current.map((c) => [c.itemId, c.value])), {
+      [items[0]!]: 2,
+      [items[1]!]: 3,
+    });
   });
   await page.keyboard.press('?');
   await page.getByTestId('shortcut-sheet').waitFor();
@@ -94,24 +108,47 @@ test('labeling: create a task in the form, judge with the keyboard, read the lab
   await eventually(async () => assert.equal(await page.getByTestId('judge-query').textContent(), third.query));
   await eventually(async () => {
     const ev = (await api.call('labels.forTurn', { turnId: second.turnId, taskId: task.taskId, events: true })).events!;
-    assert.deepEqual(ev.map((e) => e.kind), ['flag', 'skip']);
+    assert.deepEqual(
+      ev.map((e) => e.kind),
+      ['flag', 'skip'],
+    );
     assert.equal(ev[0]!.note, 'the clicked result should be first');
   });
   // Mouse: grade the first candidate of the third turn by clicking.
-  await page.locator('[data-testid=cand]').first().getByRole('button', { name: /Perfectly relevant/ }).click();
-  await eventually(async () => assert.equal((await api.call('labels.forTurn', { turnId: third.turnId, taskId: task.taskId })).current[0]?.value, 3));
+  await page
+    .locator('[data-testid=cand]')
+    .first()
+    .getByRole('button', { name: /Perfectly relevant/ })
+    .click();
+  await eventually(async () =>
+    assert.equal(
+      (await api.call('labels.forTurn', { turnId: third.turnId, taskId: task.taskId })).current[0]?.value,
+      3,
+    ),
+  );
 
   await openApp('#/tasks');
   await page.locator(`[data-testid=task-row][data-task="${task.taskId}"] [data-testid=progress-row]`).waitFor();
-  const row = await page.locator(`[data-testid=task-row][data-task="${task.taskId}"] [data-testid=progress-row]`).first().textContent();
+  const row = await page
+    .locator(`[data-testid=task-row][data-task="${task.taskId}"] [data-testid=progress-row]`)
+    .first()
+    .textContent();
   assert.match(row!, /1\/3/); // the skipped turn counts as done
   assert.match(row!, /3\/\d+/); // three labels
   await shots(page, 'task-progress');
 });
 
-test('labeling: a grade whose acknowledgement is lost is kept, retried with the same event id and counted once', async ({ page, api, openApp }) => {
+test('labeling: a grade whose acknowledgement is lost is kept, retried with the same event id and counted once', async ({
+  page,
+  api,
+  openApp,
+}) => {
   const turnIds = await someTurns(api);
-  const task = await api.call('tasks.create', { name: `retry ${uniq()}`, from: { kind: 'turns', turnIds }, order: 'logged' });
+  const task = await api.call('tasks.create', {
+    name: `retry ${uniq()}`,
+    from: { kind: 'turns', turnIds },
+    order: 'logged',
+  });
   await openApp(`#/task/${task.taskId}/judge/0`);
   await page.getByTestId('judge').waitFor();
   await page.locator('[data-testid=cand]').first().waitFor();
@@ -128,7 +165,9 @@ test('labeling: a grade whose acknowledgement is lost is kept, retried with the 
     } else await route.continue();
   });
   await page.keyboard.press('2');
-  await eventually(async () => assert.match((await page.getByTestId('save-state').textContent())!, /unreachable|waiting|saving/));
+  await eventually(async () =>
+    assert.match((await page.getByTestId('save-state').textContent())!, /unreachable|waiting|saving/),
+  );
   await shots(page, 'judge-retrying');
   await eventually(async () => assert.match((await page.getByTestId('save-state').textContent())!, /saved/), 15_000);
   assert.ok(attempts >= 3, `retried (${attempts} attempts)`);
@@ -139,10 +178,17 @@ test('labeling: a grade whose acknowledgement is lost is kept, retried with the 
   assert.equal(ev[0]!.value, 2);
 });
 
-test('labeling: arena — pick the better list with the keyboard; the pick is stored as a pairwise judgment', async ({ page, api, openApp }) => {
+test('labeling: arena — pick the better list with the keyboard; the pick is stored as a pairwise judgment', async ({
+  page,
+  api,
+  openApp,
+}) => {
   const models = await api.call('models.list', {});
   if (models.length < 2) throw new Skip(`needs 2 registered models, the workspace has ${models.length}`);
-  const [a, b] = [models.find((m) => m.encoder === 'flattened') ?? models[0]!, models.find((m) => m.encoder === 'linear') ?? models[1]!];
+  const [a, b] = [
+    models.find((m) => m.encoder === 'flattened') ?? models[0]!,
+    models.find((m) => m.encoder === 'linear') ?? models[1]!,
+  ];
   await api.call('score.batch', { model: a.sha256, split: 'test' });
   await api.call('score.batch', { model: b.sha256, split: 'test' });
   const task = await api.call('tasks.create', {
@@ -163,7 +209,9 @@ test('labeling: arena — pick the better list with the keyboard; the pick is st
   // The left list shown was one model's top 5; the stored outcome names that model as the winner.
   const leftItems = t0.left.candidates.map((c) => c.itemId);
   const ev = (await api.call('labels.forTurn', { turnId: t0.turnId, taskId: task.taskId, events: true })).events![0]!;
-  const aTop = (await api.call('score.stored', { turnId: t0.turnId, model: a.sha256 })).candidates.slice(0, 5).map((c) => c.itemId);
+  const aTop = (await api.call('score.stored', { turnId: t0.turnId, model: a.sha256 })).candidates
+    .slice(0, 5)
+    .map((c) => c.itemId);
   assert.equal(ev.outcome, JSON.stringify(aTop) === JSON.stringify(leftItems) ? 'a_better' : 'b_better');
   // On to the next turn automatically; judge two more: tie and right.
   const t1 = await api.call('arena.next', { taskId: task.taskId, ordinal: 1 });
@@ -174,7 +222,9 @@ test('labeling: arena — pick the better list with the keyboard; the pick is st
   await eventually(async () => assert.match(page.url(), /arena\/2$/));
   await eventually(async () => assert.equal(await page.getByTestId('arena-query').textContent(), t2.query));
   await page.keyboard.press('ArrowRight');
-  await eventually(async () => assert.equal((await api.call('tasks.get', { taskId: task.taskId })).progress[0]?.pairwise, 3));
+  await eventually(async () =>
+    assert.equal((await api.call('tasks.get', { taskId: task.taskId })).progress[0]?.pairwise, 3),
+  );
   await page.getByTestId('show-stats').check();
   await page.getByTestId('arena-stats').locator('table').waitFor();
   const stats = await api.call('arena.stats', { taskId: task.taskId });

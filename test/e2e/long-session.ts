@@ -23,9 +23,28 @@ const TOPICS = [
   'bathroom tile grout',
 ];
 const INTENTS = ['best', 'review', 'cheap', 'guide', 'compare', 'how to fix', 'for beginners'];
-const FEATURES = ['bm25', 'title_coverage', 'exact_match', 'semantic_sim', 'item_ctr', 'log_popularity', 'freshness', 'title_len', 'user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'];
+const FEATURES = [
+  'bm25',
+  'title_coverage',
+  'exact_match',
+  'semantic_sim',
+  'item_ctr',
+  'log_popularity',
+  'freshness',
+  'title_len',
+  'user_item_clicks',
+  'user_topic_affinity',
+  'session_topic_sim',
+  'recent_click_sim',
+];
 
-export function longSessionLine(events = 2000, sessionId = LONG_SESSION_ID, seed = 2000, resultsPerEvent = 10, lastEventResults = resultsPerEvent): string {
+export function longSessionLine(
+  events = 2000,
+  sessionId = LONG_SESSION_ID,
+  seed = 2000,
+  resultsPerEvent = 10,
+  lastEventResults = resultsPerEvent,
+): string {
   const rng = new Rng(seed);
   const rnd = () => rng.next();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

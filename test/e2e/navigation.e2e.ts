@@ -24,14 +24,25 @@ test('J / K open the next and previous session in list order, also under a filte
   // Under the "has query switch" filter J follows the filtered order.
   const filtered = (await api.call('sessions.list', { hasSwitch: true, offset: 0, limit: 2 })).rows;
   await page.getByLabel('Has query switch').check();
-  await eventually(async () => assert.equal(Number((await page.getByTestId('session-total').textContent())?.replace(/\D/g, '')), (await api.call('sessions.list', { hasSwitch: true, offset: 0, limit: 1 })).total));
+  await eventually(async () =>
+    assert.equal(
+      Number((await page.getByTestId('session-total').textContent())?.replace(/\D/g, '')),
+      (await api.call('sessions.list', { hasSwitch: true, offset: 0, limit: 1 })).total,
+    ),
+  );
   await page.locator(`[role=option][data-session-id="${filtered[0]!.sessionId}"]`).click();
   await eventually(async () => assert.equal(await openId(page), filtered[0]!.sessionId));
   await page.keyboard.press('Shift+J');
   await eventually(async () => assert.equal(await openId(page), filtered[1]!.sessionId));
 });
 
-test('clicked turns are history entries: back and forward return to them; j/k replace', async ({ page, api, openApp, baseUrl, token }) => {
+test('clicked turns are history entries: back and forward return to them; j/k replace', async ({
+  page,
+  api,
+  openApp,
+  baseUrl,
+  token,
+}) => {
   const row = (await api.call('sessions.list', { offset: 0, limit: 50 })).rows.find((r) => r.turns >= 5)!;
   const s = await api.call('sessions.get', { sessionId: row.sessionId });
   const enc = encodeURIComponent(s.sessionId);
@@ -51,6 +62,11 @@ test('clicked turns are history entries: back and forward return to them; j/k re
   // The URL is a link: another tab opened on it (with the server's token) shows the same turn.
   const again = await page.context().newPage();
   await again.goto(`${baseUrl}/?token=${encodeURIComponent(token)}${new URL(page.url()).hash}`);
-  await eventually(async () => assert.equal(await again.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'), String(s.turns[4]!.index)));
+  await eventually(async () =>
+    assert.equal(
+      await again.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'),
+      String(s.turns[4]!.index),
+    ),
+  );
   await again.close();
 });

@@ -50,21 +50,31 @@ function makeDemoWorkspace(dir: string): string {
   try {
     const t0 = performance.now();
     const scored = scoreShippedModels(db);
-    console.log(`e2e: scored the demo with ${scored.map((m) => `${m.model} (${m.seconds.toFixed(1)} s)`).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `e2e: scored the demo with ${scored.map((m) => `${m.model} (${m.seconds.toFixed(1)} s)`).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   } catch (err) {
     bail(`scoring the demo with the shipped models failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   // Plus one 2,000-event session (appended last) for the timeline's long-session test.
   const long = join(dir, 'long-session.jsonl');
   writeLongSession(long);
-  const l = spawnSync(process.execPath, [CLI, 'import', 'sessions', long, '--workspace', db], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const l = spawnSync(process.execPath, [CLI, 'import', 'sessions', long, '--workspace', db], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   if (l.status !== 0) bail(`importing the long session failed:\n${l.stdout}\n${l.stderr}`);
   // The demo registers the shipped models (resources/models). QGS_E2E_MODELS=DIR adds every .onnx
   // in DIR as well (e.g. while the shipped models are being trained).
   const extra = process.env.QGS_E2E_MODELS;
   if (extra) {
-    for (const f of readdirSync(extra).filter((n) => n.endsWith('.onnx')).sort()) {
-      const m = spawnSync(process.execPath, [CLI, 'models', 'add', join(extra, f), '--workspace', db], { cwd: REPO_ROOT, encoding: 'utf8' });
+    for (const f of readdirSync(extra)
+      .filter((n) => n.endsWith('.onnx'))
+      .sort()) {
+      const m = spawnSync(process.execPath, [CLI, 'models', 'add', join(extra, f), '--workspace', db], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
       if (m.status !== 0) bail(`adding model ${f} failed:\n${m.stdout}\n${m.stderr}`);
     }
   }
@@ -133,7 +143,9 @@ async function main(): Promise<void> {
     const api = new ApiClient(httpTransport(baseUrl, token));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
-    const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.e2e.ts')).sort();
+    const files = readdirSync(import.meta.dirname)
+      .filter((f) => f.endsWith('.e2e.ts'))
+      .sort();
     for (const f of files) {
       setCurrentFile(f);
       await import(join(import.meta.dirname, f));
@@ -168,7 +180,10 @@ async function main(): Promise<void> {
         await Promise.race([
           t.fn(ctx),
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`test did not finish within ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+            timer = setTimeout(
+              () => reject(new Error(`test did not finish within ${TEST_TIMEOUT_MS / 1000} s`)),
+              TEST_TIMEOUT_MS,
+            );
           }),
         ]);
         if (pageErrors.length) throw new Error(`uncaught error in the page: ${pageErrors.join('; ')}`);
@@ -181,8 +196,12 @@ async function main(): Promise<void> {
           continue;
         }
         failed++;
-        console.log(`  ✗ ${label}\n    ${String(err instanceof Error ? (err.stack ?? err.message) : err).replace(/\n/g, '\n    ')}`);
-        await page.screenshot({ path: join(SCREENSHOTS, `FAILED-${t.name.replace(/[^\w-]+/g, '_')}.png`) }).catch(() => {});
+        console.log(
+          `  ✗ ${label}\n    ${String(err instanceof Error ? (err.stack ?? err.message) : err).replace(/\n/g, '\n    ')}`,
+        );
+        await page
+          .screenshot({ path: join(SCREENSHOTS, `FAILED-${t.name.replace(/[^\w-]+/g, '_')}.png`) })
+          .catch(() => {});
       } finally {
         clearTimeout(timer);
         await context.close();

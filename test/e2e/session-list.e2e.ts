@@ -20,7 +20,12 @@ async function shownIds(page: Page): Promise<string[]> {
   );
 }
 
-test('the list shows the workspace total and its first sessions in order', async ({ page, api, openApp, screenshot }) => {
+test('the list shows the workspace total and its first sessions in order', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const stats = await api.call('workspace.stats', {});
   const firstPage = await api.call('sessions.list', { offset: 0, limit: 10 });
   assert.ok(stats.sessions > 100, `demo workspace should have many sessions, has ${stats.sessions}`);
@@ -31,7 +36,10 @@ test('the list shows the workspace total and its first sessions in order', async
   assert.equal(Number((await page.getByTestId('stat-results').textContent())?.replace(/\D/g, '')), stats.resultRows);
   const ids = await eventually(async () => {
     const shown = await shownIds(page);
-    assert.deepEqual(shown.slice(0, 10), firstPage.rows.map((r) => r.sessionId));
+    assert.deepEqual(
+      shown.slice(0, 10),
+      firstPage.rows.map((r) => r.sessionId),
+    );
     return shown;
   });
   // Virtualised: only a screenful of rows exists in the DOM.
@@ -43,7 +51,12 @@ test('the list shows the workspace total and its first sessions in order', async
   await screenshot('list');
 });
 
-test('search narrows the list to sessions whose queries contain the text', async ({ page, api, openApp, screenshot }) => {
+test('search narrows the list to sessions whose queries contain the text', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const all = await api.call('sessions.list', { offset: 0, limit: 200 });
   // A word from a real query that matches some but not all sessions.
   let needle = '';
@@ -95,7 +108,10 @@ test('"Has query switch" keeps only sessions with switches; filters combine', as
   });
   for (const id of ids.slice(0, 15)) {
     const s = await api.call('sessions.get', { sessionId: id });
-    assert.ok(s.turns.some((t) => t.boundary === 'switch'), `session ${id} has no switch`);
+    assert.ok(
+      s.turns.some((t) => t.boundary === 'switch'),
+      `session ${id} has no switch`,
+    );
     const row = page.locator(`[role=option][data-session-id="${id}"]`);
     assert.match((await row.textContent()) ?? '', /⇄\s*\d+/, `row ${id} shows a switch badge`);
   }
@@ -107,7 +123,10 @@ test('"Has query switch" keeps only sessions with switches; filters combine', as
   await eventually(async () => {
     const shown = await shownIds(page);
     assert.ok(shown.length > 0);
-    assert.deepEqual(shown, combined.rows.slice(0, shown.length).map((r) => r.sessionId));
+    assert.deepEqual(
+      shown,
+      combined.rows.slice(0, shown.length).map((r) => r.sessionId),
+    );
   });
   const split = combined.rows[0]!.split;
   if (split) {
@@ -117,7 +136,12 @@ test('"Has query switch" keeps only sessions with switches; filters combine', as
   }
 });
 
-test('scrolling deep into the list loads later rows while the DOM stays small', async ({ page, api, openApp, screenshot }) => {
+test('scrolling deep into the list loads later rows while the DOM stays small', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const { total } = await api.call('sessions.list', { offset: 0, limit: 1 });
   const mid = Math.floor(total * 0.6);
   const expectedMid = (await api.call('sessions.list', { offset: mid, limit: 1 })).rows[0]!;
@@ -169,14 +193,21 @@ test('keyboard: arrows move the selection, Enter opens the session', async ({ pa
   assert.equal(await page.locator('[role=option].open').getAttribute('data-session-id'), target);
 });
 
-test('search results show the query that matched, marked, and open at that turn', async ({ page, api, openApp, screenshot }) => {
+test('search results show the query that matched, marked, and open at that turn', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   // A word that occurs in a later query of some session but not in its first query.
   const all = await api.call('sessions.list', { offset: 0, limit: 200 });
   let pick: { needle: string; sessionId: string } | null = null;
   for (const r of all.rows) {
     if (r.turns < 3) continue;
     const s = await api.call('sessions.get', { sessionId: r.sessionId });
-    const later = s.turns.slice(1).find((t) => t.query.split(/\s+/).some((w) => w.length >= 5 && !fold(s.turns[0]!.query).includes(fold(w))));
+    const later = s.turns
+      .slice(1)
+      .find((t) => t.query.split(/\s+/).some((w) => w.length >= 5 && !fold(s.turns[0]!.query).includes(fold(w))));
     const w = later?.query.split(/\s+/).find((x) => x.length >= 5 && !fold(s.turns[0]!.query).includes(fold(x)));
     if (w) {
       pick = { needle: w.toUpperCase(), sessionId: s.sessionId };
@@ -186,7 +217,10 @@ test('search results show the query that matched, marked, and open at that turn'
   assert.ok(pick, 'found a session whose later query has a word its first query lacks');
   const res = await api.call('sessions.list', { q: pick.needle, offset: 0, limit: 100 });
   const want = res.rows.find((r) => r.sessionId === pick!.sessionId)!;
-  assert.ok(want.match && want.match.turn > 0 && fold(want.match.query).includes(fold(pick.needle)), `the API reports the later turn: ${JSON.stringify(want.match)}`);
+  assert.ok(
+    want.match && want.match.turn > 0 && fold(want.match.query).includes(fold(pick.needle)),
+    `the API reports the later turn: ${JSON.stringify(want.match)}`,
+  );
 
   await openApp();
   await page.getByRole('searchbox', { name: 'Search queries' }).fill(pick.needle);
@@ -203,7 +237,12 @@ test('search results show the query that matched, marked, and open at that turn'
 
   await row.click();
   await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), pick!.sessionId));
-  await eventually(async () => assert.equal(await page.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'), String(want.match!.turn)));
+  await eventually(async () =>
+    assert.equal(
+      await page.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'),
+      String(want.match!.turn),
+    ),
+  );
   assert.ok(page.url().endsWith(`/turn/${want.match.turn}`), page.url());
 });
 
@@ -218,6 +257,9 @@ test('the user filter matches a case-insensitive prefix of the user id', async (
   await eventually(async () => assert.equal(await shownTotal(page), want.total));
   await eventually(async () => {
     const shown = await shownIds(page);
-    assert.deepEqual(shown, want.rows.slice(0, shown.length).map((r) => r.sessionId));
+    assert.deepEqual(
+      shown,
+      want.rows.slice(0, shown.length).map((r) => r.sessionId),
+    );
   });
 });

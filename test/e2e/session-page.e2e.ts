@@ -22,7 +22,12 @@ async function waitForSession(page: Page, id: string): Promise<void> {
   await eventually(async () => assert.equal(await page.locator('.session-head .sid').textContent(), id));
 }
 
-test('a session shows its turns and results exactly as the API returns them', async ({ page, api, openApp, screenshot }) => {
+test('a session shows its turns and results exactly as the API returns them', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const s = await sessionWithSwitches(api, 1);
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}`);
   await waitForSession(page, s.sessionId);
@@ -49,12 +54,16 @@ test('a session shows its turns and results exactly as the API returns them', as
   // Expanding a result lists every feature value by name.
   const t0 = s.turns.find((t) => t.results.length > 0)!;
   const r0 = t0.results[0]!;
-  await turnSection(page, t0.index).getByRole('button', { name: `Show ${Object.keys(r0.features).length} feature values of ${r0.itemId}` }).click();
+  await turnSection(page, t0.index)
+    .getByRole('button', { name: `Show ${Object.keys(r0.features).length} feature values of ${r0.itemId}` })
+    .click();
   const dl = page.locator(`dl[aria-label="Feature values of ${r0.itemId}"]`);
   await dl.waitFor();
-  const shown = await dl.locator('div').evaluateAll((divs) =>
-    divs.map((d) => [d.querySelector('dt')?.textContent ?? '', d.querySelector('dd')?.textContent ?? ''] as const),
-  );
+  const shown = await dl
+    .locator('div')
+    .evaluateAll((divs) =>
+      divs.map((d) => [d.querySelector('dt')?.textContent ?? '', d.querySelector('dd')?.textContent ?? ''] as const),
+    );
   assert.deepEqual(shown.map(([n]) => n).sort(), Object.keys(r0.features).sort());
   for (const [name, text] of shown) {
     const v = r0.features[name]!;
@@ -63,7 +72,12 @@ test('a session shows its turns and results exactly as the API returns them', as
   await screenshot('session-features-expanded');
 });
 
-test('switch markers sit on exactly the turns the API classifies as switches', async ({ page, api, openApp, screenshot }) => {
+test('switch markers sit on exactly the turns the API classifies as switches', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const s = await sessionWithSwitches(api, 2);
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}`);
   await waitForSession(page, s.sessionId);
@@ -71,7 +85,9 @@ test('switch markers sit on exactly the turns the API classifies as switches', a
   const marked = await page
     .locator('section.turn')
     .evaluateAll((els) =>
-      els.filter((e) => e.querySelector('.marker')?.textContent?.includes('switch')).map((e) => Number(e.getAttribute('data-turn-index'))),
+      els
+        .filter((e) => e.querySelector('.marker')?.textContent?.includes('switch'))
+        .map((e) => Number(e.getAttribute('data-turn-index'))),
     );
   assert.deepEqual(marked, expected);
   assert.equal(await page.locator('.switch-divider').count(), expected.length);
@@ -82,7 +98,12 @@ test('switch markers sit on exactly the turns the API classifies as switches', a
   await screenshot('session-switches');
 });
 
-test('a link to a turn restores it; j/k move between turns and update the URL', async ({ page, api, openApp, screenshot }) => {
+test('a link to a turn restores it; j/k move between turns and update the URL', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const s = await sessionWithSwitches(api, 1);
   const n = s.turns.filter((t) => t.boundary === 'switch').at(-1)!.index;
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${n}`);
@@ -97,7 +118,10 @@ test('a link to a turn restores it; j/k move between turns and update the URL', 
   await eventually(async () => {
     const box = await turnSection(page, n).boundingBox();
     const head = await page.locator('.session-head').boundingBox();
-    assert.ok(box && head && box.y >= head.y + head.height - 1 && box.y < 900, `turn ${n} is on screen below the header (y=${box?.y}, header ends ${head && head.y + head.height})`);
+    assert.ok(
+      box && head && box.y >= head.y + head.height - 1 && box.y < 900,
+      `turn ${n} is on screen below the header (y=${box?.y}, header ends ${head && head.y + head.height})`,
+    );
   });
   await screenshot('session-deep-link');
 
@@ -124,7 +148,9 @@ test('back and forward move between opened sessions', async ({ page, api, openAp
   await page.goForward();
   await waitForSession(page, b!.sessionId);
   await page.getByRole('link', { name: 'QGS Workbench' }).click();
-  await eventually(async () => assert.equal(await page.getByRole('heading', { name: 'Browse search sessions' }).count(), 1));
+  await eventually(async () =>
+    assert.equal(await page.getByRole('heading', { name: 'Browse search sessions' }).count(), 1),
+  );
   await page.goBack();
   await waitForSession(page, b!.sessionId);
 });
@@ -136,11 +162,16 @@ async function headerInView(page: Page, index: number): Promise<{ ok: boolean; w
   const box = await turnSection(page, index).locator('.turn-head').boundingBox();
   if (!box) return { ok: false, why: `turn ${index} has no box` };
   const ok = box.y >= head.y + head.height - 1 && box.y + box.height <= pane.y + pane.height + 1;
-  return { ok, why: `turn ${index} header y=${box.y.toFixed(0)}–${(box.y + box.height).toFixed(0)}, sticky header ends ${(head.y + head.height).toFixed(0)}, pane ends ${(pane.y + pane.height).toFixed(0)}` };
+  return {
+    ok,
+    why: `turn ${index} header y=${box.y.toFixed(0)}–${(box.y + box.height).toFixed(0)}, sticky header ends ${(head.y + head.height).toFixed(0)}, pane ends ${(pane.y + pane.height).toFixed(0)}`,
+  };
 }
 
 test('clicking a turn header keeps that turn in view (no jump back to the top)', async ({ page, api, openApp }) => {
-  const row = (await api.call('sessions.list', { offset: 0, limit: 100 })).rows.find((r) => r.turns >= 6 && r.turns <= 12)!;
+  const row = (await api.call('sessions.list', { offset: 0, limit: 100 })).rows.find(
+    (r) => r.turns >= 6 && r.turns <= 12,
+  )!;
   const s = await api.call('sessions.get', { sessionId: row.sessionId });
   const models = (await api.call('models.list', {})).slice(0, 2).map((m) => m.sha256.slice(0, 12));
   // With models chosen the selected turn carries its (tall) analysis, so selection changes move a lot of content.
@@ -164,7 +195,12 @@ test('clicking a turn header keeps that turn in view (no jump back to the top)',
   }
 });
 
-test('the sticky session header stays compact at 1024×700 (≤ 25% of the window)', async ({ page, api, openApp, screenshot }) => {
+test('the sticky session header stays compact at 1024×700 (≤ 25% of the window)', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   const s = await sessionWithSwitches(api, 2);
   const n = s.turns.at(-1)!.index;
@@ -173,7 +209,10 @@ test('the sticky session header stays compact at 1024×700 (≤ 25% of the windo
   const head = (await page.locator('.session-head').boundingBox())!;
   assert.ok(head.height <= 700 * 0.25, `sticky header is ${head.height.toFixed(0)} px of 700`);
   // The facts are still there, and the selected turn sits just below the header.
-  assert.equal(Number(await page.getByTestId('session-switches').textContent()), s.turns.filter((t) => t.boundary === 'switch').length);
+  assert.equal(
+    Number(await page.getByTestId('session-switches').textContent()),
+    s.turns.filter((t) => t.boundary === 'switch').length,
+  );
   await eventually(async () => {
     const v = await headerInView(page, n);
     assert.ok(v.ok, v.why);
@@ -192,7 +231,12 @@ test('a link to a turn the session does not have says so', async ({ page, api, o
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/9999`);
   await waitForSession(page, s.sessionId);
   const note = page.getByTestId('missing-turn');
-  await eventually(async () => assert.match((await note.textContent())?.replace(/\s+/g, ' ') ?? '', new RegExp(`Turn #9999 does not exist in this session \\(it has ${s.turns.length} turns`)));
+  await eventually(async () =>
+    assert.match(
+      (await note.textContent())?.replace(/\s+/g, ' ') ?? '',
+      new RegExp(`Turn #9999 does not exist in this session \\(it has ${s.turns.length} turns`),
+    ),
+  );
   assert.ok(await note.isVisible());
   // Picking a real turn makes it go away.
   await turnSection(page, s.turns[0]!.index).locator('.turn-head').click();

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { SHORTCUTS } from '../../src-renderer/src/lib/shortcuts.ts';
 import { eventually, test } from './harness.ts';
 
-test('? opens the keyboard shortcut sheet; Esc and ? close it; keys do not leak behind it', async ({ page, api, openApp, screenshot }) => {
+test('? opens the keyboard shortcut sheet; Esc and ? close it; keys do not leak behind it', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const row = (await api.call('sessions.list', { offset: 0, limit: 50 })).rows.find((r) => r.turns >= 3)!;
   const s = await api.call('sessions.get', { sessionId: row.sessionId });
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}/turn/${s.turns[0]!.index}`);
@@ -20,10 +25,12 @@ test('? opens the keyboard shortcut sheet; Esc and ? close it; keys do not leak 
     assert.ok(text.includes(g.title), `group ${g.title}`);
     for (const item of g.items) {
       assert.ok(text.includes(item.what), `"${item.what}" listed`);
-      for (const k of [...item.keys, ...(item.or ?? [])]) assert.ok(await sheet.locator('kbd', { hasText: k }).count(), `key ${k} shown`);
+      for (const k of [...item.keys, ...(item.or ?? [])])
+        assert.ok(await sheet.locator('kbd', { hasText: k }).count(), `key ${k} shown`);
     }
   }
-  for (const k of ['j', 'k', 'J', 'K', 'W', 'Enter', '↓', '↑', '?', 'Esc']) assert.ok(await sheet.locator('kbd').getByText(k, { exact: true }).count(), `key ${k}`);
+  for (const k of ['j', 'k', 'J', 'K', 'W', 'Enter', '↓', '↑', '?', 'Esc'])
+    assert.ok(await sheet.locator('kbd').getByText(k, { exact: true }).count(), `key ${k}`);
   await screenshot('shortcut-sheet');
 
   // Focus is inside the dialog, and Tab keeps it there (the page behind is inert).
@@ -44,7 +51,12 @@ test('? opens the keyboard shortcut sheet; Esc and ? close it; keys do not leak 
   await eventually(async () => assert.equal(await sheet.isVisible(), false));
   // Keys work again once it is closed.
   await page.keyboard.press('j');
-  await eventually(async () => assert.equal(await page.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'), String(s.turns[1]!.index)));
+  await eventually(async () =>
+    assert.equal(
+      await page.locator('section.turn[aria-current=true]').getAttribute('data-turn-index'),
+      String(s.turns[1]!.index),
+    ),
+  );
 
   // The header button opens it too; typing ? in a text field does not.
   await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();

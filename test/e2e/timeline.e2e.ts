@@ -28,62 +28,121 @@ async function waitForTimeline(page: Page, id: string): Promise<void> {
   await eventually(async () => assert.ok((await marks(page).count()) > 0, 'timeline drew its marks'));
 }
 
-test('the timeline draws every turn, boundary, click and topic segment the API reports', async ({ page, api, openApp, screenshot }) => {
-  const s = await sessionWith(api, (d) => d.turns.some((t) => t.boundary === 'refinement') && d.turns.some((t) => t.results.some((r) => r.click)));
+test('the timeline draws every turn, boundary, click and topic segment the API reports', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
+  const s = await sessionWith(
+    api,
+    (d) => d.turns.some((t) => t.boundary === 'refinement') && d.turns.some((t) => t.results.some((r) => r.click)),
+  );
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}`);
   await waitForTimeline(page, s.sessionId);
 
   // One mark per turn, in order, with the API's boundary kind.
-  const drawn = await marks(page).evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-turn-index')), e.getAttribute('data-boundary')] as const));
+  const drawn = await marks(page).evaluateAll((els) =>
+    els.map((e) => [Number(e.getAttribute('data-turn-index')), e.getAttribute('data-boundary')] as const),
+  );
   assert.deepEqual(
     [...drawn].sort((a, b) => a[0] - b[0]),
     s.turns.map((t) => [t.index, t.boundary] as const),
   );
   // Boundaries: a rule per switch and per refinement, classified.
   const rules = async (kind: string) =>
-    (await page.locator(`[data-testid=timeline] line.boundary.${kind}`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-turn-index'))))).sort((a, b) => a - b);
-  assert.deepEqual(await rules('switch'), s.turns.filter((t) => t.boundary === 'switch').map((t) => t.index));
-  assert.deepEqual(await rules('refinement'), s.turns.filter((t) => t.boundary === 'refinement').map((t) => t.index));
+    (
+      await page
+        .locator(`[data-testid=timeline] line.boundary.${kind}`)
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-turn-index'))))
+    ).sort((a, b) => a - b);
+  assert.deepEqual(
+    await rules('switch'),
+    s.turns.filter((t) => t.boundary === 'switch').map((t) => t.index),
+  );
+  assert.deepEqual(
+    await rules('refinement'),
+    s.turns.filter((t) => t.boundary === 'refinement').map((t) => t.index),
+  );
   // Topic segments: the first turn plus one per switch, labelled with the query that opened it.
   const switches = s.turns.filter((t) => t.boundary === 'switch');
   assert.equal(await page.locator('[data-testid=timeline] rect.segment').count(), 1 + switches.length);
   const labels = await page.locator('[data-testid=timeline] text.seg-label').allTextContents();
   const openers = [s.turns[0]!, ...switches].map((t) => t.query);
   for (const l of labels.filter((x) => x.length > 0)) {
-    assert.ok(openers.some((q) => q.startsWith(l.replace(/…$/, ''))), `segment label "${l}" is an opening query`);
+    assert.ok(
+      openers.some((q) => q.startsWith(l.replace(/…$/, ''))),
+      `segment label "${l}" is an opening query`,
+    );
   }
   // Clicks: one mark per clicked result (turn, item); one no-click mark per turn without clicks.
   const clickMarks = await page
     .locator('[data-testid=timeline] rect.step:not(.no_click)')
-    .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-turn-index')}:${e.getAttribute('data-item-id')}`).sort());
-  const apiClicks = s.turns.flatMap((t) => t.results.filter((r) => r.click).map((r) => `${t.index}:${r.itemId}`)).sort();
+    .evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-turn-index')}:${e.getAttribute('data-item-id')}`).sort(),
+    );
+  const apiClicks = s.turns
+    .flatMap((t) => t.results.filter((r) => r.click).map((r) => `${t.index}:${r.itemId}`))
+    .sort();
   assert.deepEqual(clickMarks, apiClicks);
-  assert.equal(await page.locator('[data-testid=timeline] rect.step.no_click').count(), s.turns.filter((t) => !t.results.some((r) => r.click)).length);
-  assert.match((await caption(page).textContent()) ?? '', new RegExp(`${s.turns.length} turns · ${1 + switches.length} topics · ${apiClicks.length} clicks`));
+  assert.equal(
+    await page.locator('[data-testid=timeline] rect.step.no_click').count(),
+    s.turns.filter((t) => !t.results.some((r) => r.click)).length,
+  );
+  assert.match(
+    (await caption(page).textContent()) ?? '',
+    new RegExp(`${s.turns.length} turns · ${1 + switches.length} topics · ${apiClicks.length} clicks`),
+  );
   await screenshot('timeline');
 });
 
-test('clicking a turn on the timeline selects it, scrolls to it and puts it in the URL', async ({ page, api, openApp, screenshot }) => {
+test('clicking a turn on the timeline selects it, scrolls to it and puts it in the URL', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const s = await sessionWith(api, () => true);
   const target = s.turns.filter((t) => t.boundary === 'switch').at(-1)!;
   await openApp(`#/session/${encodeURIComponent(s.sessionId)}`);
   await waitForTimeline(page, s.sessionId);
-  const box = await page.locator(`[data-testid=timeline] circle.turn-mark[data-turn-index="${target.index}"]`).boundingBox();
+  const box = await page
+    .locator(`[data-testid=timeline] circle.turn-mark[data-turn-index="${target.index}"]`)
+    .boundingBox();
   assert.ok(box);
   // Hovering shows the turn's query; clicking selects it.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await eventually(async () => assert.ok(((await page.getByRole('tooltip').textContent()) ?? '').includes(target.query)));
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await eventually(async () => assert.equal(new URL(page.url()).hash, `#/session/${encodeURIComponent(s.sessionId)}/turn/${target.index}`));
-  await eventually(async () => assert.equal(await page.locator(`section.turn[data-turn-index="${target.index}"]`).getAttribute('aria-current'), 'true'));
   await eventually(async () =>
-    assert.match((await page.locator(`[data-testid=timeline] circle.turn-mark[data-turn-index="${target.index}"]`).getAttribute('class')) ?? '', /selected/),
+    assert.ok(((await page.getByRole('tooltip').textContent()) ?? '').includes(target.query)),
+  );
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await eventually(async () =>
+    assert.equal(new URL(page.url()).hash, `#/session/${encodeURIComponent(s.sessionId)}/turn/${target.index}`),
+  );
+  await eventually(async () =>
+    assert.equal(
+      await page.locator(`section.turn[data-turn-index="${target.index}"]`).getAttribute('aria-current'),
+      'true',
+    ),
+  );
+  await eventually(async () =>
+    assert.match(
+      (await page
+        .locator(`[data-testid=timeline] circle.turn-mark[data-turn-index="${target.index}"]`)
+        .getAttribute('class')) ?? '',
+      /selected/,
+    ),
   );
   assert.equal(await page.locator('[data-testid=timeline] circle.turn-mark.selected').count(), 1);
   await screenshot('timeline-selected');
 });
 
-test('a 2,000-event session opens on a window around the turn; zoom out, brush and j/k keep it readable', async ({ page, api, openApp, screenshot }) => {
+test('a 2,000-event session opens on a window around the turn; zoom out, brush and j/k keep it readable', async ({
+  page,
+  api,
+  openApp,
+  screenshot,
+}) => {
   const s = await api.call('sessions.get', { sessionId: LONG_SESSION_ID });
   assert.equal(s.turns.length, 2000);
   await openApp(`#/session/${encodeURIComponent(LONG_SESSION_ID)}/turn/1000`);
@@ -93,7 +152,12 @@ test('a 2,000-event session opens on a window around the turn; zoom out, brush a
   const windowed = await marks(page).count();
   assert.ok(windowed >= 60 && windowed <= 200, `${windowed} marks in the opening window`);
   assert.match((await caption(page).textContent()) ?? '', /turns \d+–\d+ of 2000/);
-  await eventually(async () => assert.equal(await page.locator('[data-testid=timeline] circle.turn-mark.selected').getAttribute('data-turn-index'), '1000'));
+  await eventually(async () =>
+    assert.equal(
+      await page.locator('[data-testid=timeline] circle.turn-mark.selected').getAttribute('data-turn-index'),
+      '1000',
+    ),
+  );
   const switchesInApi = s.turns.filter((t) => t.boundary === 'switch').length;
   await screenshot('timeline-long-window');
 
@@ -123,7 +187,12 @@ test('a 2,000-event session opens on a window around the turn; zoom out, brush a
 
   // j moves the selection; the timeline pans to it.
   await page.keyboard.press('j');
-  await eventually(async () => assert.equal(await page.locator('[data-testid=timeline] circle.turn-mark.selected').getAttribute('data-turn-index'), '1001'));
+  await eventually(async () =>
+    assert.equal(
+      await page.locator('[data-testid=timeline] circle.turn-mark.selected').getAttribute('data-turn-index'),
+      '1001',
+    ),
+  );
   assert.equal(new URL(page.url()).hash, `#/session/${encodeURIComponent(LONG_SESSION_ID)}/turn/1001`);
 });
 
@@ -133,7 +202,9 @@ test('the turn-order axis spaces turns evenly and keeps the same marks', async (
   await waitForTimeline(page, s.sessionId);
   await page.getByLabel('Timeline axis').selectOption('order');
   await eventually(async () => {
-    const xs = await marks(page).evaluateAll((els) => els.map((e) => Number(e.getAttribute('cx'))).sort((a, b) => a - b));
+    const xs = await marks(page).evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('cx'))).sort((a, b) => a - b),
+    );
     assert.equal(xs.length, s.turns.length);
     const gaps = xs.slice(1).map((x, i) => x - xs[i]!);
     assert.ok(Math.max(...gaps) - Math.min(...gaps) < 0.5, `even spacing: ${gaps.join(', ')}`);

@@ -21,7 +21,12 @@ function intArg(name: string, value: string | undefined): number {
 let values;
 try {
   ({ values } = parseArgs({
-    options: { seed: { type: 'string' }, sessions: { type: 'string' }, out: { type: 'string' }, gzip: { type: 'boolean', default: false } },
+    options: {
+      seed: { type: 'string' },
+      sessions: { type: 'string' },
+      out: { type: 'string' },
+      gzip: { type: 'boolean', default: false },
+    },
   }));
 } catch (err) {
   console.error(`cli-demo: ${(err as Error).message}\n${usage}`);
@@ -31,7 +36,12 @@ if (!values.out) {
   console.error(`cli-demo: --out is required\n${usage}`);
   process.exit(2);
 }
-const opts = { seed: intArg('seed', values.seed), sessions: intArg('sessions', values.sessions), outDir: values.out, gzip: values.gzip };
+const opts = {
+  seed: intArg('seed', values.seed),
+  sessions: intArg('sessions', values.sessions),
+  outDir: values.out,
+  gzip: values.gzip,
+};
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 
@@ -51,7 +61,13 @@ try {
   );
   const secs = (performance.now() - started) / 1000;
   process.stderr.write('\n');
-  console.log(JSON.stringify({ ...summary, seconds: Number(secs.toFixed(2)), rowsPerSecond: Math.round(summary.resultRows / secs) }, null, 2));
+  console.log(
+    JSON.stringify(
+      { ...summary, seconds: Number(secs.toFixed(2)), rowsPerSecond: Math.round(summary.resultRows / secs) },
+      null,
+      2,
+    ),
+  );
 } catch (err) {
   process.stderr.write('\n');
   console.error(`cli-demo: ${err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)}`);

@@ -88,13 +88,22 @@ class ChunkedWriter {
 
 function checkOptions(opts: DemoOptions): void {
   const problems: { where: string; message: string }[] = [];
-  if (!Number.isSafeInteger(opts.seed)) problems.push({ where: 'seed', message: `must be an integer, got ${String(opts.seed)}` });
+  if (!Number.isSafeInteger(opts.seed))
+    problems.push({ where: 'seed', message: `must be an integer, got ${String(opts.seed)}` });
   if (!Number.isSafeInteger(opts.sessions) || opts.sessions < 1 || opts.sessions > MAX_SESSIONS) {
-    problems.push({ where: 'sessions', message: `must be an integer from 1 to ${MAX_SESSIONS}, got ${String(opts.sessions)}` });
+    problems.push({
+      where: 'sessions',
+      message: `must be an integer from 1 to ${MAX_SESSIONS}, got ${String(opts.sessions)}`,
+    });
   }
-  if (typeof opts.outDir !== 'string' || opts.outDir.trim() === '') problems.push({ where: 'outDir', message: 'must be a non-empty path' });
+  if (typeof opts.outDir !== 'string' || opts.outDir.trim() === '')
+    problems.push({ where: 'outDir', message: 'must be a non-empty path' });
   if (problems.length > 0) {
-    throw new ApiError('invalid_input', `demo generator: ${problems.map((p) => `${p.where} ${p.message}`).join('; ')}`, problems);
+    throw new ApiError(
+      'invalid_input',
+      `demo generator: ${problems.map((p) => `${p.where} ${p.message}`).join('; ')}`,
+      problems,
+    );
   }
 }
 
@@ -160,7 +169,8 @@ export async function generateDemo(
         lastUser = s.userId;
       }
       summary.sessions++;
-      if (summary.sessions % progressEvery === 0 || summary.sessions === opts.sessions) onProgress?.(summary.sessions, opts.sessions);
+      if (summary.sessions % progressEvery === 0 || summary.sessions === opts.sessions)
+        onProgress?.(summary.sessions, opts.sessions);
       if (performance.now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();
@@ -172,12 +182,17 @@ export async function generateDemo(
     await turnsOut.close();
     writeFileSync(tmp(files.features), featuresJson());
     if (gz && statSync(tmp(files.qrels)).size > QRELS_GZIP_BYTES) {
-      await pipeline(createReadStream(tmp(files.qrels)), createGzip({ level: 6 }), createWriteStream(tmp(qrelsGz)), { signal });
+      await pipeline(createReadStream(tmp(files.qrels)), createGzip({ level: 6 }), createWriteStream(tmp(qrelsGz)), {
+        signal,
+      });
       rmSync(tmp(files.qrels));
       files.qrels = qrelsGz;
     }
     // A previous run may have left the other form of a file; it must not be mistaken for this run's.
-    for (const stale of [gz ? join(opts.outDir, 'sessions.jsonl') : join(opts.outDir, 'sessions.jsonl.gz'), files.qrels === qrelsGz ? join(opts.outDir, 'qrels.txt') : qrelsGz]) {
+    for (const stale of [
+      gz ? join(opts.outDir, 'sessions.jsonl') : join(opts.outDir, 'sessions.jsonl.gz'),
+      files.qrels === qrelsGz ? join(opts.outDir, 'qrels.txt') : qrelsGz,
+    ]) {
       rmSync(stale, { force: true });
     }
     for (const p of [...Object.values(files), turnsPath]) renameSync(tmp(p), p);

@@ -11,7 +11,10 @@ import { DIM, bm25, clamp, dot, fill, mix, normalise, twoBrands, type Item, type
 export const FEATURE_GROUPS = [
   { name: 'text_match', features: ['bm25', 'title_coverage', 'exact_match', 'semantic_sim'] },
   { name: 'statistical', features: ['item_ctr', 'log_popularity', 'freshness', 'title_len'] },
-  { name: 'behavioural', features: ['user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'] },
+  {
+    name: 'behavioural',
+    features: ['user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'],
+  },
 ] as const;
 
 /** How a turn relates to the one before it. A switch or a return changes the topic. */
@@ -202,12 +205,14 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     // their habitual one. Only history can recover it.
     if (aspect >= 0) intent = aspect;
     else if (kind === 'refine') intent = rng.chance(0.7) ? intent : -1;
-    else intent = rng.chance(0.4) ? user.favouriteAspect % world.domains[world.topics[topic]!.domain]!.aspects.length : -1;
+    else
+      intent = rng.chance(0.4) ? user.favouriteAspect % world.domains[world.topics[topic]!.domain]!.aspects.length : -1;
     if (!seenTopics.includes(topic)) seenTopics.push(topic);
     const t = world.topics[topic]!;
     // Within a topic users often drop the subject ("review", "多少钱") or shorten it ("running
     // shoes"); such a query fits sibling topics too, and only the session says which one is meant.
-    const form: QueryForm = kind !== 'refine' ? 'full' : rng.chance(0.25) ? 'follow' : rng.chance(0.5) ? 'short' : 'full';
+    const form: QueryForm =
+      kind !== 'refine' ? 'full' : rng.chance(0.25) ? 'follow' : rng.chance(0.5) ? 'short' : 'full';
     let query: string;
     let meanings: number[];
     if (form === 'follow') {
@@ -223,7 +228,8 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     const queryPhrase = ` ${tokenize(query).join(' ')} `;
     // The query's embedding only knows what was typed: an ambiguous query sits between its readings.
     const typedVec = meanings.length > 1 ? meanVec(meanings.map((m) => world.topics[m]!.vec)) : t.vec;
-    const queryVec = aspect < 0 ? typedVec : mix(typedVec, 1, world.aspectVecs[t.domain]![aspect]!, form === 'follow' ? 0.8 : 0.3);
+    const queryVec =
+      aspect < 0 ? typedVec : mix(typedVec, 1, world.aspectVecs[t.domain]![aspect]!, form === 'follow' ? 0.8 : 0.3);
 
     const candidates = retrieve(world, rng, user, topic, aspect, kind, seenTopics, clickedBy, meanings);
 
@@ -235,7 +241,9 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
       const b = bm25(world, queryTokens, item) * Math.exp(0.15 * rng.normal());
       let covered = 0;
       for (const q of queryTokens) if (item.tf.has(q)) covered++;
-      const affinityPrior = user.domainPref[world.topics[item.topic]!.domain]! / world.topicsByDomain[world.topics[item.topic]!.domain]!.length;
+      const affinityPrior =
+        user.domainPref[world.topics[item.topic]!.domain]! /
+        world.topicsByDomain[world.topics[item.topic]!.domain]!.length;
       const f = {
         bm25: b,
         title_coverage: queryTokens.length > 0 ? covered / queryTokens.length : 0,
@@ -251,8 +259,12 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
         recent_click_sim: clickMean ? clamp(dot(clickMean, item.vec) + 0.05 * rng.normal(), -1, 1) : 0,
       };
       const prod =
-        0.12 * f.bm25 + 1.1 * f.session_topic_sim + 0.7 * f.recent_click_sim + 3 * f.item_ctr +
-        0.3 * f.semantic_sim + 0.4 * rng.normal();
+        0.12 * f.bm25 +
+        1.1 * f.session_topic_sim +
+        0.7 * f.recent_click_sim +
+        3 * f.item_ctr +
+        0.3 * f.semantic_sim +
+        0.4 * rng.normal();
       return { idx, item, f, prod, grade: grade(item, topic, intent) };
     });
     rows.sort((a, b) => b.prod - a.prod);
@@ -266,7 +278,8 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
       const examine = Math.pow(p + 1, -0.8);
       const click = rng.next() < examine * ATTRACT[row.grade]!;
       const f = row.f;
-      out += `${p > 0 ? ',' : ''}${row.item.jsonHead},"position":${p + 1},"features":{` +
+      out +=
+        `${p > 0 ? ',' : ''}${row.item.jsonHead},"position":${p + 1},"features":{` +
         `"bm25":${fmt(f.bm25, 1e3)},"title_coverage":${fmt(f.title_coverage, 1e3)},"exact_match":${f.exact_match},` +
         `"semantic_sim":${fmt(f.semantic_sim, 1e4)},${row.item.statsJson},` +
         `"user_item_clicks":${f.user_item_clicks},"user_topic_affinity":${fmt(f.user_topic_affinity, 1e4)},` +
@@ -346,7 +359,8 @@ function retrieve(
     if (chosen.size < n) chosen.add(idx);
   };
   const earlier = seenTopics.filter((t) => t !== topic).reverse(); // most recent first
-  const nPrev = earlier.length === 0 ? 0 : Math.round(n * (kind === 'refine' ? rng.uniform(0.1, 0.25) : rng.uniform(0.25, 0.45)));
+  const nPrev =
+    earlier.length === 0 ? 0 : Math.round(n * (kind === 'refine' ? rng.uniform(0.1, 0.25) : rng.uniform(0.25, 0.45)));
   const nOther = Math.round(n * rng.uniform(0.05, 0.2));
   const nCur = n - nPrev - nOther;
 

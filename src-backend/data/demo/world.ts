@@ -102,7 +102,6 @@ function capitalise(s: string): string {
   return s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
-
 export function buildWorld(seed: number): World {
   const rng = new Rng(seed, 1);
   const topics: Topic[] = [];
@@ -131,13 +130,20 @@ export function buildWorld(seed: number): World {
       ids.push(topic.index);
       const nAspects = domain.aspects.length;
       const plan: Array<{ aspect: number; vague: boolean }> = [];
-      for (let a = 0; a < nAspects; a++) for (let k = 0; k < ITEMS_PER_ASPECT; k++) plan.push({ aspect: a, vague: false });
+      for (let a = 0; a < nAspects; a++)
+        for (let k = 0; k < ITEMS_PER_ASPECT; k++) plan.push({ aspect: a, vague: false });
       for (let k = 0; k < VAGUE_ITEMS_PER_TOPIC; k++) plan.push({ aspect: rng.int(0, nAspects - 1), vague: true });
       for (const { aspect, vague } of plan) {
         const aspectDef = domain.aspects[aspect]!;
         const [b, b2] = twoBrands(rng, domain.brands);
         // Titles name the subject in full, or now and then by its short form.
-        const parts = { s: short !== null && rng.chance(0.2) ? short : subject, b, b2, y: rng.int(2021, 2026), n: rng.int(3, 15) };
+        const parts = {
+          s: short !== null && rng.chance(0.2) ? short : subject,
+          b,
+          b2,
+          y: rng.int(2021, 2026),
+          n: rng.int(3, 15),
+        };
         let title = capitalise(fill(vague ? rng.pick(domain.vague) : rng.pick(aspectDef.titles), parts));
         if (rng.chance(0.5)) {
           const source = rng.pick(domain.sources);

@@ -51,7 +51,9 @@ export function openLabelsDb(path: string): LabelsDb {
   try {
     db = new DatabaseSync(path);
   } catch (err) {
-    throw new ApiError('invalid_input', `cannot open labels database ${path}: ${(err as Error).message}`, [{ where: path, message: (err as Error).message }]);
+    throw new ApiError('invalid_input', `cannot open labels database ${path}: ${(err as Error).message}`, [
+      { where: path, message: (err as Error).message },
+    ]);
   }
   try {
     db.exec('PRAGMA journal_mode = WAL');
@@ -67,7 +69,11 @@ export function openLabelsDb(path: string): LabelsDb {
     db.close();
     if (err instanceof ApiError) throw err;
     const msg = (err as Error).message;
-    throw new ApiError(/not a database/i.test(msg) ? 'invalid_input' : 'internal', `cannot open labels database ${path}: ${msg}`, [{ where: path, message: msg }]);
+    throw new ApiError(
+      /not a database/i.test(msg) ? 'invalid_input' : 'internal',
+      `cannot open labels database ${path}: ${msg}`,
+      [{ where: path, message: msg }],
+    );
   }
   let open = true;
   return {

@@ -4,7 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
 import { ApiError } from '../../../src-common/errors.ts';
-import type { AnnotatorProgress, Annotator, LabelEvent, Scale, ScaleLevel, TaskSpec, TurnFlag, TurnKindL } from '../../../src-common/api/labeling-types.ts';
+import type {
+  AnnotatorProgress,
+  Annotator,
+  LabelEvent,
+  Scale,
+  ScaleLevel,
+  TaskSpec,
+  TurnFlag,
+  TurnKindL,
+} from '../../../src-common/api/labeling-types.ts';
 import { inTransaction, type LabelsDb } from './db.ts';
 
 const now = () => new Date().toISOString();
@@ -20,19 +29,50 @@ export const BUILTIN_SCALES: Scale[] = [
     levels: [
       { key: '0', value: 0, gain: 0, label: 'Irrelevant', description: 'Has nothing to do with the query.' },
       { key: '1', value: 1, gain: 1, label: 'Related', description: 'On the topic, but does not answer the query.' },
-      { key: '2', value: 2, gain: 2, label: 'Highly relevant', description: 'Answers the query, partly or with extra effort.' },
+      {
+        key: '2',
+        value: 2,
+        gain: 2,
+        label: 'Highly relevant',
+        description: 'Answers the query, partly or with extra effort.',
+      },
       { key: '3', value: 3, gain: 3, label: 'Perfectly relevant', description: 'Exactly what the query asks for.' },
     ],
   },
   {
     name: 'esci',
     builtin: true,
-    description: 'Shopping queries (Amazon ESCI): Exact, Substitute, Complement, Irrelevant. Gains 3/2/1/0 so Exact counts most and Irrelevant not at all.',
+    description:
+      'Shopping queries (Amazon ESCI): Exact, Substitute, Complement, Irrelevant. Gains 3/2/1/0 so Exact counts most and Irrelevant not at all.',
     levels: [
-      { key: '1', value: 3, gain: 3, label: 'Exact', description: 'The item matches the query in every specified attribute.' },
-      { key: '2', value: 2, gain: 2, label: 'Substitute', description: 'Fails some aspect of the query but can stand in for it.' },
-      { key: '3', value: 1, gain: 1, label: 'Complement', description: 'Does not match, but goes with an exact item (an accessory).' },
-      { key: '4', value: 0, gain: 0, label: 'Irrelevant', description: 'Irrelevant, or fails a central aspect of the query.' },
+      {
+        key: '1',
+        value: 3,
+        gain: 3,
+        label: 'Exact',
+        description: 'The item matches the query in every specified attribute.',
+      },
+      {
+        key: '2',
+        value: 2,
+        gain: 2,
+        label: 'Substitute',
+        description: 'Fails some aspect of the query but can stand in for it.',
+      },
+      {
+        key: '3',
+        value: 1,
+        gain: 1,
+        label: 'Complement',
+        description: 'Does not match, but goes with an exact item (an accessory).',
+      },
+      {
+        key: '4',
+        value: 0,
+        gain: 0,
+        label: 'Irrelevant',
+        description: 'Irrelevant, or fails a central aspect of the query.',
+      },
     ],
   },
   {
@@ -51,7 +91,9 @@ const seeded = new WeakSet<LabelsDb>();
 function ensureBuiltins(l: LabelsDb): void {
   if (seeded.has(l)) return;
   seeded.add(l);
-  const ins = l.db.prepare('INSERT OR IGNORE INTO scales (name, builtin, description, levels, created_at) VALUES (?, 1, ?, ?, ?)');
+  const ins = l.db.prepare(
+    'INSERT OR IGNORE INTO scales (name, builtin, description, levels, created_at) VALUES (?, 1, ?, ?, ?)',
+  );
   for (const s of BUILTIN_SCALES) ins.run(s.name, s.description, JSON.stringify(s.levels), now());
 }
 
@@ -61,39 +103,56 @@ interface ScaleRow {
   description: string;
   levels: string;
 }
-const toScale = (r: ScaleRow): Scale => ({ name: r.name, builtin: r.builtin === 1, description: r.description, levels: JSON.parse(r.levels) as ScaleLevel[] });
+const toScale = (r: ScaleRow): Scale => ({
+  name: r.name,
+  builtin: r.builtin === 1,
+  description: r.description,
+  levels: JSON.parse(r.levels) as ScaleLevel[],
+});
 
 export function listScales(l: LabelsDb): Scale[] {
   ensureBuiltins(l);
-  return (l.db.prepare('SELECT name, builtin, description, levels FROM scales ORDER BY builtin DESC, name').all() as unknown as ScaleRow[]).map(toScale);
+  return (
+    l.db
+      .prepare('SELECT name, builtin, description, levels FROM scales ORDER BY builtin DESC, name')
+      .all() as unknown as ScaleRow[]
+  ).map(toScale);
 }
 
 export function findScale(l: LabelsDb, name: string): Scale | null {
   ensureBuiltins(l);
-  const r = l.db.prepare('SELECT name, builtin, description, levels FROM scales WHERE name = ?').get(name) as ScaleRow | undefined;
+  const r = l.db.prepare('SELECT name, builtin, description, levels FROM scales WHERE name = ?').get(name) as
+    ScaleRow | undefined;
   return r ? toScale(r) : null;
 }
 
 export function insertScale(l: LabelsDb, s: Omit<Scale, 'builtin'>): void {
-  l.db.prepare('INSERT INTO scales (name, builtin, description, levels, created_at) VALUES (?, 0, ?, ?, ?)').run(s.name, s.description, JSON.stringify(s.levels), now());
+  l.db
+    .prepare('INSERT INTO scales (name, builtin, description, levels, created_at) VALUES (?, 0, ?, ?, ?)')
+    .run(s.name, s.description, JSON.stringify(s.levels), now());
 }
 
 // ---- Annotators ----
 
 export function findAnnotator(l: LabelsDb, id: string): Annotator | null {
-  const r = l.db.prepare('SELECT annotator_id, display_name FROM annotators WHERE annotator_id = ?').get(id) as { annotator_id: string; display_name: string } | undefined;
+  const r = l.db.prepare('SELECT annotator_id, display_name FROM annotators WHERE annotator_id = ?').get(id) as
+    { annotator_id: string; display_name: string } | undefined;
   return r ? { annotatorId: r.annotator_id, displayName: r.display_name } : null;
 }
 
 /** "Me" on this machine, created (display name "Annotator") on first use. */
 export function localAnnotator(l: LabelsDb): Annotator {
-  const r = l.db.prepare('SELECT annotator_id FROM identity WHERE one = 1').get() as { annotator_id: string } | undefined;
+  const r = l.db.prepare('SELECT annotator_id FROM identity WHERE one = 1').get() as
+    { annotator_id: string } | undefined;
   if (r) return findAnnotator(l, r.annotator_id)!;
   return inTransaction(l, () => {
-    const again = l.db.prepare('SELECT annotator_id FROM identity WHERE one = 1').get() as { annotator_id: string } | undefined;
+    const again = l.db.prepare('SELECT annotator_id FROM identity WHERE one = 1').get() as
+      { annotator_id: string } | undefined;
     if (again) return findAnnotator(l, again.annotator_id)!;
     const id = randomUUID();
-    l.db.prepare('INSERT INTO annotators (annotator_id, display_name, created_at) VALUES (?, ?, ?)').run(id, 'Annotator', now());
+    l.db
+      .prepare('INSERT INTO annotators (annotator_id, display_name, created_at) VALUES (?, ?, ?)')
+      .run(id, 'Annotator', now());
     l.db.prepare('INSERT INTO identity (one, annotator_id) VALUES (1, ?)').run(id);
     return { annotatorId: id, displayName: 'Annotator' };
   });
@@ -103,15 +162,27 @@ export function localAnnotator(l: LabelsDb): Annotator {
 export function upsertAnnotator(l: LabelsDb, a: Annotator, makeLocal: boolean): Annotator {
   return inTransaction(l, () => {
     l.db
-      .prepare('INSERT INTO annotators (annotator_id, display_name, created_at) VALUES (?, ?, ?) ON CONFLICT (annotator_id) DO UPDATE SET display_name = excluded.display_name')
+      .prepare(
+        'INSERT INTO annotators (annotator_id, display_name, created_at) VALUES (?, ?, ?) ON CONFLICT (annotator_id) DO UPDATE SET display_name = excluded.display_name',
+      )
       .run(a.annotatorId, a.displayName, now());
-    if (makeLocal) l.db.prepare('INSERT INTO identity (one, annotator_id) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET annotator_id = excluded.annotator_id').run(a.annotatorId);
+    if (makeLocal)
+      l.db
+        .prepare(
+          'INSERT INTO identity (one, annotator_id) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET annotator_id = excluded.annotator_id',
+        )
+        .run(a.annotatorId);
     return a;
   });
 }
 
 export function listAnnotators(l: LabelsDb): Annotator[] {
-  return (l.db.prepare('SELECT annotator_id, display_name FROM annotators ORDER BY created_at, annotator_id').all() as { annotator_id: string; display_name: string }[]).map((r) => ({
+  return (
+    l.db.prepare('SELECT annotator_id, display_name FROM annotators ORDER BY created_at, annotator_id').all() as {
+      annotator_id: string;
+      display_name: string;
+    }[]
+  ).map((r) => ({
     annotatorId: r.annotator_id,
     displayName: r.display_name,
   }));
@@ -143,14 +214,22 @@ export function taskNameTaken(l: LabelsDb, name: string): boolean {
   return l.db.prepare('SELECT 1 AS x FROM tasks WHERE name = ?').get(name) !== undefined;
 }
 
-export function insertTask(l: LabelsDb, t: Omit<TaskRow, 'taskId' | 'createdAt'>, turns: Omit<TaskTurnRow, 'ordinal'>[]): number {
+export function insertTask(
+  l: LabelsDb,
+  t: Omit<TaskRow, 'taskId' | 'createdAt'>,
+  turns: Omit<TaskTurnRow, 'ordinal'>[],
+): number {
   return inTransaction(l, () => {
     const r = l.db
       .prepare('INSERT INTO tasks (name, scale, spec, instructions, hide_scores, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(t.name, t.scale, JSON.stringify(t.spec), t.instructions, t.hideScores ? 1 : 0, now());
     const taskId = Number(r.lastInsertRowid);
-    const ins = l.db.prepare('INSERT INTO task_turns (task_id, ordinal, turn_id, kind, pool, rankings) VALUES (?, ?, ?, ?, ?, ?)');
-    turns.forEach((tt, i) => ins.run(taskId, i, tt.turnId, tt.kind, JSON.stringify(tt.pool), JSON.stringify(tt.rankings)));
+    const ins = l.db.prepare(
+      'INSERT INTO task_turns (task_id, ordinal, turn_id, kind, pool, rankings) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    turns.forEach((tt, i) =>
+      ins.run(taskId, i, tt.turnId, tt.kind, JSON.stringify(tt.pool), JSON.stringify(tt.rankings)),
+    );
     return taskId;
   });
 }
@@ -199,12 +278,16 @@ const toTaskTurn = (r: TaskTurnDbRow): TaskTurnRow => ({
 });
 
 export function taskTurnAt(l: LabelsDb, taskId: number, ordinal: number): TaskTurnRow | null {
-  const r = l.db.prepare('SELECT ordinal, turn_id, kind, pool, rankings FROM task_turns WHERE task_id = ? AND ordinal = ?').get(taskId, ordinal) as TaskTurnDbRow | undefined;
+  const r = l.db
+    .prepare('SELECT ordinal, turn_id, kind, pool, rankings FROM task_turns WHERE task_id = ? AND ordinal = ?')
+    .get(taskId, ordinal) as TaskTurnDbRow | undefined;
   return r ? toTaskTurn(r) : null;
 }
 
 export function taskTurnById(l: LabelsDb, taskId: number, turnId: string): TaskTurnRow | null {
-  const r = l.db.prepare('SELECT ordinal, turn_id, kind, pool, rankings FROM task_turns WHERE task_id = ? AND turn_id = ?').get(taskId, turnId) as TaskTurnDbRow | undefined;
+  const r = l.db
+    .prepare('SELECT ordinal, turn_id, kind, pool, rankings FROM task_turns WHERE task_id = ? AND turn_id = ?')
+    .get(taskId, turnId) as TaskTurnDbRow | undefined;
   return r ? toTaskTurn(r) : null;
 }
 
@@ -213,8 +296,14 @@ export function taskTurnCount(l: LabelsDb, taskId: number): number {
 }
 
 /** Pool size per turn id, and the total (frozen: cached per task). */
-const poolSizes = new WeakMap<LabelsDb, Map<number, { byTurn: Map<string, number>; total: number; kinds: Map<string, TurnKindL> }>>();
-export function taskPoolSizes(l: LabelsDb, taskId: number): { byTurn: Map<string, number>; total: number; kinds: Map<string, TurnKindL> } {
+const poolSizes = new WeakMap<
+  LabelsDb,
+  Map<number, { byTurn: Map<string, number>; total: number; kinds: Map<string, TurnKindL> }>
+>();
+export function taskPoolSizes(
+  l: LabelsDb,
+  taskId: number,
+): { byTurn: Map<string, number>; total: number; kinds: Map<string, TurnKindL> } {
   let per = poolSizes.get(l);
   if (!per) poolSizes.set(l, (per = new Map()));
   let hit = per.get(taskId);
@@ -222,7 +311,9 @@ export function taskPoolSizes(l: LabelsDb, taskId: number): { byTurn: Map<string
     const byTurn = new Map<string, number>();
     const kinds = new Map<string, TurnKindL>();
     let total = 0;
-    for (const r of l.db.prepare('SELECT turn_id, kind, json_array_length(pool) AS n FROM task_turns WHERE task_id = ?').all(taskId) as { turn_id: string; kind: TurnKindL; n: number }[]) {
+    for (const r of l.db
+      .prepare('SELECT turn_id, kind, json_array_length(pool) AS n FROM task_turns WHERE task_id = ?')
+      .all(taskId) as { turn_id: string; kind: TurnKindL; n: number }[]) {
       byTurn.set(r.turn_id, r.n);
       kinds.set(r.turn_id, r.kind);
       total += r.n;
@@ -323,16 +414,29 @@ export function findEvent(l: LabelsDb, eventId: string): StoredEvent | null {
 
 /** The key's events (task, annotator, turn), oldest first. */
 function keyEvents(l: LabelsDb, taskId: number, annotatorId: string, turnId: string): StoredEvent[] {
-  return (l.db.prepare('SELECT * FROM label_events WHERE task_id = ? AND annotator_id = ? AND turn_id = ? ORDER BY seq').all(taskId, annotatorId, turnId) as unknown as EventDbRow[]).map(toStored);
+  return (
+    l.db
+      .prepare('SELECT * FROM label_events WHERE task_id = ? AND annotator_id = ? AND turn_id = ? ORDER BY seq')
+      .all(taskId, annotatorId, turnId) as unknown as EventDbRow[]
+  ).map(toStored);
 }
 
 /** Current grade of one item from the key's events: the latest grade event not undone. */
-function refreshCurrent(l: LabelsDb, taskId: number, annotatorId: string, turnId: string, itemId: string, events: StoredEvent[]): void {
+function refreshCurrent(
+  l: LabelsDb,
+  taskId: number,
+  annotatorId: string,
+  turnId: string,
+  itemId: string,
+  events: StoredEvent[],
+): void {
   const undone = new Set(events.filter((e) => e.kind === 'undo' && e.undoes !== null).map((e) => e.undoes!));
   let cur: StoredEvent | null = null;
   for (const e of events) if (e.kind === 'grade' && e.itemId === itemId && !undone.has(e.eventId)) cur = e;
   if (cur === null) {
-    l.db.prepare('DELETE FROM current_labels WHERE task_id = ? AND annotator_id = ? AND turn_id = ? AND item_id = ?').run(taskId, annotatorId, turnId, itemId);
+    l.db
+      .prepare('DELETE FROM current_labels WHERE task_id = ? AND annotator_id = ? AND turn_id = ? AND item_id = ?')
+      .run(taskId, annotatorId, turnId, itemId);
   } else {
     l.db
       .prepare(
@@ -374,7 +478,8 @@ export function appendEvent(l: LabelsDb, e: NewEvent): StoredEvent {
         e.undoes,
       );
     const stored: StoredEvent = { ...e, seq: Number(r.lastInsertRowid), createdAt };
-    const affectedItem = e.kind === 'grade' ? e.itemId : e.kind === 'undo' ? (findEvent(l, e.undoes!)?.itemId ?? null) : null;
+    const affectedItem =
+      e.kind === 'grade' ? e.itemId : e.kind === 'undo' ? (findEvent(l, e.undoes!)?.itemId ?? null) : null;
     const events = keyEvents(l, e.taskId, e.annotatorId, e.turnId);
     if (affectedItem !== null) refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, affectedItem, events);
     if (e.taskId !== 0) refreshStatus(l, e.taskId, e.annotatorId, e.turnId, events);
@@ -429,28 +534,67 @@ function stateOf(events: StoredEvent[]): TurnState {
 export function taskProgress(l: LabelsDb, taskId: number, only?: string): AnnotatorProgress[] {
   const filter = only === undefined ? '' : ' AND s.annotator_id = ?';
   const args: SQLInputValue[] = only === undefined ? [taskId] : [taskId, only];
-  return (l.db
-    .prepare(
-      `SELECT s.annotator_id, a.display_name, sum(s.done) AS done, sum(s.graded) AS graded, sum(s.skipped) AS skipped, sum(s.flagged) AS flagged, sum(s.pairwise) AS pairwise
+  return (
+    l.db
+      .prepare(
+        `SELECT s.annotator_id, a.display_name, sum(s.done) AS done, sum(s.graded) AS graded, sum(s.skipped) AS skipped, sum(s.flagged) AS flagged, sum(s.pairwise) AS pairwise
        FROM turn_status s JOIN annotators a ON a.annotator_id = s.annotator_id WHERE s.task_id = ?${filter} GROUP BY s.annotator_id ORDER BY min(a.created_at), s.annotator_id`,
-    )
-    .all(...args) as { annotator_id: string; display_name: string; done: number; graded: number; skipped: number; flagged: number; pairwise: number }[])
+      )
+      .all(...args) as {
+      annotator_id: string;
+      display_name: string;
+      done: number;
+      graded: number;
+      skipped: number;
+      flagged: number;
+      pairwise: number;
+    }[]
+  )
     .filter((r) => r.graded + r.skipped + r.flagged + r.pairwise > 0)
-    .map((r) => ({ annotatorId: r.annotator_id, displayName: r.display_name, turnsDone: r.done, labels: r.graded, skipped: r.skipped, flagged: r.flagged, pairwise: r.pairwise }));
+    .map((r) => ({
+      annotatorId: r.annotator_id,
+      displayName: r.display_name,
+      turnsDone: r.done,
+      labels: r.graded,
+      skipped: r.skipped,
+      flagged: r.flagged,
+      pairwise: r.pairwise,
+    }));
 }
 
 /** First ordinal at or after `from` (wrapping) that this annotator has not finished; null when all are. */
-export function nextOpenOrdinal(l: LabelsDb, taskId: number, annotatorId: string, from: number, pairwiseOnly: boolean): number | null {
+export function nextOpenOrdinal(
+  l: LabelsDb,
+  taskId: number,
+  annotatorId: string,
+  from: number,
+  pairwiseOnly: boolean,
+): number | null {
   const col = pairwiseOnly ? 'pairwise' : 'done';
   const open = `SELECT t.ordinal FROM task_turns t LEFT JOIN turn_status s ON s.task_id = t.task_id AND s.annotator_id = ? AND s.turn_id = t.turn_id
      WHERE t.task_id = ? AND coalesce(s.${col}, 0) = 0`;
-  const after = l.db.prepare(`${open} AND t.ordinal >= ? ORDER BY t.ordinal LIMIT 1`).get(annotatorId, taskId, from) as { ordinal: number } | undefined;
+  const after = l.db.prepare(`${open} AND t.ordinal >= ? ORDER BY t.ordinal LIMIT 1`).get(annotatorId, taskId, from) as
+    { ordinal: number } | undefined;
   if (after) return after.ordinal;
-  const first = l.db.prepare(`${open} ORDER BY t.ordinal LIMIT 1`).get(annotatorId, taskId) as { ordinal: number } | undefined;
+  const first = l.db.prepare(`${open} ORDER BY t.ordinal LIMIT 1`).get(annotatorId, taskId) as
+    { ordinal: number } | undefined;
   return first?.ordinal ?? null;
 }
 
-export function currentForTurn(l: LabelsDb, turnId: string, taskId?: number, annotatorId?: string): { annotatorId: string; taskId: number | null; itemId: string; scale: string; value: number; gain: number; eventId: string }[] {
+export function currentForTurn(
+  l: LabelsDb,
+  turnId: string,
+  taskId?: number,
+  annotatorId?: string,
+): {
+  annotatorId: string;
+  taskId: number | null;
+  itemId: string;
+  scale: string;
+  value: number;
+  gain: number;
+  eventId: string;
+}[] {
   const where = ['c.turn_id = ?'];
   const args: SQLInputValue[] = [turnId];
   if (taskId !== undefined) {
@@ -461,9 +605,21 @@ export function currentForTurn(l: LabelsDb, turnId: string, taskId?: number, ann
     where.push('c.annotator_id = ?');
     args.push(annotatorId);
   }
-  return (l.db
-    .prepare(`SELECT c.annotator_id, c.task_id, c.item_id, c.scale, c.value, c.gain, e.event_id FROM current_labels c JOIN label_events e ON e.seq = c.seq WHERE ${where.join(' AND ')} ORDER BY c.seq`)
-    .all(...args) as { annotator_id: string; task_id: number; item_id: string; scale: string; value: number; gain: number; event_id: string }[]).map((r) => ({
+  return (
+    l.db
+      .prepare(
+        `SELECT c.annotator_id, c.task_id, c.item_id, c.scale, c.value, c.gain, e.event_id FROM current_labels c JOIN label_events e ON e.seq = c.seq WHERE ${where.join(' AND ')} ORDER BY c.seq`,
+      )
+      .all(...args) as {
+      annotator_id: string;
+      task_id: number;
+      item_id: string;
+      scale: string;
+      value: number;
+      gain: number;
+      event_id: string;
+    }[]
+  ).map((r) => ({
     annotatorId: r.annotator_id,
     taskId: r.task_id === 0 ? null : r.task_id,
     itemId: r.item_id,
@@ -485,17 +641,28 @@ export function eventsForTurn(l: LabelsDb, turnId: string, taskId?: number, anno
     where.push('annotator_id = ?');
     args.push(annotatorId);
   }
-  return (l.db.prepare(`SELECT * FROM label_events WHERE ${where.join(' AND ')} ORDER BY seq`).all(...args) as unknown as EventDbRow[]).map((r) => publicEvent(toStored(r)));
+  return (
+    l.db
+      .prepare(`SELECT * FROM label_events WHERE ${where.join(' AND ')} ORDER BY seq`)
+      .all(...args) as unknown as EventDbRow[]
+  ).map((r) => publicEvent(toStored(r)));
 }
 
 /**
  * Grades from labels for metrics: turn id → item id → gain. A task: mean gain over its annotators'
  * current labels; an annotator: the latest current label per turn and item over all tasks.
  */
-export function gradesFromLabels(l: LabelsDb, by: { taskId: number } | { annotatorId: string }): { grades: Map<string, Map<string, number>>; version: string } {
+export function gradesFromLabels(
+  l: LabelsDb,
+  by: { taskId: number } | { annotatorId: string },
+): { grades: Map<string, Map<string, number>>; version: string } {
   const rows =
     'taskId' in by
-      ? (l.db.prepare('SELECT turn_id, item_id, avg(gain) AS g FROM current_labels WHERE task_id = ? GROUP BY turn_id, item_id').all(by.taskId) as { turn_id: string; item_id: string; g: number }[])
+      ? (l.db
+          .prepare(
+            'SELECT turn_id, item_id, avg(gain) AS g FROM current_labels WHERE task_id = ? GROUP BY turn_id, item_id',
+          )
+          .all(by.taskId) as { turn_id: string; item_id: string; g: number }[])
       : (l.db
           .prepare(
             `SELECT turn_id, item_id, gain AS g FROM current_labels c WHERE annotator_id = ?
@@ -508,7 +675,10 @@ export function gradesFromLabels(l: LabelsDb, by: { taskId: number } | { annotat
     if (!m) grades.set(r.turn_id, (m = new Map()));
     m.set(r.item_id, r.g);
   }
-  const v = l.db.prepare('SELECT coalesce(max(seq), 0) AS s, count(*) AS n FROM label_events').get() as { s: number; n: number };
+  const v = l.db.prepare('SELECT coalesce(max(seq), 0) AS s, count(*) AS n FROM label_events').get() as {
+    s: number;
+    n: number;
+  };
   return { grades, version: `${v.s}/${v.n}` };
 }
 
@@ -517,17 +687,38 @@ export function labelsSourceExists(l: LabelsDb, by: { taskId: number } | { annot
 }
 
 /** Current pairwise judgments (latest not undone per task, annotator, turn), for arena stats. */
-export function currentPairwise(l: LabelsDb, taskId?: number): { taskId: number; turnId: string; modelA: string; modelB: string; outcome: string }[] {
+export function currentPairwise(
+  l: LabelsDb,
+  taskId?: number,
+): { taskId: number; turnId: string; modelA: string; modelB: string; outcome: string }[] {
   const where = taskId === undefined ? '' : ' AND task_id = ?';
   const args: SQLInputValue[] = taskId === undefined ? [] : [taskId];
   const evs = l.db
-    .prepare(`SELECT event_id, task_id, annotator_id, turn_id, kind, outcome, model_a, model_b, undoes FROM label_events WHERE kind IN ('pairwise', 'undo')${where} ORDER BY seq`)
-    .all(...args) as { event_id: string; task_id: number; annotator_id: string; turn_id: string; kind: string; outcome: string | null; model_a: string | null; model_b: string | null; undoes: string | null }[];
+    .prepare(
+      `SELECT event_id, task_id, annotator_id, turn_id, kind, outcome, model_a, model_b, undoes FROM label_events WHERE kind IN ('pairwise', 'undo')${where} ORDER BY seq`,
+    )
+    .all(...args) as {
+    event_id: string;
+    task_id: number;
+    annotator_id: string;
+    turn_id: string;
+    kind: string;
+    outcome: string | null;
+    model_a: string | null;
+    model_b: string | null;
+    undoes: string | null;
+  }[];
   const undone = new Set(evs.filter((e) => e.kind === 'undo').map((e) => e.undoes));
   const latest = new Map<string, { taskId: number; turnId: string; modelA: string; modelB: string; outcome: string }>();
   for (const e of evs) {
     if (e.kind !== 'pairwise' || undone.has(e.event_id)) continue;
-    latest.set(`${e.task_id}\n${e.annotator_id}\n${e.turn_id}`, { taskId: e.task_id, turnId: e.turn_id, modelA: e.model_a!, modelB: e.model_b!, outcome: e.outcome! });
+    latest.set(`${e.task_id}\n${e.annotator_id}\n${e.turn_id}`, {
+      taskId: e.task_id,
+      turnId: e.turn_id,
+      modelA: e.model_a!,
+      modelB: e.model_b!,
+      outcome: e.outcome!,
+    });
   }
   return [...latest.values()];
 }
@@ -540,14 +731,28 @@ export function eventCount(l: LabelsDb, eventId?: string): number {
 }
 
 export function notFoundTask(taskId: number): ApiError {
-  return new ApiError('not_found', `no labeling task ${taskId}`, [{ where: 'taskId', message: `unknown task ${taskId}` }]);
+  return new ApiError('not_found', `no labeling task ${taskId}`, [
+    { where: 'taskId', message: `unknown task ${taskId}` },
+  ]);
 }
 
 /**
  * Every current label of a labels source with who gave it, for exports: a task's labels from all
  * its annotators, or one annotator's latest label per turn and item over all tasks.
  */
-export function labelRows(l: LabelsDb, by: { taskId: number } | { annotatorId: string }): { turnId: string; itemId: string; annotatorId: string; taskId: number | null; scale: string; value: number; gain: number; at: string }[] {
+export function labelRows(
+  l: LabelsDb,
+  by: { taskId: number } | { annotatorId: string },
+): {
+  turnId: string;
+  itemId: string;
+  annotatorId: string;
+  taskId: number | null;
+  scale: string;
+  value: number;
+  gain: number;
+  at: string;
+}[] {
   const rows =
     'taskId' in by
       ? l.db
@@ -563,7 +768,18 @@ export function labelRows(l: LabelsDb, by: { taskId: number } | { annotatorId: s
              ORDER BY c.turn_id, c.item_id`,
           )
           .all(by.annotatorId);
-  return (rows as { turn_id: string; item_id: string; annotator_id: string; task_id: number; scale: string; value: number; gain: number; at: string }[]).map((r) => ({
+  return (
+    rows as {
+      turn_id: string;
+      item_id: string;
+      annotator_id: string;
+      task_id: number;
+      scale: string;
+      value: number;
+      gain: number;
+      at: string;
+    }[]
+  ).map((r) => ({
     turnId: r.turn_id,
     itemId: r.item_id,
     annotatorId: r.annotator_id,
@@ -576,13 +792,33 @@ export function labelRows(l: LabelsDb, by: { taskId: number } | { annotatorId: s
 }
 
 /** Every current label (all annotators, tasks and inline labels), for the Parquet export. */
-export function allCurrentLabels(l: LabelsDb): { turnId: string; itemId: string; annotatorId: string; taskId: number | null; scale: string; value: number; gain: number; at: string }[] {
-  return (l.db
-    .prepare(
-      `SELECT c.turn_id, c.item_id, c.annotator_id, c.task_id, c.scale, c.value, c.gain, e.created_at AS at FROM current_labels c
+export function allCurrentLabels(l: LabelsDb): {
+  turnId: string;
+  itemId: string;
+  annotatorId: string;
+  taskId: number | null;
+  scale: string;
+  value: number;
+  gain: number;
+  at: string;
+}[] {
+  return (
+    l.db
+      .prepare(
+        `SELECT c.turn_id, c.item_id, c.annotator_id, c.task_id, c.scale, c.value, c.gain, e.created_at AS at FROM current_labels c
        JOIN label_events e ON e.seq = c.seq ORDER BY c.turn_id, c.item_id, c.annotator_id, c.task_id`,
-    )
-    .all() as { turn_id: string; item_id: string; annotator_id: string; task_id: number; scale: string; value: number; gain: number; at: string }[]).map((r) => ({
+      )
+      .all() as {
+      turn_id: string;
+      item_id: string;
+      annotator_id: string;
+      task_id: number;
+      scale: string;
+      value: number;
+      gain: number;
+      at: string;
+    }[]
+  ).map((r) => ({
     turnId: r.turn_id,
     itemId: r.item_id,
     annotatorId: r.annotator_id,

@@ -11,7 +11,8 @@ export const VARIANT_NAME_MAX = 200;
 /** Why an edited query cannot be scored, or null when it can. Shown inline under the query box. */
 export function queryProblem(q: string): string | null {
   if (q.trim() === '') return 'Enter a query';
-  if (q.length > QUERY_MAX) return `The query is ${q.length.toLocaleString('en')} characters; at most ${QUERY_MAX.toLocaleString('en')} are allowed`;
+  if (q.length > QUERY_MAX)
+    return `The query is ${q.length.toLocaleString('en')} characters; at most ${QUERY_MAX.toLocaleString('en')} are allowed`;
   return null;
 }
 

@@ -2,7 +2,13 @@
 // regression" key: which two models to compare by default, remembering the last pair, the
 // measure picker's names, and the chart's data from a `metrics.turns` summary.
 // Types only from the contract: its values would pull zod into the renderer bundle.
-import type { KindSummary, ModelSummary, TurnKind, TurnMeasure, TurnMetricsPage } from '../../../src-common/api/contract.ts';
+import type {
+  KindSummary,
+  ModelSummary,
+  TurnKind,
+  TurnMeasure,
+  TurnMetricsPage,
+} from '../../../src-common/api/contract.ts';
 
 export const DEFAULT_MEASURE: TurnMeasure = 'ndcg_cut';
 // A Record over TurnMeasure: a measure added to the contract fails the typecheck until named here.
@@ -15,12 +21,20 @@ const MEASURE_NAME: Record<TurnMeasure, string> = {
   recip_rank: 'MRR',
   Rprec: 'R-prec',
 };
-const TAKES_K: Record<TurnMeasure, boolean> = { ndcg_cut: true, P: true, err: true, judged: true, map: false, recip_rank: false, Rprec: false };
+const TAKES_K: Record<TurnMeasure, boolean> = {
+  ndcg_cut: true,
+  P: true,
+  err: true,
+  judged: true,
+  map: false,
+  recip_rank: false,
+  Rprec: false,
+};
 /** Measures in the picker's order. */
 export const DATASET_MEASURES = Object.keys(MEASURE_NAME) as TurnMeasure[];
 /** What each measure says, for the picker's tooltip (docs/evaluation.md has the definitions). */
 export const MEASURE_HELP: Record<TurnMeasure, string> = {
-  ndcg_cut: 'normalised DCG of the top k, linear gain; ideal = the turn\'s candidates sorted by grade',
+  ndcg_cut: "normalised DCG of the top k, linear gain; ideal = the turn's candidates sorted by grade",
   P: 'share of relevant candidates (grade ≥ 1) in the top k, divided by k',
   err: 'expected reciprocal rank of the top k (cascade model, gdeval: stop probability (2^g − 1) / 16)',
   judged: 'share of the top k with any grade (unjudged candidates count against it)',
@@ -44,7 +58,11 @@ export function measureOptionLabel(m: TurnMeasure): string {
   return measureTakesK(m) ? `${MEASURE_NAME[m]}@k` : MEASURE_NAME[m];
 }
 
-export const KIND_LABEL: Record<TurnKind, string> = { start: 'session start', switch: 'after a query switch', continuation: 'continuation' };
+export const KIND_LABEL: Record<TurnKind, string> = {
+  start: 'session start',
+  switch: 'after a query switch',
+  continuation: 'continuation',
+};
 export const CHART_KINDS: readonly TurnKind[] = ['start', 'switch', 'continuation'];
 
 /**
@@ -54,7 +72,10 @@ export const CHART_KINDS: readonly TurnKind[] = ['start', 'switch', 'continuatio
 export function defaultPair(models: readonly ModelSummary[]): { a: string; b: string } | null {
   if (models.length < 2) return null;
   const a = models.find((m) => m.encoder === 'flattened') ?? models[0]!;
-  const b = models.find((m) => m !== a && m.encoder === 'linear') ?? models.find((m) => m !== a && m.encoder !== 'flattened') ?? models.find((m) => m !== a)!;
+  const b =
+    models.find((m) => m !== a && m.encoder === 'linear') ??
+    models.find((m) => m !== a && m.encoder !== 'flattened') ??
+    models.find((m) => m !== a)!;
   return { a: a.sha256, b: b.sha256 };
 }
 

@@ -62,7 +62,7 @@ export function matchParts(text: string, needle: string): TextPart[] {
   let folded = '';
   /** origin[i]: index in `text` of the character folded[i] came from. */
   const origin: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
     const f = fold(ch);

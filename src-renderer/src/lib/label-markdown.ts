@@ -1,7 +1,8 @@
 // Task instructions: plain text or a small Markdown subset, parsed into blocks that the view renders
 // as ordinary elements (text nodes only) — never raw HTML, so instructions cannot inject markup.
 export type Inline = { text: string; strong?: boolean; code?: boolean };
-export type Block = { kind: 'h'; level: 1 | 2 | 3; text: Inline[] } | { kind: 'p'; text: Inline[] } | { kind: 'ul'; items: Inline[][] };
+export type Block =
+  { kind: 'h'; level: 1 | 2 | 3; text: Inline[] } | { kind: 'p'; text: Inline[] } | { kind: 'ul'; items: Inline[][] };
 
 function inline(s: string): Inline[] {
   const out: Inline[] = [];

@@ -28,7 +28,9 @@ export function isTransient(err: unknown): boolean {
   // with the new URL, then send it with its event id.
   if (err.code === 'unauthorized') return true;
   if (err.code !== 'internal') return false;
-  return /cannot reach|connection lost|closed the stream|HTTP 5\d\d|HTTP 0|Failed to fetch|NetworkError/i.test(err.message);
+  return /cannot reach|connection lost|closed the stream|HTTP 5\d\d|HTTP 0|Failed to fetch|NetworkError/i.test(
+    err.message,
+  );
 }
 
 export function newEventId(): string {
@@ -98,7 +100,7 @@ export class LabelOutbox {
   }
 
   private settle(eventId: string, ok: boolean, value: unknown): void {
-    for (const w of this.waiters.get(eventId) ?? []) (ok ? w.resolve(value as LabelAck) : w.reject(value));
+    for (const w of this.waiters.get(eventId) ?? []) ok ? w.resolve(value as LabelAck) : w.reject(value);
     this.waiters.delete(eventId);
   }
 

@@ -14,7 +14,13 @@ export function parseLabelHash(hash: string): LabelRoute | null {
   const raw = hash.replace(/^#\/?/, '').split('?')[0]!;
   const parts = raw.split('/');
   if (parts[0] === 'tasks') return parts[1] === 'new' ? { name: 'tasks', create: true } : { name: 'tasks' };
-  if (parts[0] === 'task' && parts[1] && INT.test(parts[1]) && Number(parts[1]) >= 1 && (parts[2] === 'judge' || parts[2] === 'arena')) {
+  if (
+    parts[0] === 'task' &&
+    parts[1] &&
+    INT.test(parts[1]) &&
+    Number(parts[1]) >= 1 &&
+    (parts[2] === 'judge' || parts[2] === 'arena')
+  ) {
     const ordinal = parts[3] !== undefined && INT.test(parts[3]) ? Number(parts[3]) : null;
     return { name: parts[2], taskId: Number(parts[1]), ordinal };
   }

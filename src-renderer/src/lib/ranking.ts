@@ -2,7 +2,13 @@
 // group's weight, the rank diff of two models (or of a counterfactual against the original), and
 // the per-turn comparison figures from src-common/metrics.ts. Unit-tested in test/unit/renderer/.
 import type { ModelSummary, ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
-import { kendallTauOfRankings, ndcgOfRanked, rbo, reciprocalRankOfRanked, topKChanges } from '../../../src-common/metrics.ts';
+import {
+  kendallTauOfRankings,
+  ndcgOfRanked,
+  rbo,
+  reciprocalRankOfRanked,
+  topKChanges,
+} from '../../../src-common/metrics.ts';
 
 /** RBO persistence used throughout the views (top 10 ≈ 86 % of the weight). */
 export const RBO_P = 0.9;
@@ -72,7 +78,18 @@ export function rankDiff(a: readonly ScoredCandidate[], b: readonly ScoredCandid
   const inA = new Set(idsA);
   for (const cb of B) {
     if (inA.has(cb.itemId)) continue;
-    rows.push({ itemId: cb.itemId, title: cb.title, position: cb.position, rankA: null, rankB: cb.rank, delta: null, scoreA: null, scoreB: cb.score, entersTopK: entered.has(cb.itemId), leavesTopK: false });
+    rows.push({
+      itemId: cb.itemId,
+      title: cb.title,
+      position: cb.position,
+      rankA: null,
+      rankB: cb.rank,
+      delta: null,
+      scoreA: null,
+      scoreB: cb.score,
+      entersTopK: entered.has(cb.itemId),
+      leavesTopK: false,
+    });
   }
   return {
     rows,
@@ -94,7 +111,11 @@ export interface TurnMetrics {
  * NDCG@k and reciprocal rank of a model's ranking against graded labels (item → grade; unlabelled
  * items count as grade 0, as trec_eval does). null without labels; ndcg NaN when nothing is relevant.
  */
-export function turnMetrics(m: ModelTurnScores, grades: ReadonlyMap<string, number> | null, k: number): TurnMetrics | null {
+export function turnMetrics(
+  m: ModelTurnScores,
+  grades: ReadonlyMap<string, number> | null,
+  k: number,
+): TurnMetrics | null {
   if (!grades) return null;
   const ranked = [...m.candidates].sort((a, b) => a.rank - b.rank).map((c) => grades.get(c.itemId) ?? 0);
   return { ndcg: ndcgOfRanked(ranked, k), rr: reciprocalRankOfRanked(ranked) };
@@ -125,7 +146,11 @@ export function fmtWeight(w: number): string {
 }
 
 /** Hover text of a candidate's group weights: `group 0.4213` per line, `(was …)` when `before` is given. */
-export function weightsTitle(groups: readonly string[], weights: readonly number[], before?: readonly number[] | null): string {
+export function weightsTitle(
+  groups: readonly string[],
+  weights: readonly number[],
+  before?: readonly number[] | null,
+): string {
   return groups
     .map((g, i) => {
       const was = before ? ` (was ${(before[i] ?? 0).toFixed(4)})` : '';
@@ -135,7 +160,10 @@ export function weightsTitle(groups: readonly string[], weights: readonly number
 }
 
 /** One side of the two-model diff: a model's candidates in its rank order, each with its diff row. */
-export function diffSide(cands: readonly ScoredCandidate[], diff: RankDiff): { c: ScoredCandidate; row: DiffRow | undefined }[] {
+export function diffSide(
+  cands: readonly ScoredCandidate[],
+  diff: RankDiff,
+): { c: ScoredCandidate; row: DiffRow | undefined }[] {
   const byId = new Map(diff.rows.map((r) => [r.itemId, r] as const));
   return [...cands].sort((x, y) => x.rank - y.rank).map((c) => ({ c, row: byId.get(c.itemId) }));
 }
@@ -153,13 +181,19 @@ export interface CompareRow {
  */
 export function compareRows(a: readonly ScoredCandidate[], b: readonly ScoredCandidate[]): CompareRow[] {
   const byB = new Map(b.map((c) => [c.itemId, c] as const));
-  const rows: CompareRow[] = [...a].sort((x, y) => x.rank - y.rank).map((ca) => ({ itemId: ca.itemId, title: ca.title, a: ca, b: byB.get(ca.itemId) ?? null }));
+  const rows: CompareRow[] = [...a]
+    .sort((x, y) => x.rank - y.rank)
+    .map((ca) => ({ itemId: ca.itemId, title: ca.title, a: ca, b: byB.get(ca.itemId) ?? null }));
   const inA = new Set(a.map((c) => c.itemId));
-  for (const cb of [...b].sort((x, y) => x.rank - y.rank)) if (!inA.has(cb.itemId)) rows.push({ itemId: cb.itemId, title: cb.title, a: null, b: cb });
+  for (const cb of [...b].sort((x, y) => x.rank - y.rank))
+    if (!inA.has(cb.itemId)) rows.push({ itemId: cb.itemId, title: cb.title, a: null, b: cb });
   return rows;
 }
 
 /** A model's feature groups (names and features) from the registry, or just the group names the scoring reports. */
-export function featureGroupsOf(models: readonly ModelSummary[], m: ModelTurnScores): { name: string; features: string[] }[] {
+export function featureGroupsOf(
+  models: readonly ModelSummary[],
+  m: ModelTurnScores,
+): { name: string; features: string[] }[] {
   return models.find((x) => x.sha256 === m.model.sha256)?.groups ?? m.groups.map((g) => ({ name: g, features: [] }));
 }

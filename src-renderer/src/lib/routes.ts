@@ -60,7 +60,8 @@ function parseDataset(params: URLSearchParams): DatasetRoute {
   const k = Number(params.get('k'));
   if ((DATASET_KS as readonly number[]).includes(k) && k !== DEFAULT_K) r.k = k;
   const measure = params.get('measure');
-  if (measure !== 'ndcg_cut' && (DATASET_MEASURES as readonly (string | null)[]).includes(measure)) r.measure = measure as TurnMeasure;
+  if (measure !== 'ndcg_cut' && (DATASET_MEASURES as readonly (string | null)[]).includes(measure))
+    r.measure = measure as TurnMeasure;
   const g = parseGradesParam(params.get('g'));
   if (g !== null) r.grades = g;
   const q = params.get('q');
@@ -118,7 +119,9 @@ export function routeHash(r: Route): string {
   const base = `#/session/${encodeURIComponent(r.sessionId)}`;
   const path = r.turn === null ? base : `${base}/turn/${r.turn}`;
   // Built by hand (not URLSearchParams) so `m=a,b` keeps its readable comma.
-  const qs = [r.models && r.models.length ? `m=${r.models.join(',')}` : '', r.grades ? gParam(r.grades) : ''].filter(Boolean).join('&');
+  const qs = [r.models && r.models.length ? `m=${r.models.join(',')}` : '', r.grades ? gParam(r.grades) : '']
+    .filter(Boolean)
+    .join('&');
   return qs ? `${path}?${qs}` : path;
 }
 

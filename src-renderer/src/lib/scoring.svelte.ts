@@ -69,11 +69,17 @@ export class TurnScorer {
   /** The model summaries of the chosen models, in order. */
   get chosenModels(): ModelSummary[] {
     const all = this.models ?? [];
-    return this.chosen.map((c) => all.find((m) => m.sha256.startsWith(c.toLowerCase()))).filter((m): m is ModelSummary => !!m);
+    return this.chosen
+      .map((c) => all.find((m) => m.sha256.startsWith(c.toLowerCase())))
+      .filter((m): m is ModelSummary => !!m);
   }
 
   get edited(): boolean {
-    return (this.editQuery !== null && this.editQuery !== this.original?.query) || this.removed.size > 0 || this.features.size > 0;
+    return (
+      (this.editQuery !== null && this.editQuery !== this.original?.query) ||
+      this.removed.size > 0 ||
+      this.features.size > 0
+    );
   }
 
   /** Why the edited query cannot be scored (empty, too long); null when it can or is not edited. */
@@ -208,7 +214,12 @@ export class TurnScorer {
     const edit: TurnEdit = {};
     if (this.editQuery !== null && this.editQuery !== this.original?.query) edit.query = this.editQuery;
     if (this.removed.size) edit.removeHistorySteps = [...this.removed].sort((a, b) => a - b);
-    if (this.features.size) edit.features = [...this.features.values()].map((f) => ({ itemId: f.itemId, feature: f.feature, value: f.value }));
+    if (this.features.size)
+      edit.features = [...this.features.values()].map((f) => ({
+        itemId: f.itemId,
+        feature: f.feature,
+        value: f.value,
+      }));
     return edit;
   }
 
@@ -257,7 +268,8 @@ export class TurnScorer {
     this.resetEdit();
     if (v.edit.query !== undefined) this.editQuery = v.edit.query;
     for (const step of v.edit.removeHistorySteps ?? []) this.removed.add(step);
-    for (const f of v.edit.features ?? []) this.features.set(featureKey(f.itemId, f.feature), { itemId: f.itemId, feature: f.feature, value: f.value });
+    for (const f of v.edit.features ?? [])
+      this.features.set(featureKey(f.itemId, f.feature), { itemId: f.itemId, feature: f.feature, value: f.value });
     this.rescore();
   }
 

@@ -24,7 +24,11 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['Esc'], what: 'close this sheet' },
       { keys: ['Tab'], or: ['Shift', 'Tab'], what: 'next / previous control (inside this sheet it cycles)' },
       { keys: ['W'], what: 'open the worst regression of the current model pair (Shift+w)' },
-      { keys: ['J'], or: ['K'], what: 'open the next / previous session in the list’s order and filters (Shift+j / Shift+k)' },
+      {
+        keys: ['J'],
+        or: ['K'],
+        what: 'open the next / previous session in the list’s order and filters (Shift+j / Shift+k)',
+      },
     ],
   },
   {
@@ -54,7 +58,11 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Ranking rows (grades source: My labels or a task)',
     items: [
-      { keys: ['0'], or: ['1', '2', '3'], what: "grade the focused row with the scale's key; focus moves to the next row" },
+      {
+        keys: ['0'],
+        or: ['1', '2', '3'],
+        what: "grade the focused row with the scale's key; focus moves to the next row",
+      },
       { keys: ['u'], what: 'undo your last label on this turn' },
       { keys: ['↑'], or: ['↓'], what: 'previous / next ranking row' },
     ],
@@ -62,7 +70,11 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Judge mode (Labeling)',
     items: [
-      { keys: ['0'], or: ['1', '2', '3'], what: "grade the current candidate with the scale's key and move to the next (each task's scale names its keys)" },
+      {
+        keys: ['0'],
+        or: ['1', '2', '3'],
+        what: "grade the current candidate with the scale's key and move to the next (each task's scale names its keys)",
+      },
       { keys: ['j'], or: ['k'], what: 'next / previous candidate (also ↓ / ↑)' },
       { keys: ['n'], or: ['p'], what: 'next / previous turn' },
       { keys: ['u'], what: 'undo your last grade, skip or flag on this turn' },

@@ -128,7 +128,12 @@ export function segmentLabel(query: string, widthPx: number): string {
 }
 
 /** Pixel extent [start, end) of each segment: from its first turn to the next segment's first turn. */
-export function segmentExtent(s: Segment, segments: readonly Segment[], xOfPos: (p: number) => number, domainPx: [number, number]): [number, number] {
+export function segmentExtent(
+  s: Segment,
+  segments: readonly Segment[],
+  xOfPos: (p: number) => number,
+  domainPx: [number, number],
+): [number, number] {
   const next = segments[s.n + 1];
   return [s.n === 0 ? domainPx[0] : xOfPos(s.from), next ? xOfPos(next.from) : domainPx[1]];
 }
@@ -137,7 +142,12 @@ export function segmentExtent(s: Segment, segments: readonly Segment[], xOfPos: 
  * Width of a click's bar: its dwell on the time axis (ms → px through `px`), or dwell/60 s of the
  * turn spacing on the turn-order axis; never under 2 px.
  */
-export function dwellWidth(dwellMs: number | null, mode: AxisMode, spacingPx: number, msToPx: (ms: number) => number): number {
+export function dwellWidth(
+  dwellMs: number | null,
+  mode: AxisMode,
+  spacingPx: number,
+  msToPx: (ms: number) => number,
+): number {
   const d = dwellMs ?? 0;
   if (mode === 'order') return Math.max(2, Math.min(1, d / 60_000) * spacingPx * 0.9);
   return Math.max(2, msToPx(d));
@@ -185,14 +195,20 @@ export function turnTipLines(
   const lines = [`${t.results.length} results · ${own.filter((s) => s.itemId !== null).length} clicks`];
   for (const s of own) {
     if (s.itemId === null) continue;
-    lines.push(`pos ${s.position} ${s.action === 'long_click' ? 'long click' : 'click'} ${fmtDwell(s.dwellMs)} — ${s.title}`);
+    lines.push(
+      `pos ${s.position} ${s.action === 'long_click' ? 'long click' : 'click'} ${fmtDwell(s.dwellMs)} — ${s.title}`,
+    );
   }
   if (weights) {
     for (const s of own) {
       const w = weights.get(s.step);
-      if (w !== undefined) lines.push(`history weight step ${s.step}${s.itemId ? ` (${s.itemId})` : ' (no click)'}: ${w.toFixed(4)}`);
+      if (w !== undefined)
+        lines.push(`history weight step ${s.step}${s.itemId ? ` (${s.itemId})` : ' (no click)'}: ${w.toFixed(4)}`);
     }
   }
-  if (hovered) lines.push(hovered.removed ? `click: restore step ${hovered.step}` : `click: remove step ${hovered.step} from the history`);
+  if (hovered)
+    lines.push(
+      hovered.removed ? `click: restore step ${hovered.step}` : `click: remove step ${hovered.step} from the history`,
+    );
   return lines.slice(0, 8);
 }

@@ -38,7 +38,15 @@ export function segmentsOf(turns: readonly Turn[]): Segment[] {
   turns.forEach((t, i) => {
     const cur = out.at(-1);
     if (!cur || t.boundary === 'switch' || t.boundary === 'start') {
-      out.push({ n: out.length, first: t.index, last: t.index, from: i, to: i, query: t.query, opener: cur ? 'switch' : 'start' });
+      out.push({
+        n: out.length,
+        first: t.index,
+        last: t.index,
+        from: i,
+        to: i,
+        query: t.query,
+        opener: cur ? 'switch' : 'start',
+      });
     } else {
       cur.last = t.index;
       cur.to = i;

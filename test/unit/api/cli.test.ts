@@ -14,7 +14,11 @@ const FIXTURE = join(ROOT, 'test/fixtures/tiny-sessions.jsonl');
 let dir: string;
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), ...args, '--workspace', join(dir, 'ws.db')], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'src-backend/hosts/cli.ts'), ...args, '--workspace', join(dir, 'ws.db')],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +34,9 @@ describe('CLI', () => {
     expect(imported.stdout).toMatch(/imported sessions: 3 sessions/);
     const stats = JSON.parse(cli('stats', '--json').stdout) as { sessions: number; turns: number };
     expect(stats.sessions).toBe(3);
-    const page = JSON.parse(cli('call', 'sessions.list', '{"userId":"U","q":"shoes"}').stdout) as { rows: { sessionId: string; match: unknown }[] };
+    const page = JSON.parse(cli('call', 'sessions.list', '{"userId":"U","q":"shoes"}').stdout) as {
+      rows: { sessionId: string; match: unknown }[];
+    };
     expect(page.rows.length).toBeGreaterThan(0);
     for (const r of page.rows) expect(r.match).not.toBeNull();
   });
@@ -73,7 +79,23 @@ describe('inProcessTransport', () => {
     writeFileSync(join(dir, 'q.txt'), 't1 0 d1 3\nt1 0 d2 0\nt1 0 d3 1\nt1 0 d4 2\nt2 0 a 1\n');
     writeFileSync(join(dir, 'r.txt'), 't1 Q0 d2 1 0.9 sys\nt1 Q0 d1 2 0.8 sys\nt1 Q0 d3 3 0.5 sys\nt2 Q0 a 1 1 sys\n');
     const ws = join(dir, 'untouched.db');
-    const r = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), 'evaluate', join(dir, 'r.txt'), join(dir, 'q.txt'), '-q', '-m', 'map', '-m', 'P.5', '--workspace', ws], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'src-backend/hosts/cli.ts'),
+        'evaluate',
+        join(dir, 'r.txt'),
+        join(dir, 'q.txt'),
+        '-q',
+        '-m',
+        'map',
+        '-m',
+        'P.5',
+        '--workspace',
+        ws,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toEqual([
       'map                   \tt1\t0.3889', // (1/2 + 2/3) / 3 relevant
@@ -86,7 +108,20 @@ describe('inProcessTransport', () => {
       'P_5                   \tall\t0.3000',
     ]);
     expect(existsSync(ws)).toBe(false);
-    const strict = spawnSync(process.execPath, [join(ROOT, 'src-backend/hosts/cli.ts'), 'evaluate', join(dir, 'r.txt'), join(dir, 'q.txt'), '-m', 'map', '-l', '2'], { encoding: 'utf8' });
+    const strict = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'src-backend/hosts/cli.ts'),
+        'evaluate',
+        join(dir, 'r.txt'),
+        join(dir, 'q.txt'),
+        '-m',
+        'map',
+        '-l',
+        '2',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(strict.stdout).toMatch(/^map\s+\tall\t0\.1250$/m); // t1: d1 at rank 2 of 2 relevant (d1, d4) → 0.25; t2: none relevant → 0
   });
 
@@ -106,4 +141,3 @@ describe('inProcessTransport', () => {
     expect(again.stderr).toMatch(/already exists; choose another name or overwrite it/);
   });
 });
-

@@ -24,7 +24,11 @@ beforeAll(async () => {
   backend = openBackend({ workspacePath: join(dir, 'ws.db'), host: 'serve', pathRoots: [dir] });
   writeFileSync(join(dir, 'sessions.jsonl'), readFileSync(FIXTURE));
   await backend.dispatcher.call('import.sessions', { path: join(dir, 'sessions.jsonl') });
-  server = await startHttpServer({ dispatcher: backend.dispatcher, staticDir: join(dir, 'no-renderer'), token: 'test-token-0123456789abcdefghijklmnop' });
+  server = await startHttpServer({
+    dispatcher: backend.dispatcher,
+    staticDir: join(dir, 'no-renderer'),
+    token: 'test-token-0123456789abcdefghijklmnop',
+  });
 });
 
 afterAll(async () => {
@@ -43,7 +47,11 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected the call to fail');
 }
 
-function rawPost(path: string, headers: Record<string, string>, body = '{}'): Promise<{ status: number; text: string }> {
+function rawPost(
+  path: string,
+  headers: Record<string, string>,
+  body = '{}',
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, method: 'POST', headers }, (res) => {
       let text = '';
@@ -79,17 +87,32 @@ describe('dispatcher validates every input at the boundary', () => {
 
 describe('HTTP transport (browser mode)', () => {
   it('refuses API calls without the token', async () => {
-    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'application/json', Host: `127.0.0.1:${server.port}` });
+    const r = await rawPost('/api/sessions.list', {
+      'Content-Type': 'application/json',
+      Host: `127.0.0.1:${server.port}`,
+    });
     expect(r.status).toBe(401);
-    const wrong = await rawPost('/api/sessions.list', { 'Content-Type': 'application/json', Authorization: 'Bearer nope', Host: `127.0.0.1:${server.port}` });
+    const wrong = await rawPost('/api/sessions.list', {
+      'Content-Type': 'application/json',
+      Authorization: 'Bearer nope',
+      Host: `127.0.0.1:${server.port}`,
+    });
     expect(wrong.status).toBe(401);
   });
   it('refuses a foreign Host header (DNS rebinding)', async () => {
-    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-0123456789abcdefghijklmnop', Host: 'evil.example:80' });
+    const r = await rawPost('/api/sessions.list', {
+      'Content-Type': 'application/json',
+      Authorization: 'Bearer test-token-0123456789abcdefghijklmnop',
+      Host: 'evil.example:80',
+    });
     expect(r.status).toBe(421);
   });
   it('refuses non-JSON bodies (no cross-site form posts)', async () => {
-    const r = await rawPost('/api/sessions.list', { 'Content-Type': 'text/plain', Authorization: 'Bearer test-token-0123456789abcdefghijklmnop', Host: `127.0.0.1:${server.port}` });
+    const r = await rawPost('/api/sessions.list', {
+      'Content-Type': 'text/plain',
+      Authorization: 'Bearer test-token-0123456789abcdefghijklmnop',
+      Host: `127.0.0.1:${server.port}`,
+    });
     expect(r.status).toBe(415);
   });
   it('serves the same results as the in-process dispatcher', async () => {
@@ -111,7 +134,11 @@ describe('HTTP transport (browser mode)', () => {
     const client = new ApiClient(httpTransport(server.url, 'test-token-0123456789abcdefghijklmnop'));
     const seen: string[] = [];
     writeFileSync(join(dir, 'again.jsonl'), readFileSync(FIXTURE, 'utf8').replace(/t-00/g, 'h-00'));
-    const report = await client.call('import.sessions', { path: join(dir, 'again.jsonl') }, { onProgress: (p) => seen.push(p.phase) });
+    const report = await client.call(
+      'import.sessions',
+      { path: join(dir, 'again.jsonl') },
+      { onProgress: (p) => seen.push(p.phase) },
+    );
     expect(report.sessions).toBe(3);
     expect(seen.length).toBeGreaterThan(0);
   });
@@ -131,7 +158,10 @@ describe('HTTP transport (browser mode)', () => {
 describe('MessagePort transport (Electron)', () => {
   it('answers calls and errors like the other transports', async () => {
     const { port1, port2 } = new MessageChannel();
-    servePort(backend.dispatcher, { postMessage: (m) => port2.postMessage(m), onMessage: (fn) => port2.on('message', fn) });
+    servePort(backend.dispatcher, {
+      postMessage: (m) => port2.postMessage(m),
+      onMessage: (fn) => port2.on('message', fn),
+    });
     const client = new ApiClient(portTransport(port1 as never));
     const page = await client.call('sessions.list', { hasSwitch: true, offset: 0, limit: 10 });
     expect(page.rows.map((r) => r.sessionId)).toContain('t-001');

@@ -18,7 +18,11 @@ async function rejection(method: string, input: unknown): Promise<ApiError> {
 
 describe('validation errors', () => {
   it('say what is wrong and where, in words', async () => {
-    const long = await rejection('score.counterfactual', { turnId: 's1#1', models: ['abcdef12'], edit: { query: 'x'.repeat(2001) } });
+    const long = await rejection('score.counterfactual', {
+      turnId: 's1#1',
+      models: ['abcdef12'],
+      edit: { query: 'x'.repeat(2001) },
+    });
     expect(long.code).toBe('invalid_input');
     expect(long.message).toBe('The query is too long: at most 2000 characters (edit.query).');
     expect(long.problems).toEqual([{ where: 'edit.query', message: 'The query is too long: at most 2000 characters' }]);
@@ -35,14 +39,19 @@ describe('validation errors', () => {
       edit: { removeHistorySteps: [-1, 1.5], features: [{ itemId: '', feature: 'f', value: 'high' }], colour: 'red' },
     });
     expect(e.problems).toEqual([
-      { where: 'models[0]', message: 'Entry 0 of models must be a model sha256 (or a unique prefix of ≥ 8 hex digits)' },
+      {
+        where: 'models[0]',
+        message: 'Entry 0 of models must be a model sha256 (or a unique prefix of ≥ 8 hex digits)',
+      },
       { where: 'edit.removeHistorySteps[0]', message: 'Entry 0 of remove history steps is too small: at least 0' },
       { where: 'edit.removeHistorySteps[1]', message: 'Expected a whole number, got 1.5' },
       { where: 'edit.features[0].itemId', message: 'The item id must not be empty' },
       { where: 'edit.features[0].value', message: 'Expected a number, got the text "high"' },
       { where: 'edit', message: 'Unknown field "colour"' },
     ]);
-    expect(e.message).toBe('Entry 0 of models must be a model sha256 (or a unique prefix of ≥ 8 hex digits) (models[0]). 5 more problems listed below.');
+    expect(e.message).toBe(
+      'Entry 0 of models must be a model sha256 (or a unique prefix of ≥ 8 hex digits) (models[0]). 5 more problems listed below.',
+    );
   });
 
   it('covers missing fields, limits, lists, choices and a non-object input', async () => {

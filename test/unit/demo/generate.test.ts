@@ -66,7 +66,9 @@ describe('generateDemo output files', () => {
   });
 
   it("emits session-log v1 lines that the importer's validator accepts, with the twelve demo features", () => {
-    const features = JSON.parse(readFileSync(join(dir('a'), 'features.json'), 'utf8')) as { groups: { name: string; features: string[] }[] };
+    const features = JSON.parse(readFileSync(join(dir('a'), 'features.json'), 'utf8')) as {
+      groups: { name: string; features: string[] }[];
+    };
     expect(features.groups.map((g) => g.name)).toEqual(['text_match', 'statistical', 'behavioural']);
     expect(features.groups.map((g) => g.features)).toEqual([
       ['bm25', 'title_coverage', 'exact_match', 'semantic_sim'],
@@ -77,7 +79,8 @@ describe('generateDemo output files', () => {
     const utf8 = new TextEncoder();
     lines.forEach((line, i) => expect(parseSessionLine(utf8.encode(line)).problems, `line ${i + 1}`).toEqual([]));
     expect(new Set(sessions.map((s) => s.session_id)).size).toBe(SESSIONS);
-    for (const s of sessions) for (const ev of s.events) for (const r of ev.results) expect(Object.keys(r.features).sort()).toEqual(names);
+    for (const s of sessions)
+      for (const ev of s.events) for (const r of ev.results) expect(Object.keys(r.features).sort()).toEqual(names);
   });
 
   it('summary counts match the files', () => {
@@ -92,7 +95,9 @@ describe('generateDemo output files', () => {
 
   it('has 10–20 candidates per turn and qrels grading every candidate 0–3, nothing else', () => {
     const qrels = new Map<string, number>();
-    for (const l of readFileSync(join(dir('a'), 'qrels.txt'), 'utf8').trimEnd().split('\n')) {
+    for (const l of readFileSync(join(dir('a'), 'qrels.txt'), 'utf8')
+      .trimEnd()
+      .split('\n')) {
       const [turn, zero, item, grade, ...rest] = l.split(' ');
       expect(zero).toBe('0');
       expect(rest).toEqual([]);
@@ -167,16 +172,22 @@ describe('generateDemo cancel and bad input', () => {
     const out = dir('cancelled');
     const controller = new AbortController();
     let calls = 0;
-    const run = generateDemo({ seed: 1, sessions: 20_000, outDir: out, gzip: true }, () => {
-      if (++calls === 3) controller.abort();
-    }, controller.signal);
+    const run = generateDemo(
+      { seed: 1, sessions: 20_000, outDir: out, gzip: true },
+      () => {
+        if (++calls === 3) controller.abort();
+      },
+      controller.signal,
+    );
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(calls).toBeLessThan(10);
     expect(readdirSync(out)).toEqual([]);
   });
 
   it('rejects bad options with an error that names the field', async () => {
-    await expect(generateDemo({ seed: 1, sessions: 0, outDir: dir('bad') })).rejects.toThrow(/sessions must be an integer from 1/);
+    await expect(generateDemo({ seed: 1, sessions: 0, outDir: dir('bad') })).rejects.toThrow(
+      /sessions must be an integer from 1/,
+    );
     await expect(generateDemo({ seed: 1.5, sessions: 10, outDir: dir('bad') })).rejects.toMatchObject({
       code: 'invalid_input',
       problems: [{ where: 'seed', message: 'must be an integer, got 1.5' }],
@@ -193,12 +204,24 @@ describe('cli-demo', () => {
   it('writes a workspace and prints its summary', async () => {
     const out = dir('cli');
     const { stdout } = await run(process.execPath, [cli, '--seed', '3', '--sessions', String(SESSIONS), '--out', out]);
-    expect(JSON.parse(stdout)).toMatchObject({ sessions: SESSIONS, turns: summary.turns, resultRows: summary.resultRows });
+    expect(JSON.parse(stdout)).toMatchObject({
+      sessions: SESSIONS,
+      turns: summary.turns,
+      resultRows: summary.resultRows,
+    });
     expect(readFileSync(join(out, 'qrels.txt')).equals(readFileSync(join(dir('a'), 'qrels.txt')))).toBe(true);
   });
 
   it('explains a bad argument and exits 2', async () => {
-    const err = await run(process.execPath, [cli, '--seed', 'seven', '--sessions', '10', '--out', dir('cli-bad')]).catch((e: unknown) => e);
+    const err = await run(process.execPath, [
+      cli,
+      '--seed',
+      'seven',
+      '--sessions',
+      '10',
+      '--out',
+      dir('cli-bad'),
+    ]).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 2 });
     expect((err as { stderr: string }).stderr).toMatch(/--seed must be an integer, got "seven"/);
   });
@@ -211,9 +234,14 @@ describe('shipped resources/demo', () => {
     const out = dir('shipped');
     await generateDemo({ seed: 7, sessions: 1000, outDir: out, gzip: true });
     for (const f of ['sessions.jsonl.gz', 'qrels.txt', 'features.json', 'turns.tsv']) {
-      expect(readFileSync(join(shipped, f)).equals(readFileSync(join(out, f))), `${f} is stale: regenerate resources/demo`).toBe(true);
+      expect(
+        readFileSync(join(shipped, f)).equals(readFileSync(join(out, f))),
+        `${f} is stale: regenerate resources/demo`,
+      ).toBe(true);
     }
     expect(statSync(join(shipped, 'sessions.jsonl.gz')).size).toBeLessThanOrEqual(8 * 1024 * 1024);
-    expect(readFileSync(join(shipped, 'README.md'), 'utf8')).toContain('cli-demo.ts --seed 7 --sessions 1000 --out resources/demo --gzip');
+    expect(readFileSync(join(shipped, 'README.md'), 'utf8')).toContain(
+      'cli-demo.ts --seed 7 --sessions 1000 --out resources/demo --gzip',
+    );
   });
 });

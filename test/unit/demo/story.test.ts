@@ -18,7 +18,9 @@ interface Turn {
   rows: Row[];
 }
 const turns: Turn[] = generated.flatMap((s) => {
-  const parsed = JSON.parse(s.line) as { events: { results: { item_id: string; features: Record<string, number> }[] }[] };
+  const parsed = JSON.parse(s.line) as {
+    events: { results: { item_id: string; features: Record<string, number> }[] }[];
+  };
   return s.turns.map((truth, e) => {
     const results = parsed.events[e]!.results;
     expect(results.map((r) => r.item_id)).toEqual(truth.itemIds);
@@ -103,7 +105,9 @@ describe('sessions: refinements and switches', () => {
     expect(ambiguous.every((t) => t.truth.kind === 'refine')).toBe(true);
     expect(of((t) => t.truth.form === 'follow').length).toBeGreaterThan(0);
     // Other readings of the query are retrieved and are wrong.
-    const otherReadings = ambiguous.flatMap((t) => t.rows.filter((r) => r.topic !== t.truth.topic && r.topic !== t.prevTopic));
+    const otherReadings = ambiguous.flatMap((t) =>
+      t.rows.filter((r) => r.topic !== t.truth.topic && r.topic !== t.prevTopic),
+    );
     expect(otherReadings.length).toBeGreaterThan(ambiguous.length);
   });
 

@@ -48,15 +48,26 @@ describe('session log bad input', () => {
 
   it('wrong types, each named by field path with expected and got', async () => {
     const err = await expectRejectedUnchanged([
-      line(10, (s) => ({ ...s, events: s.events.map((e, i) => (i === 1 ? { ...e, results: [{ ...e.results[0], position: '1' }] } : e)) })),
+      line(10, (s) => ({
+        ...s,
+        events: s.events.map((e, i) => (i === 1 ? { ...e, results: [{ ...e.results[0], position: '1' }] } : e)),
+      })),
       line(11, (s) => ({ ...s, user_id: 42 })),
-      line(12, (s) => ({ ...s, events: [{ ...s.events[0], results: [{ ...s.events[0]!.results[0], features: { bm25: 'high' }, click: 'yes' }] }] })),
+      line(12, (s) => ({
+        ...s,
+        events: [
+          { ...s.events[0], results: [{ ...s.events[0]!.results[0], features: { bm25: 'high' }, click: 'yes' }] },
+        ],
+      })),
       line(13, (s) => ({ ...s, v: 2 })),
     ]);
     expect(err.problems).toEqual([
       { where: 'bad.jsonl:1:events[1].results[0].position', message: 'expected an integer, got the string "1"' },
       { where: 'bad.jsonl:2:user_id', message: 'expected a string, got the number 42' },
-      { where: 'bad.jsonl:3:events[0].results[0].features.bm25', message: 'expected a finite number, got the string "high"' },
+      {
+        where: 'bad.jsonl:3:events[0].results[0].features.bm25',
+        message: 'expected a finite number, got the string "high"',
+      },
       { where: 'bad.jsonl:3:events[0].results[0].click', message: 'expected true or false, got the string "yes"' },
       { where: 'bad.jsonl:4:v', message: 'expected 1 (format version), got the number 2' },
     ]);
@@ -78,7 +89,12 @@ describe('session log bad input', () => {
 
   it('duplicate session ids inside one file name both lines', async () => {
     const err = await expectRejectedUnchanged([line(10), line(11), line(10)]);
-    expect(err.problems).toEqual([{ where: 'bad.jsonl:3:session_id', message: 'expected session ids unique in the file, got "s0000010" again (first on line 1)' }]);
+    expect(err.problems).toEqual([
+      {
+        where: 'bad.jsonl:3:session_id',
+        message: 'expected session ids unique in the file, got "s0000010" again (first on line 1)',
+      },
+    ]);
   });
 
   it('a 50 MB single line is rejected with its size and the limit', async () => {
@@ -87,15 +103,20 @@ describe('session log bad input', () => {
     const out = createWriteStream(file);
     out.write(line(10) + '\n');
     const title = 'x'.repeat(1 << 20);
-    out.write('{"v":1,"session_id":"huge","user_id":"u","events":[{"ts":"2026-03-01T00:00:00Z","query":"q","results":[');
-    for (let i = 0; i < 50; i++) out.write(`${i ? ',' : ''}{"item_id":"i${i}","title":"${title}","position":${i + 1},"features":{}}`);
+    out.write(
+      '{"v":1,"session_id":"huge","user_id":"u","events":[{"ts":"2026-03-01T00:00:00Z","query":"q","results":[',
+    );
+    for (let i = 0; i < 50; i++)
+      out.write(`${i ? ',' : ''}{"item_id":"i${i}","title":"${title}","position":${i + 1},"features":{}}`);
     out.write(']}]}\n' + line(11) + '\n');
     out.end();
     await once(out, 'finish');
     const before = snapshot(dbPath);
     const err = await rejection(importSessionLog(store, file));
     expect(err.code).toBe('invalid_file');
-    expect(err.problems).toEqual([{ where: 'huge.jsonl:2:(line)', message: 'line 2 is 50.0 MB, limit is 16.0 MB per line (one session)' }]);
+    expect(err.problems).toEqual([
+      { where: 'huge.jsonl:2:(line)', message: 'line 2 is 50.0 MB, limit is 16.0 MB per line (one session)' },
+    ]);
     expect(snapshot(dbPath)).toEqual(before);
     store.close();
   });
@@ -108,7 +129,12 @@ describe('session log bad input', () => {
     writeFileSync(file, Buffer.concat([Buffer.from(line(10) + '\n'), bad, Buffer.from('\n')]));
     const before = snapshot(dbPath);
     const err = await rejection(importSessionLog(store, file));
-    expect(err.problems).toEqual([{ where: 'latin1.jsonl:2:(line)', message: `expected UTF-8 text, got invalid UTF-8 (first bad byte at offset ${bad.indexOf(0xe9)})` }]);
+    expect(err.problems).toEqual([
+      {
+        where: 'latin1.jsonl:2:(line)',
+        message: `expected UTF-8 text, got invalid UTF-8 (first bad byte at offset ${bad.indexOf(0xe9)})`,
+      },
+    ]);
     expect(snapshot(dbPath)).toEqual(before);
     store.close();
   });
@@ -128,7 +154,9 @@ describe('session log bad input', () => {
     ]);
     expect(err.problems.map((p) => p.where)).toEqual(['bad.jsonl:1:events[1].ts', 'bad.jsonl:2:events[0].ts']);
     expect(err.problems[0]!.message).toMatch(/expected events in time order/);
-    expect(err.problems[1]!.message).toMatch(/expected an ISO-8601 date-time with zone .* got the string "2026-03-01 09:00"/);
+    expect(err.problems[1]!.message).toMatch(
+      /expected an ISO-8601 date-time with zone .* got the string "2026-03-01 09:00"/,
+    );
   });
 
   it('caps the problem list at 100 and says how many more there were', async () => {
@@ -169,7 +197,10 @@ describe('TREC bad input', () => {
   it('a run with a non-numeric score changes nothing', async () => {
     const { dir, dbPath, store } = await seeded();
     const file = join(dir, 'run.txt');
-    writeFileSync(file, ['s0000000#0 Q0 a 1 3.5 bm25', 's0000000#0 Q0 b 2 high bm25', 's0000000#1 Q0 a 1 NaN bm25'].join('\n') + '\n');
+    writeFileSync(
+      file,
+      ['s0000000#0 Q0 a 1 3.5 bm25', 's0000000#0 Q0 b 2 high bm25', 's0000000#1 Q0 a 1 NaN bm25'].join('\n') + '\n',
+    );
     const before = snapshot(dbPath);
     const err = await rejection(importTrecRun(store, file));
     expect(err.code).toBe('invalid_file');
@@ -190,8 +221,14 @@ describe('TREC bad input', () => {
     const before = snapshot(dbPath);
     const e1 = await rejection(importTrecRun(store, run));
     expect(e1.problems).toEqual([
-      { where: 'run.txt:1:(line)', message: 'expected 6 whitespace-separated columns (qid Q0 docno rank score tag), got 5' },
-      { where: 'run.txt:2:qid', message: 'expected the id of a turn in this workspace, got "s9999#0" (import its session log first)' },
+      {
+        where: 'run.txt:1:(line)',
+        message: 'expected 6 whitespace-separated columns (qid Q0 docno rank score tag), got 5',
+      },
+      {
+        where: 'run.txt:2:qid',
+        message: 'expected the id of a turn in this workspace, got "s9999#0" (import its session log first)',
+      },
       { where: 'run.txt:3:qid', message: 'expected a turn id "<session_id>#<event index>", got "nohash"' },
     ]);
     const e2 = await rejection(importQrels(store, qrels, { setName: 'gold' }));

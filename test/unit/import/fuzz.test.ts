@@ -25,7 +25,9 @@ const event = (ts: string) =>
   fc.record({
     ts: fc.constant(ts),
     query: fc.string({ minLength: 1, maxLength: 40 }).filter((q) => q.trim().length > 0),
-    results: fc.integer({ min: 0, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => result(i + 1)))),
+    results: fc
+      .integer({ min: 0, max: 4 })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => result(i + 1)))),
   });
 const validSession = fc.record(
   {
@@ -128,20 +130,30 @@ describe('line reader (fuzzed)', () => {
   it('yields exactly the lines of the file, for any content, line-length limit and chunking', async () => {
     const dir = tempDir();
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.string({ maxLength: 50, unit: 'grapheme' }).map((s) => s.replace(/[\n\r]/g, '')), { maxLength: 30 }), fc.boolean(), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 64 }), async (lines, trailingNewline, limit, chunk) => {
-        const file = join(dir, 'f.txt');
-        const text = lines.join('\n') + (trailingNewline && lines.length ? '\n' : '');
-        writeFileSync(file, text);
-        const got: { no: number; text: string | null; length: number }[] = [];
-        for await (const l of (await readLines(file, limit, chunk)).lines) got.push({ no: l.no, text: l.bytes && l.bytes.toString('utf8'), length: l.length });
-        const expected = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-        expect(got).toEqual(
-          expected.map((t, i) => {
-            const length = Buffer.byteLength(t);
-            return { no: i + 1, text: length <= limit ? t : null, length };
-          }),
-        );
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.string({ maxLength: 50, unit: 'grapheme' }).map((s) => s.replace(/[\n\r]/g, '')),
+          { maxLength: 30 },
+        ),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (lines, trailingNewline, limit, chunk) => {
+          const file = join(dir, 'f.txt');
+          const text = lines.join('\n') + (trailingNewline && lines.length ? '\n' : '');
+          writeFileSync(file, text);
+          const got: { no: number; text: string | null; length: number }[] = [];
+          for await (const l of (await readLines(file, limit, chunk)).lines)
+            got.push({ no: l.no, text: l.bytes && l.bytes.toString('utf8'), length: l.length });
+          const expected = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+          expect(got).toEqual(
+            expected.map((t, i) => {
+              const length = Buffer.byteLength(t);
+              return { no: i + 1, text: length <= limit ? t : null, length };
+            }),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -26,7 +26,11 @@ export interface Snapshot {
 export function snapshot(dbPath: string): Snapshot {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all() as { name: string }[]
+    ).map((r) => r.name);
     const h = createHash('sha256');
     const counts: Record<string, number> = {};
     h.update(`user_version=${(db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version}\n`);
@@ -34,7 +38,8 @@ export function snapshot(dbPath: string): Snapshot {
       const rows = db.prepare(`SELECT * FROM "${t}"`).all();
       counts[t] = rows.length;
       h.update(`${t}\n`);
-      for (const r of rows) h.update(JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)) + '\n');
+      for (const r of rows)
+        h.update(JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)) + '\n');
     }
     return { counts, hash: h.digest('hex') };
   } finally {
@@ -43,7 +48,9 @@ export function snapshot(dbPath: string): Snapshot {
 }
 
 /** Awaits a promise expected to reject with an ApiError-like object and returns it. */
-export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; problems: { where: string; message: string }[] }> {
+export async function rejection(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; problems: { where: string; message: string }[] }> {
   try {
     await p;
   } catch (err) {

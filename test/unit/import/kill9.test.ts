@@ -16,7 +16,11 @@ const CHILD = fileURLToPath(new URL('./kill9-child.ts', import.meta.url));
 const BIG_SESSIONS = 6000; // 300k result rows: a few seconds of importing
 
 /** Runs the child and SIGKILLs it at the first progress event `when` accepts. */
-function importAndKill(dbPath: string, file: string, when: (p: Progress) => boolean): Promise<{ killedAt: Progress | null; finished: boolean }> {
+function importAndKill(
+  dbPath: string,
+  file: string,
+  when: (p: Progress) => boolean,
+): Promise<{ killedAt: Progress | null; finished: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dbPath, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let killedAt: Progress | null = null;
@@ -42,7 +46,9 @@ function importAndKill(dbPath: string, file: string, when: (p: Progress) => bool
 function integrity(dbPath: string): string {
   const db = new DatabaseSync(dbPath);
   try {
-    return (db.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+    return (db.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join('; ');
   } finally {
     db.close();
   }
@@ -61,7 +67,11 @@ describe('kill -9 during an import', () => {
     store.close();
     const before = snapshot(dbPath);
 
-    const { killedAt } = await importAndKill(dbPath, big, (p) => p.phase === 'importing' && p.total !== null && p.done > 0.3 * p.total);
+    const { killedAt } = await importAndKill(
+      dbPath,
+      big,
+      (p) => p.phase === 'importing' && p.total !== null && p.done > 0.3 * p.total,
+    );
     expect(killedAt).not.toBeNull();
     expect(killedAt!.done).toBeLessThan(killedAt!.total!); // really mid-import
 

@@ -40,7 +40,16 @@ it('imports a log whose results leave `features` out entirely (real logs often h
     v: 1,
     session_id: 'nf-2',
     user_id: 'u',
-    events: [{ ts: '2026-01-01T00:00:00Z', query: 'ids only', results: [{ item_id: 'x', title: 'X', position: 1 }, { item_id: 'y', title: 'Y', position: 2, click: true }] }],
+    events: [
+      {
+        ts: '2026-01-01T00:00:00Z',
+        query: 'ids only',
+        results: [
+          { item_id: 'x', title: 'X', position: 1 },
+          { item_id: 'y', title: 'Y', position: 2, click: true },
+        ],
+      },
+    ],
   };
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'nf2.jsonl');

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { FEATURE_NAME, LIMITS } from '../../../src-backend/data/session-validate.ts';
 import { MAX_LINE_BYTES } from '../../../src-backend/data/session-log.ts';
 
-const schema = JSON.parse(readFileSync(new URL('../../../docs/schema/session-log-v1.schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(
+  readFileSync(new URL('../../../docs/schema/session-log-v1.schema.json', import.meta.url), 'utf8'),
+);
 
 describe('docs/schema/session-log-v1.schema.json', () => {
   it('states the same limits and patterns as the importer', () => {

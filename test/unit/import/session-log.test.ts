@@ -19,7 +19,14 @@ describe('importSessionLog', () => {
     const store = openStore(join(dir, 'w.db'));
     const progress: Progress[] = [];
     const report = await importSessionLog(store, file, { onProgress: (p) => progress.push(p) });
-    expect(report).toMatchObject({ kind: 'sessions', alreadyImported: false, sessions: 200, skippedSessions: 0, turns: 600, resultRows: 2400 });
+    expect(report).toMatchObject({
+      kind: 'sessions',
+      alreadyImported: false,
+      sessions: 200,
+      skippedSessions: 0,
+      turns: 600,
+      resultRows: 2400,
+    });
     expect(report.newFeatureNames).toHaveLength(12);
     expect(progress.at(-1)).toMatchObject({ phase: 'done', unit: 'bytes' });
     expect(progress.at(-1)!.done).toBe(progress.at(-1)!.total);
@@ -63,7 +70,11 @@ describe('importSessionLog', () => {
     const reordered = Array.from({ length: 20 }, (_, i) => {
       const s = synthSession(i, { sessions: 20 });
       return {
-        events: s.events.map((e) => ({ results: [...e.results].reverse().map((r) => Object.fromEntries(Object.entries(r).reverse())), query: e.query, ts: e.ts })),
+        events: s.events.map((e) => ({
+          results: [...e.results].reverse().map((r) => Object.fromEntries(Object.entries(r).reverse())),
+          query: e.query,
+          ts: e.ts,
+        })),
         user_id: s.user_id,
         split: s.split,
         session_id: s.session_id,
@@ -128,7 +139,10 @@ describe('importSessionLog', () => {
     await writeSynthLog(join(dir, 'a.jsonl'), { sessions: 800, prefix: 'a' });
     await writeSynthLog(join(dir, 'b.jsonl'), { sessions: 300, prefix: 'b' });
     const store = openStore(join(dir, 'w.db'));
-    const [a, b] = await Promise.all([importSessionLog(store, join(dir, 'a.jsonl')), importSessionLog(store, join(dir, 'b.jsonl'))]);
+    const [a, b] = await Promise.all([
+      importSessionLog(store, join(dir, 'a.jsonl')),
+      importSessionLog(store, join(dir, 'b.jsonl')),
+    ]);
     expect([a.sessions, b.sessions]).toEqual([800, 300]);
     expect(workspaceStats(store)).toMatchObject({ sessions: 1100, imports: 2 });
     store.close();

@@ -3,12 +3,34 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
-export const SYNTH_FEATURES = ['bm25', 'title_coverage', 'exact_match', 'semantic_sim', 'item_ctr', 'log_popularity', 'freshness', 'title_len', 'user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'];
-const TOPICS = ['trail running shoes', 'espresso machine', 'python tutorial', '北京 天气', 'used cars', 'gardening tips', 'mortgage rates', 'jazz guitar chords'];
+export const SYNTH_FEATURES = [
+  'bm25',
+  'title_coverage',
+  'exact_match',
+  'semantic_sim',
+  'item_ctr',
+  'log_popularity',
+  'freshness',
+  'title_len',
+  'user_item_clicks',
+  'user_topic_affinity',
+  'session_topic_sim',
+  'recent_click_sim',
+];
+const TOPICS = [
+  'trail running shoes',
+  'espresso machine',
+  'python tutorial',
+  '北京 天气',
+  'used cars',
+  'gardening tips',
+  'mortgage rates',
+  'jazz guitar chords',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export interface SynthOptions {
@@ -47,7 +69,13 @@ export function synthSession(i: number, o: SynthOptions) {
       }),
     });
   }
-  return { v: 1, session_id: `${o.prefix ?? 's'}${i.toString().padStart(7, '0')}`, user_id: `u${(i % 997).toString().padStart(4, '0')}`, split: (['train', 'valid', 'test'] as const)[i % 3], events };
+  return {
+    v: 1,
+    session_id: `${o.prefix ?? 's'}${i.toString().padStart(7, '0')}`,
+    user_id: `u${(i % 997).toString().padStart(4, '0')}`,
+    split: (['train', 'valid', 'test'] as const)[i % 3],
+    events,
+  };
 }
 
 export async function writeSynthLog(path: string, o: SynthOptions): Promise<void> {

@@ -17,12 +17,13 @@ async function workspace() {
 }
 
 // Canonical order and number formatting, i.e. what the exporter writes.
-const RUN = [
-  's0000000#0 Q0 doc-a 1 12.5 bm25',
-  's0000000#0 Q0 doc-b 2 -0.003 bm25',
-  's0000000#1 Q0 doc-c 1 1e+300 bm25',
-  's0000003#1 Q0 doc-a 1 0.1 bm25',
-].join('\n') + '\n';
+const RUN =
+  [
+    's0000000#0 Q0 doc-a 1 12.5 bm25',
+    's0000000#0 Q0 doc-b 2 -0.003 bm25',
+    's0000000#1 Q0 doc-c 1 1e+300 bm25',
+    's0000003#1 Q0 doc-a 1 0.1 bm25',
+  ].join('\n') + '\n';
 const QRELS = ['s0000000#0 0 doc-a 3', 's0000000#0 0 doc-b 0', 's0000002#1 0 doc-z -1'].join('\n') + '\n';
 
 describe('TREC run and qrels', () => {
@@ -65,7 +66,12 @@ describe('TREC run and qrels', () => {
     writeFileSync(join(dir, 'run2.txt'), 's0000002#0 Q0 doc-q 1 2 bm25\n');
     const err = await rejection(importTrecRun(store, join(dir, 'run2.txt')));
     expect(err.code).toBe('conflict');
-    expect(err.problems).toEqual([{ where: 'run2.txt:1:tag', message: 'run tag "bm25" is already in the workspace (imported from run.txt); rename the tag' }]);
+    expect(err.problems).toEqual([
+      {
+        where: 'run2.txt:1:tag',
+        message: 'run tag "bm25" is already in the workspace (imported from run.txt); rename the tag',
+      },
+    ]);
     writeFileSync(join(dir, 'qrels2.txt'), 's0000002#0 0 doc-q 1\n');
     expect((await rejection(importQrels(store, join(dir, 'qrels2.txt'), { setName: 'gold' }))).code).toBe('conflict');
     expect(snapshot(dbPath)).toEqual(before);
@@ -78,7 +84,12 @@ describe('TREC run and qrels', () => {
     const { dir, store } = await workspace();
     writeFileSync(join(dir, 'dup.txt'), 's0000000#0 Q0 a 1 1 t\ns0000000#0 Q0 a 2 0.5 t\n');
     const err = await rejection(importTrecRun(store, join(dir, 'dup.txt')));
-    expect(err.problems).toEqual([{ where: 'dup.txt:2:docno', message: 'expected each docno once per qid and tag, got "a" again (first on line 1)' }]);
+    expect(err.problems).toEqual([
+      {
+        where: 'dup.txt:2:docno',
+        message: 'expected each docno once per qid and tag, got "a" again (first on line 1)',
+      },
+    ]);
     expect((await rejection(importQrels(store, join(dir, 'dup.txt'), { setName: ' ' }))).code).toBe('invalid_input');
     expect((await rejection(exportTrecRun(store, 'none', join(dir, 'x')))).code).toBe('not_found');
     expect((await rejection(exportQrels(store, 'none', join(dir, 'x')))).code).toBe('not_found');

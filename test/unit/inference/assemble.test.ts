@@ -17,7 +17,13 @@ import { encodeItemId, encodeText, type TokenizerParams } from '../../../src-com
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-interface FixtureResult { item_id: string; title?: string; position: number; click?: boolean; dwell_ms?: number }
+interface FixtureResult {
+  item_id: string;
+  title?: string;
+  position: number;
+  click?: boolean;
+  dwell_ms?: number;
+}
 interface Fixture {
   tokenizer: TokenizerParams;
   long_click_ms: number;
@@ -40,11 +46,14 @@ function toHistory(events: Fixture['sessions'][number]['events']): HistoryTurn[]
   return events.map((e, index) => ({
     index,
     query: e.query,
-    clicks: e.results.filter((r) => r.click).map((r) => ({ itemId: r.item_id, title: r.title ?? '', position: r.position, dwellMs: r.dwell_ms ?? null })),
+    clicks: e.results
+      .filter((r) => r.click)
+      .map((r) => ({ itemId: r.item_id, title: r.title ?? '', position: r.position, dwellMs: r.dwell_ms ?? null })),
   }));
 }
 
-const rows = (a: Int32Array, width: number) => Array.from({ length: a.length / width }, (_, i) => Array.from(a.subarray(i * width, (i + 1) * width)));
+const rows = (a: Int32Array, width: number) =>
+  Array.from({ length: a.length / width }, (_, i) => Array.from(a.subarray(i * width, (i + 1) * width)));
 
 describe('history assembly matches the Python reference (assembly-vectors.json)', () => {
   it.each(fixture.cases.map((c) => [`${c.session_id} turn ${c.turn} max ${c.max_steps}`, c] as const))('%s', (_, c) => {
@@ -76,7 +85,14 @@ const SPEC: ModelInputSpec = {
 describe('hand-computed cases', () => {
   const earlier: HistoryTurn[] = [
     // clicks out of position order: assembly sorts them by position
-    { index: 0, query: 'red shoes', clicks: [{ itemId: 'B', title: 'b title', position: 3, dwellMs: 45_000 }, { itemId: 'A', title: 'a', position: 1, dwellMs: null }] },
+    {
+      index: 0,
+      query: 'red shoes',
+      clicks: [
+        { itemId: 'B', title: 'b title', position: 3, dwellMs: 45_000 },
+        { itemId: 'A', title: 'a', position: 1, dwellMs: null },
+      ],
+    },
     { index: 1, query: 'blue', clicks: [] },
     { index: 2, query: 'green hat', clicks: [{ itemId: 'C', title: 'hat hat hat', position: 2, dwellMs: 29_999 }] },
   ];
@@ -93,7 +109,12 @@ describe('hand-computed cases', () => {
     expect(Array.from(h.ids)).toEqual([encodeItemId('A', 53), encodeItemId('B', 53), 0, encodeItemId('C', 53)]);
     // title tokens: 'a' + padding; no-click row all zeros; 'hat hat hat' truncated to 2 tokens
     const hat = encodeText('hat', 2, 101)[0]!;
-    expect(rows(h.item, 2)).toEqual([[encodeText('a', 2, 101)[0], 0], encodeText('b title', 2, 101), [0, 0], [hat, hat]]);
+    expect(rows(h.item, 2)).toEqual([
+      [encodeText('a', 2, 101)[0], 0],
+      encodeText('b title', 2, 101),
+      [0, 0],
+      [hat, hat],
+    ]);
     expect(rows(h.query, 3)[2]).toEqual(encodeText('blue', 3, 101));
   });
 
@@ -142,11 +163,19 @@ describe('hand-computed cases', () => {
   });
 
   it('packs a batch with right padding, masks and int64 values like the Python collate', () => {
-    const one = assembleTurn(earlier, 'q', [{ itemId: 'X', title: 'x', position: 1, features: {} }], SPEC, { maxHistory: 10 }).tensors;
-    const two = assembleTurn([], 'q', [
-      { itemId: 'X', title: 'x', position: 1, features: {} },
-      { itemId: 'Y', title: 'y', position: 2, features: { ctr: 2 } },
-    ], SPEC, { maxHistory: 10 }).tensors;
+    const one = assembleTurn(earlier, 'q', [{ itemId: 'X', title: 'x', position: 1, features: {} }], SPEC, {
+      maxHistory: 10,
+    }).tensors;
+    const two = assembleTurn(
+      [],
+      'q',
+      [
+        { itemId: 'X', title: 'x', position: 1, features: {} },
+        { itemId: 'Y', title: 'y', position: 2, features: { ctr: 2 } },
+      ],
+      SPEC,
+      { maxHistory: 10 },
+    ).tensors;
     const { feeds, shape } = packBatch([one, two], { Tq: 3, Ti: 2, F: 3 });
     expect(shape).toMatchObject({ B: 2, L: 4, C: 2 });
     expect(Array.from(feeds.history_mask!.data as Uint8Array)).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);

@@ -10,7 +10,10 @@ const SPEC: ModelInputSpec = {
   groups: [
     { name: 'text_match', features: ['bm25', 'title_coverage', 'exact_match', 'semantic_sim'] },
     { name: 'statistical', features: ['item_ctr', 'log_popularity', 'freshness', 'title_len'] },
-    { name: 'behavioural', features: ['user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'] },
+    {
+      name: 'behavioural',
+      features: ['user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'],
+    },
   ],
 };
 const DIMS = { Tq: 8, Ti: 8, F: 12 };
@@ -21,7 +24,12 @@ function turn(historyLen: number, candidates: number, seed = 0) {
     query: `query ${(i + seed) % 13}`,
     clicks: [{ itemId: `it${i}`, title: `title ${i % 7}`, position: 1, dwellMs: i * 1000 }],
   }));
-  const cands = Array.from({ length: candidates }, (_, c) => ({ itemId: `c${c}`, title: `cand ${c}`, position: c + 1, features: { bm25: c + seed, item_ctr: 0.1 } }));
+  const cands = Array.from({ length: candidates }, (_, c) => ({
+    itemId: `c${c}`,
+    title: `cand ${c}`,
+    position: c + 1,
+    features: { bm25: c + seed, item_ctr: 0.1 },
+  }));
   return assembleTurn(earlier, `target ${seed}`, cands, SPEC, { maxHistory: 256 }).tensors;
 }
 

@@ -29,8 +29,20 @@ export function backendIn(dir: string, extra: Partial<BackendOptions> = {}): Bac
   return b;
 }
 
-export interface LogResult { item_id: string; title: string; position: number; features: Record<string, number>; click?: boolean; dwell_ms?: number }
-export interface LogSession { session_id: string; user_id: string; split?: string; events: { ts: string; query: string; results: LogResult[] }[] }
+export interface LogResult {
+  item_id: string;
+  title: string;
+  position: number;
+  features: Record<string, number>;
+  click?: boolean;
+  dwell_ms?: number;
+}
+export interface LogSession {
+  session_id: string;
+  user_id: string;
+  split?: string;
+  events: { ts: string; query: string; results: LogResult[] }[];
+}
 
 export function writeLog(dir: string, sessions: LogSession[], name = 'sessions.jsonl'): string {
   const path = join(dir, name);
@@ -41,7 +53,11 @@ export function writeLog(dir: string, sessions: LogSession[], name = 'sessions.j
 const ts = (i: number) => new Date(Date.UTC(2026, 2, 1, 9, 0, i)).toISOString().replace('.000Z', 'Z');
 
 /** A small deterministic workspace: `n` sessions of `turns` turns, 5 candidates each, some clicks. */
-export function demoSessions(n: number, turns: number, opts: { features?: (s: number, t: number, r: number) => Record<string, number> } = {}): LogSession[] {
+export function demoSessions(
+  n: number,
+  turns: number,
+  opts: { features?: (s: number, t: number, r: number) => Record<string, number> } = {},
+): LogSession[] {
   const topics = ['trail shoes', 'espresso machine', 'tent', 'camera lens', 'rain jacket'];
   return Array.from({ length: n }, (_, s) => ({
     session_id: `s${String(s).padStart(4, '0')}`,
@@ -74,16 +90,30 @@ export async function importLog(b: Backend, path: string): Promise<void> {
 export function insertWideTurn(b: Backend, sessionId: string, count: number): string {
   const db = b.store.db;
   const s = db.prepare('SELECT session_pk FROM sessions WHERE session_id = ?').get(sessionId) as { session_pk: number };
-  const last = db.prepare('SELECT max(idx) AS idx FROM turns WHERE session_pk = ?').get(s.session_pk) as { idx: number };
-  const proto = db.prepare('SELECT r.feature_set, r.features FROM results r JOIN turns t ON t.turn_pk = r.turn_pk WHERE t.session_pk = ? LIMIT 1').get(s.session_pk) as {
+  const last = db.prepare('SELECT max(idx) AS idx FROM turns WHERE session_pk = ?').get(s.session_pk) as {
+    idx: number;
+  };
+  const proto = db
+    .prepare(
+      'SELECT r.feature_set, r.features FROM results r JOIN turns t ON t.turn_pk = r.turn_pk WHERE t.session_pk = ? LIMIT 1',
+    )
+    .get(s.session_pk) as {
     feature_set: number;
     features: Uint8Array;
   };
   const idx = last.idx + 1;
   db.exec('BEGIN');
-  const turn = db.prepare("INSERT INTO turns (session_pk, idx, ts, query, boundary) VALUES (?, ?, '2026-03-01T10:00:00Z', 'wide query', 'switch')").run(s.session_pk, idx);
-  const item = db.prepare('INSERT INTO items (item_id, title) VALUES (?, ?) ON CONFLICT (item_id) DO UPDATE SET title = title RETURNING item_pk');
-  const res = db.prepare('INSERT INTO results (turn_pk, position, item_pk, click, dwell_ms, title, feature_set, features) VALUES (?, ?, ?, 0, NULL, NULL, ?, ?)');
+  const turn = db
+    .prepare(
+      "INSERT INTO turns (session_pk, idx, ts, query, boundary) VALUES (?, ?, '2026-03-01T10:00:00Z', 'wide query', 'switch')",
+    )
+    .run(s.session_pk, idx);
+  const item = db.prepare(
+    'INSERT INTO items (item_id, title) VALUES (?, ?) ON CONFLICT (item_id) DO UPDATE SET title = title RETURNING item_pk',
+  );
+  const res = db.prepare(
+    'INSERT INTO results (turn_pk, position, item_pk, click, dwell_ms, title, feature_set, features) VALUES (?, ?, ?, 0, NULL, NULL, ?, ?)',
+  );
   for (let i = 0; i < count; i++) {
     const { item_pk } = item.get(`wide-${i}`, `wide item ${i}`) as { item_pk: number };
     res.run(turn.lastInsertRowid, i + 1, item_pk, proto.feature_set, proto.features);

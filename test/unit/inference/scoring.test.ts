@@ -4,13 +4,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BatchScoreReport, InferenceStatus, ModelAddResult, ModelSummary, StoredTurnScores, TurnScoring } from '../../../src-common/api/contract.ts';
+import type {
+  BatchScoreReport,
+  InferenceStatus,
+  ModelAddResult,
+  ModelSummary,
+  StoredTurnScores,
+  TurnScoring,
+} from '../../../src-common/api/contract.ts';
 import type { Progress } from '../../../src-common/api/types.ts';
 import type { ApiError } from '../../../src-common/errors.ts';
 import { assembleTurn } from '../../../src-backend/inference/assemble.ts';
 import { TurnReader } from '../../../src-backend/inference/turn-source.ts';
 import type { Backend } from '../../../src-backend/backend.ts';
-import { backendIn, demoSessions, importLog, insertWideTurn, NO_METADATA, sum, tempDir, TINY_FLAT, TINY_LINEAR, TINY_NAN, writeLog } from './helpers.ts';
+import {
+  backendIn,
+  demoSessions,
+  importLog,
+  insertWideTurn,
+  NO_METADATA,
+  sum,
+  tempDir,
+  TINY_FLAT,
+  TINY_LINEAR,
+  TINY_NAN,
+  writeLog,
+} from './helpers.ts';
 import { snapshot } from '../import/helpers.ts';
 
 async function rejection(p: Promise<unknown>): Promise<ApiError> {
@@ -22,7 +41,9 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected a rejection');
 }
 
-async function workspace(sessions = demoSessions(6, 6)): Promise<{ b: Backend; dir: string; lin: ModelAddResult; flat: ModelAddResult }> {
+async function workspace(
+  sessions = demoSessions(6, 6),
+): Promise<{ b: Backend; dir: string; lin: ModelAddResult; flat: ModelAddResult }> {
   const dir = tempDir();
   const b = backendIn(dir);
   await importLog(b, writeLog(dir, sessions));
@@ -35,7 +56,13 @@ describe('model registry', () => {
   it('adds, lists with metadata, refuses duplicates silently, renames and removes by sha256', async () => {
     const { b, lin, flat } = await workspace();
     expect(lin.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(lin).toMatchObject({ name: 'tiny-linear', encoder: 'linear', version: '0.0.1', contractVersion: '1', alreadyRegistered: false });
+    expect(lin).toMatchObject({
+      name: 'tiny-linear',
+      encoder: 'linear',
+      version: '0.0.1',
+      contractVersion: '1',
+      alreadyRegistered: false,
+    });
     expect(lin.groups.map((g) => g.name)).toEqual(['text_match', 'statistical', 'behavioural']);
     expect(lin.tokenizer).toEqual({ tokenBuckets: 512, itemBuckets: 256, queryTokens: 8, titleTokens: 8 });
     expect(flat).toMatchObject({ name: 'baseline', encoder: 'flattened' });
@@ -47,7 +74,10 @@ describe('model registry', () => {
     const list = (await b.dispatcher.call('models.list', {})) as ModelSummary[];
     expect(list.map((m) => m.sha256).sort()).toEqual([lin.sha256, flat.sha256].sort());
 
-    const renamed = (await b.dispatcher.call('models.rename', { sha256: lin.sha256.slice(0, 10), name: 'QGS linear' })) as ModelSummary;
+    const renamed = (await b.dispatcher.call('models.rename', {
+      sha256: lin.sha256.slice(0, 10),
+      name: 'QGS linear',
+    })) as ModelSummary;
     expect(renamed.name).toBe('QGS linear');
 
     await b.dispatcher.call('score.batch', { model: flat.sha256 });
@@ -100,7 +130,10 @@ describe('model registry', () => {
 describe('turn scoring', () => {
   it('ranks candidates with scores, per-group weights and history weights from two models', async () => {
     const { b, lin, flat } = await workspace();
-    const r = (await b.dispatcher.call('score.turn', { turnId: 's0001#4', models: [lin.sha256, flat.sha256] })) as TurnScoring;
+    const r = (await b.dispatcher.call('score.turn', {
+      turnId: 's0001#4',
+      models: [lin.sha256, flat.sha256],
+    })) as TurnScoring;
     expect(r.turnId).toBe('s0001#4');
     expect(r.counterfactual).toBe(false);
     expect(r.history.length).toBeGreaterThan(0);
@@ -122,30 +155,65 @@ describe('turn scoring', () => {
     }
     // the demo log lacks 8 of the 12 features: filled with 0 and said so
     expect(r.models[0]!.assembly.missingFeatures.map((f) => f.feature)).toContain('semantic_sim');
-    expect(r.warnings.join('\n')).toMatch(/tiny-linear: 8 of its 12 features are missing from the log, filled with 0: .*semantic_sim \(5 of 5 candidates\)/);
+    expect(r.warnings.join('\n')).toMatch(
+      /tiny-linear: 8 of its 12 features are missing from the log, filled with 0: .*semantic_sim \(5 of 5 candidates\)/,
+    );
   });
 
   it('history assembled from the store equals the Python reference tensors (assembly-vectors.json)', async () => {
     const fx = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/assembly-vectors.json'), 'utf8')) as {
       tokenizer: { tokenBuckets: number; itemBuckets: number; queryTokens: number; titleTokens: number };
-      sessions: { session_id: string; user_id: string; events: { ts: string; query: string; results: { item_id: string; title: string; position: number; features: Record<string, number> }[] }[] }[];
-      cases: { session_id: string; turn: number; max_steps: number; history_item_ids: number[]; history_actions: number[]; history_query_tokens: number[][]; history_item_tokens: number[][] }[];
+      sessions: {
+        session_id: string;
+        user_id: string;
+        events: {
+          ts: string;
+          query: string;
+          results: { item_id: string; title: string; position: number; features: Record<string, number> }[];
+        }[];
+      }[];
+      cases: {
+        session_id: string;
+        turn: number;
+        max_steps: number;
+        history_item_ids: number[];
+        history_actions: number[];
+        history_query_tokens: number[][];
+        history_item_tokens: number[][];
+      }[];
     };
     const dir = tempDir();
     const b = backendIn(dir);
     // One extra turn per session so "turn = number of events" (history of the whole session) exists.
-    const sessions = fx.sessions.map((s) => ({ ...s, events: [...s.events, { ts: s.events.at(-1)!.ts, query: 'next', results: [] }] }));
+    const sessions = fx.sessions.map((s) => ({
+      ...s,
+      events: [...s.events, { ts: s.events.at(-1)!.ts, query: 'next', results: [] }],
+    }));
     await importLog(b, writeLog(dir, sessions));
     const reader = new TurnReader(b.store.db);
     for (const c of fx.cases) {
       const earlier = reader.readTurn(`${c.session_id}#${c.turn}`).earlier;
-      const a = assembleTurn(earlier, 'q', [], { tokenizer: fx.tokenizer, groups: [{ name: 'g', features: ['f'] }] }, { maxHistory: c.max_steps });
+      const a = assembleTurn(
+        earlier,
+        'q',
+        [],
+        { tokenizer: fx.tokenizer, groups: [{ name: 'g', features: ['f'] }] },
+        { maxHistory: c.max_steps },
+      );
       expect(Array.from(a.tensors.historyItemIds), `${c.session_id}#${c.turn}`).toEqual(c.history_item_ids);
       expect(Array.from(a.tensors.historyActions)).toEqual(c.history_actions);
       const Tq = fx.tokenizer.queryTokens;
       const Ti = fx.tokenizer.titleTokens;
-      expect(Array.from({ length: a.tensors.historyLength }, (_, i) => Array.from(a.tensors.historyQueryTokens.subarray(i * Tq, (i + 1) * Tq)))).toEqual(c.history_query_tokens);
-      expect(Array.from({ length: a.tensors.historyLength }, (_, i) => Array.from(a.tensors.historyItemTokens.subarray(i * Ti, (i + 1) * Ti)))).toEqual(c.history_item_tokens);
+      expect(
+        Array.from({ length: a.tensors.historyLength }, (_, i) =>
+          Array.from(a.tensors.historyQueryTokens.subarray(i * Tq, (i + 1) * Tq)),
+        ),
+      ).toEqual(c.history_query_tokens);
+      expect(
+        Array.from({ length: a.tensors.historyLength }, (_, i) =>
+          Array.from(a.tensors.historyItemTokens.subarray(i * Ti, (i + 1) * Ti)),
+        ),
+      ).toEqual(c.history_item_tokens);
     }
   });
 
@@ -158,7 +226,14 @@ describe('turn scoring', () => {
     const cf = (await b.dispatcher.call('score.counterfactual', {
       turnId: 's0002#5',
       models: [lin.sha256],
-      edit: { query: 'completely different words', removeHistorySteps: [dropped], features: [{ itemId: target.itemId, feature: 'bm25', value: 500 }, { itemId: target.itemId, feature: 'not_a_model_feature', value: 1 }] },
+      edit: {
+        query: 'completely different words',
+        removeHistorySteps: [dropped],
+        features: [
+          { itemId: target.itemId, feature: 'bm25', value: 500 },
+          { itemId: target.itemId, feature: 'not_a_model_feature', value: 1 },
+        ],
+      },
     })) as TurnScoring;
     expect(cf.counterfactual).toBe(true);
     expect(cf.query).toBe('completely different words');
@@ -169,10 +244,22 @@ describe('turn scoring', () => {
     expect(cf.warnings.join('\n')).toContain('"not_a_model_feature" is not an input');
     expect(snapshot(b.store.path)).toEqual(before);
 
-    const bad = await rejection(b.dispatcher.call('score.counterfactual', { turnId: 's0002#5', models: [lin.sha256], edit: { removeHistorySteps: [0, 9999], features: [{ itemId: 'nope', feature: 'bm25', value: 1 }] } }));
+    const bad = await rejection(
+      b.dispatcher.call('score.counterfactual', {
+        turnId: 's0002#5',
+        models: [lin.sha256],
+        edit: { removeHistorySteps: [0, 9999], features: [{ itemId: 'nope', feature: 'bm25', value: 1 }] },
+      }),
+    );
     expect(bad.code).toBe('invalid_input');
     expect(bad.problems.map((p) => p.where)).toEqual(['edit.removeHistorySteps[1]', 'edit.features[0].itemId']);
-    const nan = await rejection(b.dispatcher.call('score.counterfactual', { turnId: 's0002#5', models: [lin.sha256], edit: { features: [{ itemId: target.itemId, feature: 'bm25', value: Number.NaN }] } }));
+    const nan = await rejection(
+      b.dispatcher.call('score.counterfactual', {
+        turnId: 's0002#5',
+        models: [lin.sha256],
+        edit: { features: [{ itemId: target.itemId, feature: 'bm25', value: Number.NaN }] },
+      }),
+    );
     expect(nan.code).toBe('invalid_input');
     expect(nan.problems[0]!.where).toBe('edit.features[0].value');
   });
@@ -186,7 +273,9 @@ describe('turn scoring', () => {
     expect(e2.message).toContain('has no turn 7');
     const e3 = await rejection(b.dispatcher.call('score.turn', { turnId: 's0000', models: [lin.sha256] }));
     expect(e3).toMatchObject({ code: 'invalid_input' });
-    const e4 = await rejection(b.dispatcher.call('score.turn', { turnId: 's0000#0', models: [lin.sha256, lin.sha256, lin.sha256] }));
+    const e4 = await rejection(
+      b.dispatcher.call('score.turn', { turnId: 's0000#0', models: [lin.sha256, lin.sha256, lin.sha256] }),
+    );
     expect(e4.problems[0]!.where).toBe('models');
   });
 });
@@ -202,7 +291,10 @@ describe('bad input keeps the backend up', () => {
     expect(err.problems.find((p) => p.where === 'tiny-nan: output score')!.message).toMatch(/NaN/);
     const batch = await rejection(b.dispatcher.call('score.batch', { model: nan.sha256 }));
     expect(batch.code).toBe('invalid_file');
-    expect((b.store.db.prepare('SELECT count(*) AS n FROM scores WHERE model_sha256 = ?').get(nan.sha256) as { n: number }).n).toBe(0);
+    expect(
+      (b.store.db.prepare('SELECT count(*) AS n FROM scores WHERE model_sha256 = ?').get(nan.sha256) as { n: number })
+        .n,
+    ).toBe(0);
     const ok = (await b.dispatcher.call('score.turn', { turnId: 's0000#2', models: [lin.sha256] })) as TurnScoring;
     expect(ok.models[0]!.candidates).toHaveLength(5);
   });
@@ -214,9 +306,26 @@ describe('bad input keeps the backend up', () => {
     long.events = Array.from({ length: 101 }, (_, t) => ({
       ts: '2026-03-01T09:00:00Z',
       query: `q ${t}`,
-      results: Array.from({ length: t < 100 ? 1000 : 3 }, (_, r) => ({ item_id: `i${r}`, title: `t ${r}`, position: r + 1, features: { bm25: r }, click: t < 100 })),
+      results: Array.from({ length: t < 100 ? 1000 : 3 }, (_, r) => ({
+        item_id: `i${r}`,
+        title: `t ${r}`,
+        position: r + 1,
+        features: { bm25: r },
+        click: t < 100,
+      })),
     }));
-    const empty = { session_id: 'empty', user_id: 'u', events: [{ ts: '2026-03-01T09:00:00Z', query: 'first', results: [{ item_id: 'a', title: 'a', position: 1, features: { bm25: 1 }, click: true }] }, { ts: '2026-03-01T09:01:00Z', query: 'nothing found', results: [] }] };
+    const empty = {
+      session_id: 'empty',
+      user_id: 'u',
+      events: [
+        {
+          ts: '2026-03-01T09:00:00Z',
+          query: 'first',
+          results: [{ item_id: 'a', title: 'a', position: 1, features: { bm25: 1 }, click: true }],
+        },
+        { ts: '2026-03-01T09:01:00Z', query: 'nothing found', results: [] },
+      ],
+    };
     const { b, lin } = await workspace([...demoSessions(2, 2), long, empty]);
 
     const z = (await b.dispatcher.call('score.turn', { turnId: 'empty#1', models: [lin.sha256] })) as TurnScoring;
@@ -229,11 +338,21 @@ describe('bad input keeps the backend up', () => {
     expect(w.models[0]!.candidates).toHaveLength(10_000);
     expect(w.models[0]!.candidates.at(-1)!.rank).toBe(10_000);
 
-    const h = (await b.dispatcher.call('score.turn', { turnId: 'long#100', models: [lin.sha256], maxHistory: 256 })) as TurnScoring;
+    const h = (await b.dispatcher.call('score.turn', {
+      turnId: 'long#100',
+      models: [lin.sha256],
+      maxHistory: 256,
+    })) as TurnScoring;
     expect(h.history).toHaveLength(256);
     expect(h.history[0]!.step).toBe(100_000 - 256);
-    expect(h.models[0]!.assembly).toMatchObject({ historySteps: 100_000, truncatedSteps: 100_000 - 256, maxHistory: 256 });
-    expect(h.warnings.join('\n')).toContain('history has 100,000 steps; the oldest 99,744 were left out (max history 256)');
+    expect(h.models[0]!.assembly).toMatchObject({
+      historySteps: 100_000,
+      truncatedSteps: 100_000 - 256,
+      maxHistory: 256,
+    });
+    expect(h.warnings.join('\n')).toContain(
+      'history has 100,000 steps; the oldest 99,744 were left out (max history 256)',
+    );
 
     // batch scoring handles all three shapes too
     const rep = (await b.dispatcher.call('score.batch', { model: lin.sha256 })) as BatchScoreReport;
@@ -256,7 +375,11 @@ describe('bad input keeps the backend up', () => {
 
   it('Auto reports the providers it tried; explicit CPU does not try others', async () => {
     const { b, lin } = await workspace(demoSessions(1, 2));
-    const st = (await b.dispatcher.call('inference.configure', { provider: 'cpu', threads: 1, maxHistory: 32 })) as InferenceStatus;
+    const st = (await b.dispatcher.call('inference.configure', {
+      provider: 'cpu',
+      threads: 1,
+      maxHistory: 32,
+    })) as InferenceStatus;
     expect(st.settings).toEqual({ provider: 'cpu', threads: 1, maxHistory: 32 });
     const r = (await b.dispatcher.call('score.turn', { turnId: 's0000#1', models: [lin.sha256] })) as TurnScoring;
     expect(r.models[0]!.runtime).toMatchObject({ provider: 'cpu', fallback: null });
@@ -286,7 +409,11 @@ describe('batch scoring', () => {
   it('scores every turn into SQLite keyed by (model sha256, turn), with progress; re-running is a no-op', async () => {
     const { b, lin } = await workspace(demoSessions(12, 5));
     const progress: Progress[] = [];
-    const rep = (await b.dispatcher.call('score.batch', { model: lin.sha256 }, { onProgress: (p) => progress.push(p) })) as BatchScoreReport;
+    const rep = (await b.dispatcher.call(
+      'score.batch',
+      { model: lin.sha256 },
+      { onProgress: (p) => progress.push(p) },
+    )) as BatchScoreReport;
     expect(rep).toMatchObject({ turns: 60, scored: 60, alreadyScored: 0, candidatesScored: 300, split: null });
     expect(progress.at(-1)).toMatchObject({ phase: 'score', done: 60, total: 60, unit: 'turns' });
     const n = (sql: string) => (b.store.db.prepare(sql).get(lin.sha256) as { n: number }).n;
@@ -295,7 +422,10 @@ describe('batch scoring', () => {
 
     // stored scores equal interactive scores for the same turn (batching and padding change nothing)
     const live = (await b.dispatcher.call('score.turn', { turnId: 's0007#4', models: [lin.sha256] })) as TurnScoring;
-    const stored = (await b.dispatcher.call('score.stored', { turnId: 's0007#4', model: lin.sha256 })) as StoredTurnScores;
+    const stored = (await b.dispatcher.call('score.stored', {
+      turnId: 's0007#4',
+      model: lin.sha256,
+    })) as StoredTurnScores;
     expect(stored.scored).toBe(true);
     expect(stored.candidates.map((c) => c.itemId)).toEqual(live.models[0]!.candidates.map((c) => c.itemId));
     stored.candidates.forEach((c, i) => {
@@ -308,7 +438,11 @@ describe('batch scoring', () => {
     expect(again).toMatchObject({ scored: 0, alreadyScored: 60 });
     expect(snapshot(b.store.path)).toEqual(before);
 
-    const split = (await b.dispatcher.call('score.batch', { model: lin.sha256, split: 'test', rescore: true })) as BatchScoreReport;
+    const split = (await b.dispatcher.call('score.batch', {
+      model: lin.sha256,
+      split: 'test',
+      rescore: true,
+    })) as BatchScoreReport;
     expect(split).toMatchObject({ split: 'test', turns: 15, scored: 15 });
   });
 
@@ -320,12 +454,16 @@ describe('batch scoring', () => {
     const ac = new AbortController();
     let seen = 0;
     const err = await rejection(
-      b.dispatcher.call('score.batch', { model: lin.sha256 }, {
-        signal: ac.signal,
-        onProgress: (p) => {
-          if (p.done > 0 && ++seen === 2) ac.abort();
+      b.dispatcher.call(
+        'score.batch',
+        { model: lin.sha256 },
+        {
+          signal: ac.signal,
+          onProgress: (p) => {
+            if (p.done > 0 && ++seen === 2) ac.abort();
+          },
         },
-      }),
+      ),
     );
     expect(err.code).toBe('cancelled');
     expect(err.message).toMatch(/run it again to resume/);
@@ -340,8 +478,8 @@ describe('batch scoring', () => {
     expect(n()).toBe(1200);
 
     // a crash after some commits looks like missing rows: only those are scored again
-    b.store.db.exec("DELETE FROM scored_turns WHERE turn_pk IN (SELECT turn_pk FROM turns WHERE idx = 3)");
-    b.store.db.exec("DELETE FROM scores WHERE turn_pk IN (SELECT turn_pk FROM turns WHERE idx = 3)");
+    b.store.db.exec('DELETE FROM scored_turns WHERE turn_pk IN (SELECT turn_pk FROM turns WHERE idx = 3)');
+    b.store.db.exec('DELETE FROM scores WHERE turn_pk IN (SELECT turn_pk FROM turns WHERE idx = 3)');
     const resumed = (await b.dispatcher.call('score.batch', { model: lin.sha256 })) as BatchScoreReport;
     expect(resumed).toMatchObject({ scored: 300, alreadyScored: 900 });
     expect((b.store.db.prepare('SELECT count(*) AS n FROM scores').get() as { n: number }).n).toBe(6000);

@@ -17,7 +17,9 @@ import { tinyWorkspace, uuid } from './helpers.ts';
 const CLI = join(import.meta.dirname, '..', '..', '..', 'src-backend', 'hosts', 'cli.ts');
 
 function startServe(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -32,17 +34,35 @@ function startServe(db: string, token: string): Promise<{ child: ChildProcess; u
 describe('label durability', () => {
   it('every label acknowledged over HTTP survives kill -9 of the backend right after the acknowledgement', async () => {
     const t = await tinyWorkspace();
-    const task = await t.call('tasks.create', { name: 'K', from: { kind: 'turns', turnIds: ['s1#0', 's1#1', 's1#2'] } });
+    const task = await t.call('tasks.create', {
+      name: 'K',
+      from: { kind: 'turns', turnIds: ['s1#0', 's1#1', 's1#2'] },
+    });
     await t.b.close();
     const token = 'kill9-token-' + uuid();
     const { child, url } = await startServe(join(t.dir, 'ws.db'), token);
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, sig) => r(sig)));
     const api = new ApiClient(httpTransport(url, token));
     const acked: string[] = [];
-    const items: [string, string][] = [['s1#0', 'a'], ['s1#0', 'b'], ['s1#0', 'c'], ['s1#1', 'a'], ['s1#1', 'b'], ['s1#2', 'd'], ['s1#2', 'e']];
+    const items: [string, string][] = [
+      ['s1#0', 'a'],
+      ['s1#0', 'b'],
+      ['s1#0', 'c'],
+      ['s1#1', 'a'],
+      ['s1#1', 'b'],
+      ['s1#2', 'd'],
+      ['s1#2', 'e'],
+    ];
     for (const [i, [turnId, itemId]] of items.entries()) {
       const eventId = uuid();
-      const ack = await api.call('labels.record', { eventId, taskId: task.taskId, turnId, kind: 'grade', itemId, value: i % 4 });
+      const ack = await api.call('labels.record', {
+        eventId,
+        taskId: task.taskId,
+        turnId,
+        kind: 'grade',
+        itemId,
+        value: i % 4,
+      });
       acked.push(ack.eventId);
     }
     // SIGKILL the moment the last acknowledgement arrived: no shutdown, no checkpoint.
@@ -52,7 +72,11 @@ describe('label durability', () => {
     const db = new DatabaseSync(join(t.dir, 'ws.db.labels.db'), { readOnly: true });
     try {
       expect((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check).toBe('ok');
-      const ids = (db.prepare("SELECT event_id FROM label_events WHERE kind = 'grade' ORDER BY seq").all() as { event_id: string }[]).map((r) => r.event_id);
+      const ids = (
+        db.prepare("SELECT event_id FROM label_events WHERE kind = 'grade' ORDER BY seq").all() as {
+          event_id: string;
+        }[]
+      ).map((r) => r.event_id);
       expect(ids).toEqual(acked);
       expect((db.prepare('SELECT count(*) AS n FROM current_labels').get() as { n: number }).n).toBe(items.length);
     } finally {
@@ -63,7 +87,11 @@ describe('label durability', () => {
     try {
       const api2 = new ApiClient(httpTransport(again.url, token));
       const cur = await api2.call('labels.forTurn', { turnId: 's1#0', taskId: task.taskId });
-      expect(cur.current.map((c) => [c.itemId, c.value])).toEqual([['a', 0], ['b', 1], ['c', 2]]);
+      expect(cur.current.map((c) => [c.itemId, c.value])).toEqual([
+        ['a', 0],
+        ['b', 1],
+        ['c', 2],
+      ]);
     } finally {
       again.child.kill('SIGTERM');
     }
@@ -71,35 +99,59 @@ describe('label durability', () => {
 
   it('labels recorded during a large import are acknowledged before the import commits, and counted once when retried', async () => {
     const t = await tinyWorkspace();
-    const task = await t.call('tasks.create', { name: 'C', from: { kind: 'turns', turnIds: ['s1#0', 's1#1', 's1#2', 's2#0'] } });
+    const task = await t.call('tasks.create', {
+      name: 'C',
+      from: { kind: 'turns', turnIds: ['s1#0', 's1#1', 's1#2', 's2#0'] },
+    });
     const big = join(t.dir, 'big.jsonl');
     await writeSynthLog(big, { sessions: 4000, turns: 5, results: 10, prefix: 'big' }); // 200k result rows
     let importing = false;
     let importDone = false;
     const started = new Promise<void>((resolve) => {
-      const imp = t.b.dispatcher.call('import.sessions', { path: big }, {
-        onProgress: (p: Progress) => {
-          if (p.phase === 'importing' && p.done > 0 && !importing) {
-            importing = true;
-            resolve();
-          }
+      const imp = t.b.dispatcher.call(
+        'import.sessions',
+        { path: big },
+        {
+          onProgress: (p: Progress) => {
+            if (p.phase === 'importing' && p.done > 0 && !importing) {
+              importing = true;
+              resolve();
+            }
+          },
         },
-      });
+      );
       void imp.then(() => (importDone = true));
       (t as { imp?: Promise<unknown> }).imp = imp;
     });
     await started;
     const latencies: number[] = [];
-    const pairs: [string, string][] = [['s1#0', 'a'], ['s1#0', 'b'], ['s1#1', 'c'], ['s1#2', 'd'], ['s2#0', 'f'], ['s2#0', 'g']];
+    const pairs: [string, string][] = [
+      ['s1#0', 'a'],
+      ['s1#0', 'b'],
+      ['s1#1', 'c'],
+      ['s1#2', 'd'],
+      ['s2#0', 'f'],
+      ['s2#0', 'g'],
+    ];
     let retried = '';
     for (const [turnId, itemId] of pairs) {
       const eventId = uuid();
       const t0 = performance.now();
-      const ack = await t.call('labels.record', { eventId, taskId: task.taskId, turnId, kind: 'grade', itemId, value: 2 });
+      const ack = await t.call('labels.record', {
+        eventId,
+        taskId: task.taskId,
+        turnId,
+        kind: 'grade',
+        itemId,
+        value: 2,
+      });
       latencies.push(performance.now() - t0);
       expect(ack.duplicate).toBe(false);
       // A retry of the same event (the acknowledgement was lost) is recorded once.
-      expect((await t.call('labels.record', { eventId, taskId: task.taskId, turnId, kind: 'grade', itemId, value: 2 })).duplicate).toBe(true);
+      expect(
+        (await t.call('labels.record', { eventId, taskId: task.taskId, turnId, kind: 'grade', itemId, value: 2 }))
+          .duplicate,
+      ).toBe(true);
       retried = eventId;
     }
     // Every label was acknowledged while the import's transaction was still open.

@@ -9,7 +9,8 @@ import { putStoredScores } from '../helpers/stored-scores.ts';
 
 export { tempDir, backendIn };
 
-const res = (ids: string[]): LogResult[] => ids.map((id, i) => ({ item_id: id, title: `title ${id}`, position: i + 1, features: { bm25: 1 }, click: i === 1 }));
+const res = (ids: string[]): LogResult[] =>
+  ids.map((id, i) => ({ item_id: id, title: `title ${id}`, position: i + 1, features: { bm25: 1 }, click: i === 1 }));
 
 export type Call = <M extends MethodName>(m: M, input: MethodInput<M>) => Promise<MethodResult<M>>;
 
@@ -51,14 +52,25 @@ export async function tinyWorkspace(dir = tempDir()): Promise<Tiny> {
         { ts: '2026-03-01T09:02:00Z', query: 'chocolate cake', results: res(['d', 'e']) }, // switch
       ],
     },
-    { session_id: 's2', user_id: 'u2', split: 'test', events: [{ ts: '2026-03-02T09:00:00Z', query: 'garden tools', results: res(['f', 'g']) }] },
-    { session_id: 's3', user_id: 'u1', split: 'valid', events: [{ ts: '2026-03-03T09:00:00Z', query: 'blue hat', results: res(['h']) }] },
+    {
+      session_id: 's2',
+      user_id: 'u2',
+      split: 'test',
+      events: [{ ts: '2026-03-02T09:00:00Z', query: 'garden tools', results: res(['f', 'g']) }],
+    },
+    {
+      session_id: 's3',
+      user_id: 'u1',
+      split: 'valid',
+      events: [{ ts: '2026-03-03T09:00:00Z', query: 'blue hat', results: res(['h']) }],
+    },
   ]);
   await b.dispatcher.call('import.sessions', { path: log });
   const A = ((await b.dispatcher.call('models.add', { path: TINY_LINEAR, name: 'A' })) as ModelAddResult).sha256;
   const B = ((await b.dispatcher.call('models.add', { path: TINY_FLAT, name: 'B' })) as ModelAddResult).sha256;
   const db = b.store.db;
-  const put = (model: string, turnId: string, scores: Record<string, number>) => putStoredScores(db, model, turnId, scores);
+  const put = (model: string, turnId: string, scores: Record<string, number>) =>
+    putStoredScores(db, model, turnId, scores);
   put(A, 's1#0', { a: 0.9, b: 0.5, c: 0.1 });
   put(B, 's1#0', { a: 0.1, b: 0.7, c: 0.8 });
   put(A, 's1#1', { a: 0.9, b: 0.2, c: 0.1 });

@@ -20,14 +20,26 @@ describe('scales', () => {
     const g = (await t.call('scales.list', {})).find((s) => s.name === 'graded-0-3')!;
     expect(g.levels.map((l) => l.label)).toEqual(['Irrelevant', 'Related', 'Highly relevant', 'Perfectly relevant']);
     const esci = (await t.call('scales.list', {})).find((s) => s.name === 'esci')!;
-    expect(esci.levels.map((l) => [l.label, l.gain])).toEqual([['Exact', 3], ['Substitute', 2], ['Complement', 1], ['Irrelevant', 0]]);
+    expect(esci.levels.map((l) => [l.label, l.gain])).toEqual([
+      ['Exact', 3],
+      ['Substitute', 2],
+      ['Complement', 1],
+      ['Irrelevant', 0],
+    ]);
 
     const levels = [
       { key: 'g', value: 1, gain: 1, label: 'Good', description: 'useful' },
       { key: 'b', value: 0, gain: 0, label: 'Bad' },
     ];
     const s = await t.call('scales.create', { name: 'good-bad', levels });
-    expect(s).toMatchObject({ name: 'good-bad', builtin: false, levels: [{ key: 'g', label: 'Good', description: 'useful' }, { key: 'b', description: '' }] });
+    expect(s).toMatchObject({
+      name: 'good-bad',
+      builtin: false,
+      levels: [
+        { key: 'g', label: 'Good', description: 'useful' },
+        { key: 'b', description: '' },
+      ],
+    });
 
     const labelsDb = t.b.labeling.labels.path;
     const before = snapshot(labelsDb);
@@ -36,7 +48,9 @@ describe('scales', () => {
     expect(dup.problems[0]!.where).toBe('name');
     const builtinDup = await rejection(t.call('scales.create', { name: 'esci', levels }));
     expect(builtinDup.code).toBe('conflict');
-    const rep = await rejection(t.call('scales.create', { name: 'x', levels: [levels[0]!, { ...levels[1]!, key: 'g' }] }));
+    const rep = await rejection(
+      t.call('scales.create', { name: 'x', levels: [levels[0]!, { ...levels[1]!, key: 'g' }] }),
+    );
     expect(rep.code).toBe('invalid_input');
     expect(rep.problems[0]).toMatchObject({ where: 'levels[1].key' });
     expect(snapshot(labelsDb)).toEqual(before);
@@ -47,13 +61,34 @@ describe('tasks', () => {
   it('creates a task from a turn list with a logged pool and serves the judge payload', async () => {
     const t = await tinyWorkspace();
     const task = await loggedTask(t, { instructions: '# Judge\n<b>not html</b>' });
-    expect(task).toMatchObject({ name: 'T1', scale: 'graded-0-3', turns: 3, candidates: 8, hideScores: true, progress: [] });
+    expect(task).toMatchObject({
+      name: 'T1',
+      scale: 'graded-0-3',
+      turns: 3,
+      candidates: 8,
+      hideScores: true,
+      progress: [],
+    });
     const j = await t.call('tasks.turn', { taskId: task.taskId, ordinal: 1 });
-    expect(j).toMatchObject({ ordinal: 1, total: 3, turnId: 's1#1', sessionId: 's1', kind: 'continuation', query: 'red running shoes', labels: {}, skipped: false, flag: null });
+    expect(j).toMatchObject({
+      ordinal: 1,
+      total: 3,
+      turnId: 's1#1',
+      sessionId: 's1',
+      kind: 'continuation',
+      query: 'red running shoes',
+      labels: {},
+      skipped: false,
+      flag: null,
+    });
     expect(j.history).toEqual([{ index: 0, query: 'red shoes', boundary: 'start' }]);
     expect(j.instructions).toBe('# Judge\n<b>not html</b>');
     // Hidden by default: logged position, click and scores.
-    expect(j.candidates).toEqual([{ itemId: 'a', title: 'title a' }, { itemId: 'b', title: 'title b' }, { itemId: 'c', title: 'title c' }]);
+    expect(j.candidates).toEqual([
+      { itemId: 'a', title: 'title a' },
+      { itemId: 'b', title: 'title b' },
+      { itemId: 'c', title: 'title c' },
+    ]);
     // Without an ordinal: the annotator's first unfinished turn.
     expect((await t.call('tasks.turn', { taskId: task.taskId })).ordinal).toBe(0);
     const bad = await rejection(t.call('tasks.turn', { taskId: task.taskId, ordinal: 3 }));
@@ -85,8 +120,12 @@ describe('tasks', () => {
     for (let i = 0; i < 12; i++) {
       const id = `annot${i}`;
       await t.call('annotator.set', { annotatorId: id, displayName: `A${i}` });
-      const o1 = (await t.call('tasks.turn', { taskId: task.taskId, ordinal: 0, annotatorId: id })).candidates.map((c) => c.itemId).join();
-      const o2 = (await t.call('tasks.turn', { taskId: task.taskId, ordinal: 0, annotatorId: id })).candidates.map((c) => c.itemId).join();
+      const o1 = (await t.call('tasks.turn', { taskId: task.taskId, ordinal: 0, annotatorId: id })).candidates
+        .map((c) => c.itemId)
+        .join();
+      const o2 = (await t.call('tasks.turn', { taskId: task.taskId, ordinal: 0, annotatorId: id })).candidates
+        .map((c) => c.itemId)
+        .join();
       expect(o2).toBe(o1);
       orders.add(o1);
     }
@@ -97,9 +136,15 @@ describe('tasks', () => {
     const t = await tinyWorkspace();
     const f = await t.call('tasks.create', { name: 'F', from: { kind: 'sessions', userId: 'u1' } });
     expect(f.turns).toBe(4); // s1 (3 turns) + s3 (1)
-    const capped = await t.call('tasks.create', { name: 'F2', from: { kind: 'sessions', hasSwitch: true, maxTurns: 2 } });
+    const capped = await t.call('tasks.create', {
+      name: 'F2',
+      from: { kind: 'sessions', hasSwitch: true, maxTurns: 2 },
+    });
     expect(capped.turns).toBe(2);
-    const s = await t.call('tasks.create', { name: 'S', from: { kind: 'sample', perKind: { start: 2, switch: 1, continuation: 0 }, seed: 3 } });
+    const s = await t.call('tasks.create', {
+      name: 'S',
+      from: { kind: 'sample', perKind: { start: 2, switch: 1, continuation: 0 }, seed: 3 },
+    });
     expect(s.turns).toBe(3);
     const kinds = [];
     for (let i = 0; i < 3; i++) kinds.push((await t.call('tasks.turn', { taskId: s.taskId, ordinal: i })).kind);
@@ -111,19 +156,36 @@ describe('tasks', () => {
     await loggedTask(t);
     const labelsDb = t.b.labeling.labels.path;
     const before = snapshot(labelsDb);
-    const empty = await rejection(t.call('tasks.create', { name: 'E', from: { kind: 'sessions', q: 'no such query anywhere' } }));
+    const empty = await rejection(
+      t.call('tasks.create', { name: 'E', from: { kind: 'sessions', q: 'no such query anywhere' } }),
+    );
     expect(empty).toMatchObject({ code: 'invalid_input', problems: [{ where: 'from' }] });
     expect(empty.message).toMatch(/matched no turns/);
-    const unknown = await rejection(t.call('tasks.create', { name: 'E', from: { kind: 'turns', turnIds: ['s1#0', 'zz#9', 's1#0', 'bad'] } }));
+    const unknown = await rejection(
+      t.call('tasks.create', { name: 'E', from: { kind: 'turns', turnIds: ['s1#0', 'zz#9', 's1#0', 'bad'] } }),
+    );
     expect(unknown.problems.map((p) => p.where)).toEqual(['from.turnIds[1]', 'from.turnIds[2]', 'from.turnIds[3]']);
     const taken = await rejection(loggedTask(t));
     expect(taken).toMatchObject({ code: 'conflict', problems: [{ where: 'name' }] });
-    const unscored = await rejection(t.call('tasks.create', { name: 'E', from: { kind: 'turns', turnIds: ['s3#0'] }, pool: { source: 'model', model: t.A, k: 5 } }));
+    const unscored = await rejection(
+      t.call('tasks.create', {
+        name: 'E',
+        from: { kind: 'turns', turnIds: ['s3#0'] },
+        pool: { source: 'model', model: t.A, k: 5 },
+      }),
+    );
     expect(unscored).toMatchObject({ code: 'invalid_input', problems: [{ where: 'pool.model' }] });
     expect(unscored.message).toMatch(/score\.batch/);
-    const noScale = await rejection(t.call('tasks.create', { name: 'E', scale: 'nope', from: { kind: 'turns', turnIds: ['s1#0'] } }));
+    const noScale = await rejection(
+      t.call('tasks.create', { name: 'E', scale: 'nope', from: { kind: 'turns', turnIds: ['s1#0'] } }),
+    );
     expect(noScale).toMatchObject({ code: 'not_found', problems: [{ where: 'scale' }] });
-    const noSample = await rejection(t.call('tasks.create', { name: 'E', from: { kind: 'sample', perKind: { start: 0, switch: 0, continuation: 0 } } }));
+    const noSample = await rejection(
+      t.call('tasks.create', {
+        name: 'E',
+        from: { kind: 'sample', perKind: { start: 0, switch: 0, continuation: 0 } },
+      }),
+    );
     expect(noSample.problems[0]!.where).toBe('from.perKind');
     expect(snapshot(labelsDb)).toEqual(before);
   });
@@ -161,7 +223,16 @@ describe('label events', () => {
     expect(snapshot(labelsDb)).toEqual(before);
 
     const cur = await t.call('labels.forTurn', { turnId: 's1#0', events: true });
-    expect(cur.current).toEqual([expect.objectContaining({ itemId: 'b', value: 2, gain: 2, scale: 'graded-0-3', taskId: task.taskId, eventId: ev.eventId })]);
+    expect(cur.current).toEqual([
+      expect.objectContaining({
+        itemId: 'b',
+        value: 2,
+        gain: 2,
+        scale: 'graded-0-3',
+        taskId: task.taskId,
+        eventId: ev.eventId,
+      }),
+    ]);
     expect(cur.events).toHaveLength(1);
   });
 
@@ -171,10 +242,21 @@ describe('label events', () => {
     const base = { taskId: task.taskId, turnId: 's1#0' };
     await t.call('labels.record', { ...base, eventId: uuid(), kind: 'grade', itemId: 'a', value: 1 });
     await t.call('labels.record', { ...base, eventId: uuid(), kind: 'grade', itemId: 'a', value: 3 });
-    await t.call('labels.record', { ...base, eventId: uuid(), kind: 'flag', tags: ['bad ranking'], note: 'c should be first' });
+    await t.call('labels.record', {
+      ...base,
+      eventId: uuid(),
+      kind: 'flag',
+      tags: ['bad ranking'],
+      note: 'c should be first',
+    });
     await t.call('labels.record', { ...base, eventId: uuid(), kind: 'skip' });
     let j = await t.call('tasks.turn', { taskId: task.taskId, ordinal: 0 });
-    expect(j).toMatchObject({ labels: { a: 3 }, skipped: true, flag: { tags: ['bad ranking'], note: 'c should be first' }, undoable: 4 });
+    expect(j).toMatchObject({
+      labels: { a: 3 },
+      skipped: true,
+      flag: { tags: ['bad ranking'], note: 'c should be first' },
+      undoable: 4,
+    });
     const undoId = uuid();
     let u = await t.call('labels.undo', { ...base, eventId: undoId });
     expect(u.skipped).toBe(false);
@@ -189,7 +271,16 @@ describe('label events', () => {
     expect(nothing).toMatchObject({ code: 'invalid_input', problems: [{ where: 'turnId' }] });
     j = await t.call('tasks.turn', { taskId: task.taskId, ordinal: 0 });
     expect(j.undoable).toBe(0);
-    expect((await t.call('labels.forTurn', { turnId: 's1#0', events: true })).events!.map((e) => e.kind)).toEqual(['grade', 'grade', 'flag', 'skip', 'undo', 'undo', 'undo', 'undo']);
+    expect((await t.call('labels.forTurn', { turnId: 's1#0', events: true })).events!.map((e) => e.kind)).toEqual([
+      'grade',
+      'grade',
+      'flag',
+      'skip',
+      'undo',
+      'undo',
+      'undo',
+      'undo',
+    ]);
   });
 
   it('shows progress per task and per annotator', async () => {
@@ -198,14 +289,39 @@ describe('label events', () => {
     const me = await t.call('annotator.get', {});
     await t.call('annotator.set', { annotatorId: 'bob-1234', displayName: 'Bob' });
     expect((await t.call('annotator.get', {})).displayName).toBe('Bob');
-    const g = (annotatorId: string, turnId: string, itemId: string) => t.call('labels.record', { eventId: uuid(), taskId: task.taskId, turnId, kind: 'grade', itemId, value: 1, annotatorId });
+    const g = (annotatorId: string, turnId: string, itemId: string) =>
+      t.call('labels.record', {
+        eventId: uuid(),
+        taskId: task.taskId,
+        turnId,
+        kind: 'grade',
+        itemId,
+        value: 1,
+        annotatorId,
+      });
     for (const id of ['a', 'b', 'c']) await g(me.annotatorId, 's1#0', id);
     await g(me.annotatorId, 's1#1', 'a');
     await g('bob-1234', 's1#2', 'd');
-    await t.call('labels.record', { eventId: uuid(), taskId: task.taskId, turnId: 's1#1', kind: 'skip', annotatorId: 'bob-1234' });
+    await t.call('labels.record', {
+      eventId: uuid(),
+      taskId: task.taskId,
+      turnId: 's1#1',
+      kind: 'skip',
+      annotatorId: 'bob-1234',
+    });
     const p = (await t.call('tasks.get', { taskId: task.taskId })).progress;
-    expect(p.find((x) => x.annotatorId === me.annotatorId)).toMatchObject({ displayName: 'Annotator', turnsDone: 1, labels: 4, skipped: 0 });
-    expect(p.find((x) => x.annotatorId === 'bob-1234')).toMatchObject({ displayName: 'Bob', turnsDone: 1, labels: 1, skipped: 1 });
+    expect(p.find((x) => x.annotatorId === me.annotatorId)).toMatchObject({
+      displayName: 'Annotator',
+      turnsDone: 1,
+      labels: 4,
+      skipped: 0,
+    });
+    expect(p.find((x) => x.annotatorId === 'bob-1234')).toMatchObject({
+      displayName: 'Bob',
+      turnsDone: 1,
+      labels: 1,
+      skipped: 1,
+    });
     // Next unfinished turn for me: s1#1 (ordinal 1); for Bob: s1#0.
     expect((await t.call('tasks.turn', { taskId: task.taskId, annotatorId: me.annotatorId })).ordinal).toBe(1);
     expect((await t.call('tasks.turn', { taskId: task.taskId, annotatorId: 'bob-1234' })).ordinal).toBe(0);
@@ -217,19 +333,68 @@ describe('inline labels (no task: the ranking view)', () => {
   it('grades any logged candidate of a stored turn on a chosen scale; they count for labels:annotator', async () => {
     const t = await tinyWorkspace();
     const me = await t.call('annotator.get', {});
-    const ack = await t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'g', value: 1, scale: 'binary' });
+    const ack = await t.call('labels.record', {
+      eventId: uuid(),
+      turnId: 's2#0',
+      kind: 'grade',
+      itemId: 'g',
+      value: 1,
+      scale: 'binary',
+    });
     expect(ack.labels).toEqual({ g: 1 });
-    await t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'flag', tags: ['bad ranking'], note: 'g first' });
-    expect((await t.call('labels.forTurn', { turnId: 's2#0' })).current).toEqual([expect.objectContaining({ taskId: null, itemId: 'g', scale: 'binary', value: 1, gain: 1 })]);
-    expect((await t.call('qrels.turn', { turnId: 's2#0', setName: `labels:annotator:${me.annotatorId}` })).grades).toEqual([{ itemId: 'g', grade: 1 }]);
+    await t.call('labels.record', {
+      eventId: uuid(),
+      turnId: 's2#0',
+      kind: 'flag',
+      tags: ['bad ranking'],
+      note: 'g first',
+    });
+    expect((await t.call('labels.forTurn', { turnId: 's2#0' })).current).toEqual([
+      expect.objectContaining({ taskId: null, itemId: 'g', scale: 'binary', value: 1, gain: 1 }),
+    ]);
+    expect(
+      (await t.call('qrels.turn', { turnId: 's2#0', setName: `labels:annotator:${me.annotatorId}` })).grades,
+    ).toEqual([{ itemId: 'g', grade: 1 }]);
     const u = await t.call('labels.undo', { eventId: uuid(), turnId: 's2#0' });
     expect(u.flag).toBeNull();
     const before = snapshot(t.b.labeling.labels.path);
-    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'a', value: 1 }))).toMatchObject({ code: 'invalid_input', problems: [{ where: 'itemId' }] });
-    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'g', value: 2, scale: 'binary' }))).toMatchObject({ problems: [{ where: 'value' }] });
-    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's9#0', kind: 'grade', itemId: 'g', value: 1 }))).toMatchObject({ code: 'not_found', problems: [{ where: 'turnId' }] });
-    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'g', value: 1, scale: 'nope' }))).toMatchObject({ code: 'not_found', problems: [{ where: 'scale' }] });
-    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'skip' }))).toMatchObject({ problems: [{ where: 'kind' }] });
+    expect(
+      await rejection(
+        t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'grade', itemId: 'a', value: 1 }),
+      ),
+    ).toMatchObject({ code: 'invalid_input', problems: [{ where: 'itemId' }] });
+    expect(
+      await rejection(
+        t.call('labels.record', {
+          eventId: uuid(),
+          turnId: 's2#0',
+          kind: 'grade',
+          itemId: 'g',
+          value: 2,
+          scale: 'binary',
+        }),
+      ),
+    ).toMatchObject({ problems: [{ where: 'value' }] });
+    expect(
+      await rejection(
+        t.call('labels.record', { eventId: uuid(), turnId: 's9#0', kind: 'grade', itemId: 'g', value: 1 }),
+      ),
+    ).toMatchObject({ code: 'not_found', problems: [{ where: 'turnId' }] });
+    expect(
+      await rejection(
+        t.call('labels.record', {
+          eventId: uuid(),
+          turnId: 's2#0',
+          kind: 'grade',
+          itemId: 'g',
+          value: 1,
+          scale: 'nope',
+        }),
+      ),
+    ).toMatchObject({ code: 'not_found', problems: [{ where: 'scale' }] });
+    expect(await rejection(t.call('labels.record', { eventId: uuid(), turnId: 's2#0', kind: 'skip' }))).toMatchObject({
+      problems: [{ where: 'kind' }],
+    });
     expect(snapshot(t.b.labeling.labels.path)).toEqual(before);
   });
 });
@@ -237,10 +402,16 @@ describe('inline labels (no task: the ranking view)', () => {
 describe('arena', () => {
   it('places models left/right at random, stores picks in model terms, and reports win rates with Wilson intervals by kind', async () => {
     const t = await tinyWorkspace();
-    const task = await t.call('tasks.create', { name: 'Arena', from: { kind: 'turns', turnIds: ['s1#0', 's1#1', 's1#2', 's2#0'] }, pool: { source: 'union', modelA: t.A, modelB: t.B, k: 2 } });
+    const task = await t.call('tasks.create', {
+      name: 'Arena',
+      from: { kind: 'turns', turnIds: ['s1#0', 's1#1', 's1#2', 's2#0'] },
+      pool: { source: 'union', modelA: t.A, modelB: t.B, k: 2 },
+    });
     const n = await t.call('arena.next', { taskId: task.taskId });
     expect(n).toMatchObject({ ordinal: 0, total: 4, judged: 0, turnId: 's1#0', outcome: null, finished: false });
-    const sides = [n.left.candidates.map((c) => c.itemId), n.right.candidates.map((c) => c.itemId)].map((x) => x.join());
+    const sides = [n.left.candidates.map((c) => c.itemId), n.right.candidates.map((c) => c.itemId)].map((x) =>
+      x.join(),
+    );
     expect(sides.sort()).toEqual(['a,b', 'c,b']); // A: a,b  B: c,b
     const leftIsA = n.left.candidates[0]!.itemId === 'a';
     // Pick model A on every turn (whichever side it is on).
@@ -274,14 +445,24 @@ describe('labels as a grades source', () => {
     const t = await tinyWorkspace();
     const task = await loggedTask(t);
     const me = await t.call('annotator.get', {});
-    const g = (turnId: string, itemId: string, value: number) => t.call('labels.record', { eventId: uuid(), taskId: task.taskId, turnId, kind: 'grade', itemId, value });
+    const g = (turnId: string, itemId: string, value: number) =>
+      t.call('labels.record', { eventId: uuid(), taskId: task.taskId, turnId, kind: 'grade', itemId, value });
     await g('s1#0', 'c', 2);
     await g('s1#0', 'b', 1);
     await g('s1#1', 'a', 3);
     await g('s1#2', 'e', 1);
     const src = `labels:task:${task.taskId}`;
-    expect(await t.call('qrels.turn', { turnId: 's1#0', setName: src })).toEqual({ setName: src, turnId: 's1#0', grades: [{ itemId: 'b', grade: 1 }, { itemId: 'c', grade: 2 }] });
-    expect((await t.call('qrels.turn', { turnId: 's1#0', setName: `labels:annotator:${me.annotatorId}` })).grades).toHaveLength(2);
+    expect(await t.call('qrels.turn', { turnId: 's1#0', setName: src })).toEqual({
+      setName: src,
+      turnId: 's1#0',
+      grades: [
+        { itemId: 'b', grade: 1 },
+        { itemId: 'c', grade: 2 },
+      ],
+    });
+    expect(
+      (await t.call('qrels.turn', { turnId: 's1#0', setName: `labels:annotator:${me.annotatorId}` })).grades,
+    ).toHaveLength(2);
     const m = await t.call('metrics.turns', { modelA: t.A, modelB: t.B, setName: src });
     expect(m.total).toBe(3);
     const s10 = m.rows.find((r) => r.turnId === 's1#0')!;
@@ -292,11 +473,16 @@ describe('labels as a grades source', () => {
     const before = m.rows.find((r) => r.turnId === 's1#2')!;
     expect(before.ndcgA).toBeCloseTo(1 / Math.log2(3), 12); // A: d, e with e relevant
     await g('s1#2', 'd', 3);
-    const after = (await t.call('metrics.turns', { modelA: t.A, modelB: t.B, setName: src })).rows.find((r) => r.turnId === 's1#2')!;
+    const after = (await t.call('metrics.turns', { modelA: t.A, modelB: t.B, setName: src })).rows.find(
+      (r) => r.turnId === 's1#2',
+    )!;
     expect(after.ndcgA).toBeCloseTo(1, 12);
     const bad = await rejection(t.call('qrels.turn', { turnId: 's1#0', setName: 'labels:task:999' }));
     expect(bad).toMatchObject({ code: 'not_found', problems: [{ where: 'setName' }] });
-    const regress = await t.call('tasks.create', { name: 'R', from: { kind: 'regressions', modelA: t.A, modelB: t.B, setName: src, limit: 2 } });
+    const regress = await t.call('tasks.create', {
+      name: 'R',
+      from: { kind: 'regressions', modelA: t.A, modelB: t.B, setName: src, limit: 2 },
+    });
     expect(regress.turns).toBe(2);
   });
 });

@@ -24,7 +24,15 @@ function fakeClient(answers: (() => unknown)[], seen: { method: string; input: {
   } as unknown as ApiClient;
 }
 
-const ack = (eventId: string) => ({ eventId, seq: 1, duplicate: false, recordedAt: 'now', labels: {}, skipped: false, flag: null });
+const ack = (eventId: string) => ({
+  eventId,
+  seq: 1,
+  duplicate: false,
+  recordedAt: 'now',
+  labels: {},
+  skipped: false,
+  flag: null,
+});
 const unreachable = () => {
   throw new ApiError('internal', 'cannot reach the workbench backend: fetch failed');
 };
@@ -38,7 +46,14 @@ describe('label outbox', () => {
     box.backoff = () => 5;
     const snapshots: number[] = [];
     box.onChange = () => snapshots.push(box.pending);
-    const p = box.send('labels.record', { eventId: 'e1-aaaaaaaa', taskId: 1, turnId: 's#0', kind: 'grade', itemId: 'a', value: 1 });
+    const p = box.send('labels.record', {
+      eventId: 'e1-aaaaaaaa',
+      taskId: 1,
+      turnId: 's#0',
+      kind: 'grade',
+      itemId: 'a',
+      value: 1,
+    });
     expect(JSON.parse(storage.data.get('qgs.labels.outbox')!)).toHaveLength(1);
     const a = await p;
     expect(a.eventId).toBe('e1-aaaaaaaa');
@@ -59,7 +74,14 @@ describe('label outbox', () => {
       seen,
     );
     const box = new LabelOutbox(() => client, null);
-    const bad = box.send('labels.record', { eventId: 'e1-aaaaaaaa', taskId: 1, turnId: 's#0', kind: 'grade', itemId: 'a', value: 7 });
+    const bad = box.send('labels.record', {
+      eventId: 'e1-aaaaaaaa',
+      taskId: 1,
+      turnId: 's#0',
+      kind: 'grade',
+      itemId: 'a',
+      value: 7,
+    });
     const good = box.send('labels.undo', { eventId: 'e2-bbbbbbbb', taskId: 1, turnId: 's#0' });
     await expect(bad).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(good).resolves.toMatchObject({ eventId: 'e2-bbbbbbbb' });
@@ -71,7 +93,9 @@ describe('label outbox', () => {
     const c1 = fakeClient([unreachable], []);
     const first = new LabelOutbox(() => c1, storage);
     first.backoff = () => 60_000; // never retried by this "page"
-    void first.send('labels.record', { eventId: 'e9-cccccccc', taskId: 1, turnId: 's#0', kind: 'skip' }).catch(() => {});
+    void first
+      .send('labels.record', { eventId: 'e9-cccccccc', taskId: 1, turnId: 's#0', kind: 'skip' })
+      .catch(() => {});
     await new Promise((r) => setTimeout(r, 10));
     expect(first.pending).toBe(1);
     const seen: { method: string; input: { eventId: string } }[] = [];
@@ -114,7 +138,16 @@ describe('label routes and instructions', () => {
     const b = parseInstructions('# Title\nSome **bold** and `code`.\n\n- one\n- two\n<img src=x onerror=alert(1)>');
     expect(b).toEqual([
       { kind: 'h', level: 1, text: [{ text: 'Title' }] },
-      { kind: 'p', text: [{ text: 'Some ' }, { text: 'bold', strong: true }, { text: ' and ' }, { text: 'code', code: true }, { text: '.' }] },
+      {
+        kind: 'p',
+        text: [
+          { text: 'Some ' },
+          { text: 'bold', strong: true },
+          { text: ' and ' },
+          { text: 'code', code: true },
+          { text: '.' },
+        ],
+      },
       { kind: 'ul', items: [[{ text: 'one' }], [{ text: 'two' }]] },
       { kind: 'p', text: [{ text: '<img src=x onerror=alert(1)>' }] },
     ]);

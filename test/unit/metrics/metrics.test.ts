@@ -20,7 +20,9 @@ interface Vectors {
   metrics: { scores: number[]; grades: number[]; k: number; ndcg: number; rr: number }[];
   rbo: { a: string[]; b: string[]; p: number; rbo: number }[];
 }
-const vectors = JSON.parse(readFileSync(new URL('../../fixtures/metrics-vectors.json', import.meta.url), 'utf8')) as Vectors;
+const vectors = JSON.parse(
+  readFileSync(new URL('../../fixtures/metrics-vectors.json', import.meta.url), 'utf8'),
+) as Vectors;
 
 describe('NDCG@k and reciprocal rank (trainer/metrics.py twins)', () => {
   it.each(vectors.metrics.map((c, i) => [i, c] as const))('vector %i', (_i, c) => {

@@ -91,7 +91,9 @@ describe('one topic by hand (relevance level 1, ideal from every judged document
 
 describe('options', () => {
   it('-l 2: only grades ≥ 2 are relevant', () => {
-    const v = evaluateTopic(trecRunOrder(run), judgments, ['P.5', 'map', 'recip_rank', 'Rprec'].map(parseMeasure), { relevanceLevel: 2 });
+    const v = evaluateTopic(trecRunOrder(run), judgments, ['P.5', 'map', 'recip_rank', 'Rprec'].map(parseMeasure), {
+      relevanceLevel: 2,
+    });
     expect(v.get('P_5')).toBeCloseTo(1 / 5, 12);
     expect(v.get('map')).toBeCloseTo((1 / 3 + 2 / 6) / 2, 12);
     expect(v.get('recip_rank')).toBeCloseTo(1 / 3, 12);
@@ -104,8 +106,16 @@ describe('options', () => {
     expect(v.get('map')).toBeCloseTo((1 / 3 + 2 / 4 + 3 / 6) / 3, 12);
   });
   it('a topic with no relevant document scores 0 everywhere', () => {
-    const v = evaluateTopic(['a', 'b'], new Map([['a', 0], ['b', -1]]), ALL);
-    for (const name of ['map', 'Rprec', 'recip_rank', 'ndcg', 'ndcg_cut_10', 'P_5', 'err_20']) expect(v.get(name), name).toBe(0);
+    const v = evaluateTopic(
+      ['a', 'b'],
+      new Map([
+        ['a', 0],
+        ['b', -1],
+      ]),
+      ALL,
+    );
+    for (const name of ['map', 'Rprec', 'recip_rank', 'ndcg', 'ndcg_cut_10', 'P_5', 'err_20'])
+      expect(v.get(name), name).toBe(0);
     expect(v.get('judged_5')).toBeCloseTo(2 / 5, 12);
   });
 });
@@ -113,8 +123,14 @@ describe('options', () => {
 describe('summary and output', () => {
   it('averages measures and sums counts over topics; num_q is the topic count', () => {
     const s = summarizeTopics([
-      new Map([['map', 0.5], ['num_ret', 10]]),
-      new Map([['map', 0.25], ['num_ret', 5]]),
+      new Map([
+        ['map', 0.5],
+        ['num_ret', 10],
+      ]),
+      new Map([
+        ['map', 0.25],
+        ['num_ret', 5],
+      ]),
     ]);
     expect(s.get('num_q')).toBe(2);
     expect(s.get('map')).toBeCloseTo(0.375, 12);

@@ -70,7 +70,10 @@ describe('broken models are refused with the right problem', () => {
 
   it('feature groups that do not match candidate_features', async () => {
     const res = await validateModelFile(fixture('feature-count-mismatch.onnx'));
-    expect(res.problems).toEqual(['input "candidate_features": axis 2 (F) is 12, but the metadata says 2', 'output "group_weight": axis 2 (G) is 3, but the metadata says 1']);
+    expect(res.problems).toEqual([
+      'input "candidate_features": axis 2 (F) is 12, but the metadata says 2',
+      'output "group_weight": axis 2 (G) is 3, but the metadata says 1',
+    ]);
   });
 
   it('old opset', async () => {
@@ -109,7 +112,8 @@ describe('broken models are refused with the right problem', () => {
     const res = await validateModelFile(fixture('not-qgs.onnx'));
     expect(res.ok).toBe(false);
     const text = res.problems.join('\n');
-    for (const name of ['history_query_tokens', 'candidate_mask', 'score', 'group_weight', 'history_weight']) expect(text).toContain(`"${name}": missing`);
+    for (const name of ['history_query_tokens', 'candidate_mask', 'score', 'group_weight', 'history_weight'])
+      expect(text).toContain(`"${name}": missing`);
     expect(text).toContain('metadata "qgs.contract_version": missing');
     expect(text).toContain('input "x": not part of the contract');
   });
@@ -120,5 +124,6 @@ describe('broken models are refused with the right problem', () => {
 });
 
 it('fixtures are present', () => {
-  for (const f of ['good', 'missing-output', 'wrong-dtypes', 'missing-metadata', 'truncated', 'not-qgs']) expect(existsSync(fixture(`${f}.onnx`))).toBe(true);
+  for (const f of ['good', 'missing-output', 'wrong-dtypes', 'missing-metadata', 'truncated', 'not-qgs'])
+    expect(existsSync(fixture(`${f}.onnx`))).toBe(true);
 });

@@ -18,14 +18,36 @@ interface LoggedResult {
 interface Case {
   name: string;
   events: { query: string; results: LoggedResult[] }[];
-  steps: { step: number; turn: number; item_id: string | null; title: string; position: number | null; dwell_ms: number | null; action: string }[];
+  steps: {
+    step: number;
+    turn: number;
+    item_id: string | null;
+    title: string;
+    position: number | null;
+    dwell_ms: number | null;
+    action: string;
+  }[];
 }
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/history-steps.json', import.meta.url), 'utf8')) as { long_click_ms: number; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('../../fixtures/history-steps.json', import.meta.url), 'utf8')) as {
+  long_click_ms: number;
+  cases: Case[];
+};
 
 const clicksOf = (e: Case['events'][number]): StepClick[] =>
-  e.results.filter((r) => r.click).map((r) => ({ itemId: r.item_id, title: r.title, position: r.position, dwellMs: r.dwell_ms ?? null }));
+  e.results
+    .filter((r) => r.click)
+    .map((r) => ({ itemId: r.item_id, title: r.title, position: r.position, dwellMs: r.dwell_ms ?? null }));
 const expected = (c: Case) =>
-  c.steps.map((s) => ({ step: s.step, turnIndex: s.turn, turnPos: s.turn, itemId: s.item_id, title: s.title, position: s.position, dwellMs: s.dwell_ms, action: s.action }));
+  c.steps.map((s) => ({
+    step: s.step,
+    turnIndex: s.turn,
+    turnPos: s.turn,
+    itemId: s.item_id,
+    title: s.title,
+    position: s.position,
+    dwellMs: s.dwell_ms,
+    action: s.action,
+  }));
 
 describe('history steps (shared vectors)', () => {
   it('uses the trainer’s long-click threshold', () => {
@@ -40,7 +62,15 @@ describe('history steps (shared vectors)', () => {
       // The backend's history assembly: same steps with the turn's query, titles alongside.
       const earlier: HistoryTurn[] = c.events.map((e, index) => ({ index, query: e.query, clicks: clicksOf(e) }));
       const a = assemblySteps(earlier);
-      expect(a.steps).toEqual(c.steps.map((s) => ({ step: s.step, turnIndex: s.turn, query: c.events[s.turn]!.query, itemId: s.item_id, action: s.action })));
+      expect(a.steps).toEqual(
+        c.steps.map((s) => ({
+          step: s.step,
+          turnIndex: s.turn,
+          query: c.events[s.turn]!.query,
+          itemId: s.item_id,
+          action: s.action,
+        })),
+      );
       expect(a.titles).toEqual(c.steps.map((s) => s.title));
 
       // The renderer's timeline, from the API's Turn shape.
@@ -50,7 +80,14 @@ describe('history steps (shared vectors)', () => {
         ts: '2026-03-01T09:00:00Z',
         query: e.query,
         boundary: index === 0 ? 'start' : 'refinement',
-        results: e.results.map((r) => ({ itemId: r.item_id, title: r.title, position: r.position, click: !!r.click, dwellMs: r.dwell_ms ?? null, features: {} })),
+        results: e.results.map((r) => ({
+          itemId: r.item_id,
+          title: r.title,
+          position: r.position,
+          click: !!r.click,
+          dwellMs: r.dwell_ms ?? null,
+          features: {},
+        })),
       }));
       expect(sessionSteps(apiTurns)).toEqual(expected(c));
     });

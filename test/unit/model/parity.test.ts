@@ -9,29 +9,55 @@ import * as ort from 'onnxruntime-node';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const python = '/usr/bin/python3';
-const haveTorch = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveTorch =
+  existsSync(python) &&
+  (() => {
+    try {
+      execFileSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
-interface TensorJson { dims: number[]; data: Array<number | boolean> }
-interface Case { B: number; L: number; C: number; inputs: Record<string, TensorJson>; outputs: Record<string, TensorJson> }
+interface TensorJson {
+  dims: number[];
+  data: Array<number | boolean>;
+}
+interface Case {
+  B: number;
+  L: number;
+  C: number;
+  inputs: Record<string, TensorJson>;
+  outputs: Record<string, TensorJson>;
+}
 
 const BOOL_INPUTS = new Set(['history_mask', 'candidate_mask']);
 const FLOAT_INPUTS = new Set(['candidate_features']);
 
 function toTensor(name: string, t: TensorJson): ort.Tensor {
-  if (BOOL_INPUTS.has(name)) return new ort.Tensor('bool', Uint8Array.from(t.data, (x) => (x ? 1 : 0)), t.dims);
+  if (BOOL_INPUTS.has(name))
+    return new ort.Tensor(
+      'bool',
+      Uint8Array.from(t.data, (x) => (x ? 1 : 0)),
+      t.dims,
+    );
   if (FLOAT_INPUTS.has(name)) return new ort.Tensor('float32', Float32Array.from(t.data as number[]), t.dims);
-  return new ort.Tensor('int64', BigInt64Array.from(t.data as number[], (x) => BigInt(x)), t.dims);
+  return new ort.Tensor(
+    'int64',
+    BigInt64Array.from(t.data as number[], (x) => BigInt(x)),
+    t.dims,
+  );
 }
 
 // [B, L, C]: L=1, a padded batch, one chunk boundary (L+1 = 32), several chunks with C=50.
-const CASES = [[1, 1, 1], [1, 31, 3], [4, 9, 6], [3, 100, 50], [2, 300, 20]];
+const CASES = [
+  [1, 1, 1],
+  [1, 31, 3],
+  [4, 9, 6],
+  [3, 100, 50],
+  [2, 300, 20],
+];
 
 async function checkParity(label: string, args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), `parity-${label}-`));
@@ -41,7 +67,10 @@ async function checkParity(label: string, args: string[]) {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const cases = JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as Case[];
-    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+    });
     for (const c of cases) {
       const feeds = Object.fromEntries(Object.entries(c.inputs).map(([n, t]) => [n, toTensor(n, t)]));
       const out = await session.run(feeds);
@@ -68,12 +97,18 @@ const trained = ['qgs-linear', 'qgs-softmax', 'baseline-flat']
 // A missing prerequisite fails (with what to install); it is never a silent skip.
 describe('PyTorch ↔ onnxruntime-node parity', () => {
   it('has Debian PyTorch to compare against', () => {
-    expect(haveTorch, `${python} cannot import torch: run \`bash scripts/system-deps.sh\` (apt-get install python3-torch python3-onnx)`).toBe(true);
+    expect(
+      haveTorch,
+      `${python} cannot import torch: run \`bash scripts/system-deps.sh\` (apt-get install python3-torch python3-onnx)`,
+    ).toBe(true);
   });
 
-  it.each(['linear', 'softmax', 'flattened'])('%s encoder (fresh weights) agrees to 1e-4 on every output', async (encoder) => {
-    await checkParity(encoder, ['--encoder', encoder]);
-  });
+  it.each(['linear', 'softmax', 'flattened'])(
+    '%s encoder (fresh weights) agrees to 1e-4 on every output',
+    async (encoder) => {
+      await checkParity(encoder, ['--encoder', encoder]);
+    },
+  );
 
   for (const [name, path] of trained) {
     it(`trained ${name} agrees to 1e-4 on every output`, async () => {

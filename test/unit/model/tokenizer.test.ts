@@ -2,14 +2,29 @@
 // checks the same file against the Python mirror, so a model trained in Python sees the ids the app sends.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { bucketId, encodeItemId, encodeText, fnv1a32, tokenize, encodeQuery, DEFAULT_TOKENIZER } from '../../../src-common/tokenizer.ts';
+import {
+  bucketId,
+  encodeItemId,
+  encodeText,
+  fnv1a32,
+  tokenize,
+  encodeQuery,
+  DEFAULT_TOKENIZER,
+} from '../../../src-common/tokenizer.ts';
 
 interface Vectors {
   hashes: Array<{ input: string; fnv1a32: number }>;
-  vectors: Array<{ name: string; text: string; tokens: string[]; ids: Record<string, { q16: number[]; t24: number[] }> }>;
+  vectors: Array<{
+    name: string;
+    text: string;
+    tokens: string[];
+    ids: Record<string, { q16: number[]; t24: number[] }>;
+  }>;
   items: Array<{ itemId: string; ids: Record<string, number> }>;
 }
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/tokenizer-vectors.json', import.meta.url), 'utf8')) as Vectors;
+const fixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/tokenizer-vectors.json', import.meta.url), 'utf8'),
+) as Vectors;
 
 describe('tokenizer vectors', () => {
   it('FNV-1a 32 matches the published reference values', () => {
@@ -29,7 +44,8 @@ describe('tokenizer vectors', () => {
   });
 
   it('item ids hash raw (case-sensitive) and "" is no item', () => {
-    for (const it of fixture.items) for (const [b, id] of Object.entries(it.ids)) expect(encodeItemId(it.itemId, Number(b))).toBe(id);
+    for (const it of fixture.items)
+      for (const [b, id] of Object.entries(it.ids)) expect(encodeItemId(it.itemId, Number(b))).toBe(id);
     expect(encodeItemId('i01234', 8192)).not.toBe(encodeItemId('I01234', 8192));
   });
 });

@@ -3,7 +3,16 @@
 // prefixes, the Δ chart's bars and axis from a metrics.turns summary, and restorable #/dataset URLs.
 import { describe, expect, it } from 'vitest';
 import type { ModelSummary, TurnMetricsPage } from '../../../src-common/api/contract.ts';
-import { DATASET_MEASURES, deltaBars, deltaExtent, defaultPair, measureLabel, measureOptionLabel, measureTakesK, resolveModel } from '../../../src-renderer/src/lib/dataset.ts';
+import {
+  DATASET_MEASURES,
+  deltaBars,
+  deltaExtent,
+  defaultPair,
+  measureLabel,
+  measureOptionLabel,
+  measureTakesK,
+  resolveModel,
+} from '../../../src-renderer/src/lib/dataset.ts';
 import { TURN_MEASURES } from '../../../src-common/api/contract.ts';
 import { parseHash, routeHash, type Route } from '../../../src-renderer/src/lib/routes.ts';
 
@@ -58,7 +67,15 @@ describe('dataset view logic', () => {
     const routes: Route[] = [
       { name: 'dataset' },
       { name: 'dataset', a: '84f4e9a9175e', b: 'f1cde2d60458' },
-      { name: 'dataset', a: '84f4e9a9175e', b: 'f1cde2d60458', kind: 'switch', q: 'red shoes & más', user: 'u 1', sort: '-delta' },
+      {
+        name: 'dataset',
+        a: '84f4e9a9175e',
+        b: 'f1cde2d60458',
+        kind: 'switch',
+        q: 'red shoes & más',
+        user: 'u 1',
+        sort: '-delta',
+      },
       { name: 'dataset', a: '84f4e9a9175e', b: 'f1cde2d60458', split: 'test', k: 5 },
     ];
     for (const r of routes) expect(parseHash(routeHash(r))).toEqual(r);
@@ -80,7 +97,9 @@ describe('dataset view logic', () => {
     // What the training helper navigates to after training: a readable, restorable link.
     const trained = routeHash({ name: 'dataset', a: '84f4e9a9175e', b: 'f1cde2d60458', grades: 'labels:task:12' });
     expect(trained).toBe('#/dataset?a=84f4e9a9175e&b=f1cde2d60458&g=labels:task:12');
-    expect(routeHash({ name: 'session', sessionId: 's', turn: 0, grades: 'labels:task:12' })).toBe('#/session/s/turn/0?g=labels:task:12');
+    expect(routeHash({ name: 'session', sessionId: 's', turn: 0, grades: 'labels:task:12' })).toBe(
+      '#/session/s/turn/0?g=labels:task:12',
+    );
     // The default measure is implied; unknown measures and malformed label sources are dropped.
     expect(routeHash({ name: 'dataset', measure: 'ndcg_cut' })).toBe('#/dataset');
     expect(parseHash('#/dataset?measure=ndcg_cut')).toEqual({ name: 'dataset' });
@@ -89,7 +108,15 @@ describe('dataset view logic', () => {
 
   it('names every metrics.turns measure, with @k only where it is cut at k', () => {
     expect([...DATASET_MEASURES].sort()).toEqual([...TURN_MEASURES].sort());
-    expect(TURN_MEASURES.map((m) => measureOptionLabel(m))).toEqual(['NDCG@k', 'P@k', 'MAP', 'MRR', 'ERR@k', 'judged@k', 'R-prec']);
+    expect(TURN_MEASURES.map((m) => measureOptionLabel(m))).toEqual([
+      'NDCG@k',
+      'P@k',
+      'MAP',
+      'MRR',
+      'ERR@k',
+      'judged@k',
+      'R-prec',
+    ]);
     expect(measureLabel('P', 5)).toBe('P@5');
     expect(measureLabel('ndcg_cut', 10)).toBe('NDCG@10');
     expect(measureLabel('Rprec', 5)).toBe('R-prec');

@@ -26,11 +26,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const QRELS = ['t1 0 d1 3', 't1 0 d2 0', 't1 0 d3 1', 't1 0 d4 2', 't1 0 d5 -2', 't1 0 d6 1', 't2 0 a 0', 't9 0 z 1'].join('\n') + '\n';
+const QRELS =
+  ['t1 0 d1 3', 't1 0 d2 0', 't1 0 d3 1', 't1 0 d4 2', 't1 0 d5 -2', 't1 0 d6 1', 't2 0 a 0', 't9 0 z 1'].join('\n') +
+  '\n';
 // The rank column is deliberately wrong: trec_eval orders by score, then docno descending.
-const RUN = ['t1 Q0 d2 1 0.9 sys', 't1 Q0 d1 1 0.8 sys', 't1 Q0 dX 1 0.8 sys', 't1 Q0 d3 1 0.5 sys', 't1 Q0 d5 1 0.4 sys', 't1 Q0 d4 1 0.1 sys', 't2 Q0 a 1 1 sys', 't7 Q0 q 1 1 sys'].join('\n') + '\n';
+const RUN =
+  [
+    't1 Q0 d2 1 0.9 sys',
+    't1 Q0 d1 1 0.8 sys',
+    't1 Q0 dX 1 0.8 sys',
+    't1 Q0 d3 1 0.5 sys',
+    't1 Q0 d5 1 0.4 sys',
+    't1 Q0 d4 1 0.1 sys',
+    't2 Q0 a 1 1 sys',
+    't7 Q0 q 1 1 sys',
+  ].join('\n') + '\n';
 
-const evaluate = (input: MethodInput<'evaluate.run'>): Promise<RunEvaluation> => backend.dispatcher.call('evaluate.run', input) as Promise<RunEvaluation>;
+const evaluate = (input: MethodInput<'evaluate.run'>): Promise<RunEvaluation> =>
+  backend.dispatcher.call('evaluate.run', input) as Promise<RunEvaluation>;
 
 async function refused(p: Promise<unknown>): Promise<ApiError> {
   try {
@@ -44,7 +57,12 @@ async function refused(p: Promise<unknown>): Promise<ApiError> {
 
 describe('evaluate.run', () => {
   it('measures the topics present in both files and averages them like trec_eval', async () => {
-    const r = await evaluate({ run: file('run.txt', RUN), qrels: file('qrels.txt', QRELS), measures: ['map', 'P.5', 'recip_rank'], perTopic: true });
+    const r = await evaluate({
+      run: file('run.txt', RUN),
+      qrels: file('qrels.txt', QRELS),
+      measures: ['map', 'P.5', 'recip_rank'],
+      perTopic: true,
+    });
     expect(r.runTag).toBe('sys');
     expect(r.measures).toEqual(['map', 'P_5', 'recip_rank']);
     expect(r.topics.map((t) => t.topic)).toEqual(['t1', 't2']);
@@ -59,7 +77,13 @@ describe('evaluate.run', () => {
   });
 
   it('takes the relevance level (-l)', async () => {
-    const r = await evaluate({ run: file('run.txt', RUN), qrels: file('qrels.txt', QRELS), measures: ['P.5'], relevanceLevel: 2, perTopic: true });
+    const r = await evaluate({
+      run: file('run.txt', RUN),
+      qrels: file('qrels.txt', QRELS),
+      measures: ['P.5'],
+      relevanceLevel: 2,
+      perTopic: true,
+    });
     expect(r.topics[0]!.values.P_5).toBeCloseTo(1 / 5, 12);
   });
 
@@ -71,20 +95,34 @@ describe('evaluate.run', () => {
   });
 
   it('refuses duplicate (qid, docno) pairs in qrels', async () => {
-    const e = await refused(evaluate({ run: file('run.txt', RUN), qrels: file('dup.qrels', 't1 0 d1 1\nt1 0 d2 0\nt1 0 d1 2\n') }));
+    const e = await refused(
+      evaluate({ run: file('run.txt', RUN), qrels: file('dup.qrels', 't1 0 d1 1\nt1 0 d2 0\nt1 0 d1 2\n') }),
+    );
     expect(e.problems[0]!.where).toBe('dup.qrels:3:docno');
     expect(e.problems[0]!.message).toMatch(/first on line 1/);
   });
 
   it('refuses a run with a docno twice in one topic', async () => {
-    const e = await refused(evaluate({ run: file('dup.run', 't1 Q0 d1 1 2 s\nt1 Q0 d1 2 1 s\n'), qrels: file('qrels.txt', QRELS) }));
+    const e = await refused(
+      evaluate({ run: file('dup.run', 't1 Q0 d1 1 2 s\nt1 Q0 d1 2 1 s\n'), qrels: file('qrels.txt', QRELS) }),
+    );
     expect(e.problems[0]!.where).toBe('dup.run:2:docno');
   });
 
   it('refuses a run file holding two runs, empty files and unknown measures', async () => {
-    expect((await refused(evaluate({ run: file('two.run', 't1 Q0 d1 1 2 a\nt1 Q0 d2 2 1 b\n'), qrels: file('qrels.txt', QRELS) }))).problems[0]!.where).toBe('two.run:2:tag');
-    expect((await refused(evaluate({ run: file('empty.run', '\n'), qrels: file('qrels.txt', QRELS) }))).message).toMatch(/no lines/);
-    const e = await refused(evaluate({ run: file('run.txt', RUN), qrels: file('qrels.txt', QRELS), measures: ['ndcg@10'] }));
+    expect(
+      (
+        await refused(
+          evaluate({ run: file('two.run', 't1 Q0 d1 1 2 a\nt1 Q0 d2 2 1 b\n'), qrels: file('qrels.txt', QRELS) }),
+        )
+      ).problems[0]!.where,
+    ).toBe('two.run:2:tag');
+    expect(
+      (await refused(evaluate({ run: file('empty.run', '\n'), qrels: file('qrels.txt', QRELS) }))).message,
+    ).toMatch(/no lines/);
+    const e = await refused(
+      evaluate({ run: file('run.txt', RUN), qrels: file('qrels.txt', QRELS), measures: ['ndcg@10'] }),
+    );
     expect(e.code).toBe('invalid_input');
     expect(e.message).toMatch(/unknown; known measures/);
   });

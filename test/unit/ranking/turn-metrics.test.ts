@@ -5,13 +5,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../../src-backend/backend.ts';
-import type { ModelAddResult, StoredTurnScores, TurnGrades, TurnMetricsPage } from '../../../src-common/api/contract.ts';
+import type {
+  ModelAddResult,
+  StoredTurnScores,
+  TurnGrades,
+  TurnMetricsPage,
+} from '../../../src-common/api/contract.ts';
 import { ApiError } from '../../../src-common/errors.ts';
 import { ndcgAt, reciprocalRank } from '../../../src-common/metrics.ts';
 import { backendIn, tempDir, TINY_FLAT, TINY_LINEAR, writeLog, type LogResult } from '../inference/helpers.ts';
 import { putStoredScores } from '../helpers/stored-scores.ts';
 
-const res = (ids: string[]): LogResult[] => ids.map((id, i) => ({ item_id: id, title: `title ${id}`, position: i + 1, features: { bm25: 1 } }));
+const res = (ids: string[]): LogResult[] =>
+  ids.map((id, i) => ({ item_id: id, title: `title ${id}`, position: i + 1, features: { bm25: 1 } }));
 const L3 = Math.log2(3); // discount of rank 2
 
 async function tinyWorkspace(): Promise<{ b: Backend; A: string; B: string }> {
@@ -28,20 +34,41 @@ async function tinyWorkspace(): Promise<{ b: Backend; A: string; B: string }> {
         { ts: '2026-03-01T09:02:00Z', query: 'chocolate cake', results: res(['d', 'e']) }, // switch
       ],
     },
-    { session_id: 's2', user_id: 'u2', split: 'test', events: [{ ts: '2026-03-02T09:00:00Z', query: 'garden tools', results: res(['f', 'g']) }] },
-    { session_id: 's3', user_id: 'u1', split: 'valid', events: [{ ts: '2026-03-03T09:00:00Z', query: 'blue hat', results: res(['h']) }] },
+    {
+      session_id: 's2',
+      user_id: 'u2',
+      split: 'test',
+      events: [{ ts: '2026-03-02T09:00:00Z', query: 'garden tools', results: res(['f', 'g']) }],
+    },
+    {
+      session_id: 's3',
+      user_id: 'u1',
+      split: 'valid',
+      events: [{ ts: '2026-03-03T09:00:00Z', query: 'blue hat', results: res(['h']) }],
+    },
   ]);
   await b.dispatcher.call('import.sessions', { path: log });
   const qrels = join(dir, 'qrels.txt');
   writeFileSync(
     qrels,
-    ['s1#0 0 a 0', 's1#0 0 b 1', 's1#0 0 c 2', 's1#1 0 a 3', 's1#1 0 b 0', 's1#2 0 e 1', 's2#0 0 f 0', 's2#0 0 g 0', 's3#0 0 h 2'].join('\n') + '\n',
+    [
+      's1#0 0 a 0',
+      's1#0 0 b 1',
+      's1#0 0 c 2',
+      's1#1 0 a 3',
+      's1#1 0 b 0',
+      's1#2 0 e 1',
+      's2#0 0 f 0',
+      's2#0 0 g 0',
+      's3#0 0 h 2',
+    ].join('\n') + '\n',
   );
   await b.dispatcher.call('import.qrels', { path: qrels, setName: 'gt' });
   const A = ((await b.dispatcher.call('models.add', { path: TINY_LINEAR, name: 'A' })) as ModelAddResult).sha256;
   const B = ((await b.dispatcher.call('models.add', { path: TINY_FLAT, name: 'B' })) as ModelAddResult).sha256;
   const db = b.store.db;
-  const put = (model: string, turnId: string, scores: Record<string, number>) => putStoredScores(db, model, turnId, scores);
+  const put = (model: string, turnId: string, scores: Record<string, number>) =>
+    putStoredScores(db, model, turnId, scores);
   // s1#0 grades a0 b1 c2.  A: a,b,c → [0,1,2]: DCG = 1/log2 3 + 2/2; ideal [2,1,0] = 2 + 1/log2 3; RR ½.  B: c,b,a → ideal: 1, RR 1.
   put(A, 's1#0', { a: 0.9, b: 0.5, c: 0.1 });
   put(B, 's1#0', { a: 0.1, b: 0.7, c: 0.8 });
@@ -74,7 +101,16 @@ describe('metrics.turns', () => {
     expect(r.total).toBe(3);
     expect(r.rows.map((x) => x.turnId)).toEqual(['s1#1', 's1#2', 's1#0']);
     const [cont, sw, start] = r.rows;
-    expect(cont).toMatchObject({ sessionId: 's1', index: 1, query: 'red running shoes', userId: 'u1', boundary: 'refinement', kind: 'continuation', mrrA: 1, ndcgA: 1 });
+    expect(cont).toMatchObject({
+      sessionId: 's1',
+      index: 1,
+      query: 'red running shoes',
+      userId: 'u1',
+      boundary: 'refinement',
+      kind: 'continuation',
+      mrrA: 1,
+      ndcgA: 1,
+    });
     expect(cont!.ndcgB).toBeCloseTo(0.5, 12);
     expect(cont!.mrrB).toBeCloseTo(1 / 3, 12);
     expect(cont!.delta).toBeCloseTo(-0.5, 12);
@@ -104,7 +140,8 @@ describe('metrics.turns', () => {
 
   it('filters by turn kind, query text, user and split; sorts best first; pages', async () => {
     const { b, A, B } = await tinyWorkspace();
-    const ids = async (input: Record<string, unknown>) => (await turns(b, { modelA: A, modelB: B, ...input })).rows.map((x) => x.turnId);
+    const ids = async (input: Record<string, unknown>) =>
+      (await turns(b, { modelA: A, modelB: B, ...input })).rows.map((x) => x.turnId);
     expect(await ids({ boundary: 'switch' })).toEqual(['s1#2']);
     expect(await ids({ boundary: 'continuation' })).toEqual(['s1#1']);
     expect(await ids({ boundary: 'start' })).toEqual(['s1#0']);
@@ -114,7 +151,15 @@ describe('metrics.turns', () => {
     const u2 = await turns(b, { modelA: A, modelB: B, userId: 'u2' });
     expect(u2.rows).toEqual([]);
     expect(u2.skippedNoRelevant).toBe(1);
-    expect(u2.summary.all).toEqual({ turns: 0, valueA: null, valueB: null, ndcgA: null, ndcgB: null, mrrA: null, mrrB: null });
+    expect(u2.summary.all).toEqual({
+      turns: 0,
+      valueA: null,
+      valueB: null,
+      ndcgA: null,
+      ndcgB: null,
+      mrrA: null,
+      mrrB: null,
+    });
     const valid = await turns(b, { modelA: A, modelB: B, split: 'valid' });
     expect(valid.unscored).toEqual({ modelA: 0, modelB: 1, either: 1 });
     expect(valid.total).toBe(0);
@@ -124,7 +169,7 @@ describe('metrics.turns', () => {
   //   s1#0 grades a0 b1 c2, all judged.  A ranks a,b,c; B ranks c,b,a.
   //   s1#1 grades a3 b0, c unjudged.  A ranks a,b,c; B ranks b,c,a.
   //   s1#2 grade e1, d unjudged.  A ranks d,e; B ties → logged order d,e.
-  it('measure: ndcg_cut is today\'s NDCG@k exactly, and the default', async () => {
+  it("measure: ndcg_cut is today's NDCG@k exactly, and the default", async () => {
     const { b, A, B } = await tinyWorkspace();
     for (const input of [{}, { measure: 'ndcg_cut' }, { measure: 'ndcg_cut', k: 2 }]) {
       const r = await turns(b, { modelA: A, modelB: B, ...input });
@@ -147,11 +192,19 @@ describe('metrics.turns', () => {
     // P@10: relevant in the top 10 / 10 — equal for A and B on every turn; ties keep turn order.
     const p10 = await turns(b, { ...q, measure: 'P' });
     expect(p10.measure).toBe('P');
-    expect(vals(p10)).toEqual([['s1#0', 0.2, 0.2], ['s1#1', 0.1, 0.1], ['s1#2', 0.1, 0.1]]);
+    expect(vals(p10)).toEqual([
+      ['s1#0', 0.2, 0.2],
+      ['s1#1', 0.1, 0.1],
+      ['s1#2', 0.1, 0.1],
+    ]);
     expect(p10.rows.every((r) => r.delta === 0)).toBe(true);
     // P@1: A's tops are a (0), a (3), d (unjudged); B's: c (2), b (0), d.
     const p1 = await turns(b, { ...q, measure: 'P', k: 1 });
-    expect(vals(p1)).toEqual([['s1#1', 1, 0], ['s1#2', 0, 0], ['s1#0', 0, 1]]);
+    expect(vals(p1)).toEqual([
+      ['s1#1', 1, 0],
+      ['s1#2', 0, 0],
+      ['s1#0', 0, 1],
+    ]);
     expect(p1.rows.map((r) => r.delta)).toEqual([-1, 0, 1]);
     expect(p1.summary.start).toMatchObject({ turns: 1, valueA: 0, valueB: 1 });
     expect(p1.summary.all.valueA).toBeCloseTo(1 / 3, 12);
@@ -171,7 +224,11 @@ describe('metrics.turns', () => {
     expect(e2!.delta).toBe(0);
     // judged@2 tells an unjudged candidate from a grade-0 one: s1#1's b (grade 0) counts, its c and s1#2's d do not.
     const j2 = await turns(b, { ...q, measure: 'judged', k: 2 });
-    expect(vals(j2)).toEqual([['s1#1', 1, 0.5], ['s1#0', 1, 1], ['s1#2', 0.5, 0.5]]);
+    expect(vals(j2)).toEqual([
+      ['s1#1', 1, 0.5],
+      ['s1#0', 1, 1],
+      ['s1#2', 0.5, 0.5],
+    ]);
     // MAP takes no cut-off: s1#0 A (1/2 + 2/3)/2, B 1; s1#1 A 1, B 1/3; s1#2 both 1/2.
     const map = await turns(b, { ...q, measure: 'map', k: 1 });
     const byId = new Map(map.rows.map((r) => [r.turnId, r]));
@@ -219,8 +276,12 @@ describe('metrics.turns', () => {
   it('agrees with score.batch + score.stored + src-common/metrics.ts on real model scores', async () => {
     const { b } = await tinyWorkspace();
     // Fresh: forget the hand-written scores and score everything for real.
-    const A = ((await b.dispatcher.call('models.list', {})) as { sha256: string; name: string }[]).find((m) => m.name === 'A')!.sha256;
-    const B = ((await b.dispatcher.call('models.list', {})) as { sha256: string; name: string }[]).find((m) => m.name === 'B')!.sha256;
+    const A = ((await b.dispatcher.call('models.list', {})) as { sha256: string; name: string }[]).find(
+      (m) => m.name === 'A',
+    )!.sha256;
+    const B = ((await b.dispatcher.call('models.list', {})) as { sha256: string; name: string }[]).find(
+      (m) => m.name === 'B',
+    )!.sha256;
     await b.dispatcher.call('score.batch', { model: A, rescore: true });
     await b.dispatcher.call('score.batch', { model: B, rescore: true });
     const r = await turns(b, { modelA: A, modelB: B });
@@ -231,7 +292,9 @@ describe('metrics.turns', () => {
       const g = new Map(grades.grades.map((x) => [x.itemId, x.grade]));
       const sa = (await b.dispatcher.call('score.stored', { turnId: row.turnId, model: A })) as StoredTurnScores;
       const sb = (await b.dispatcher.call('score.stored', { turnId: row.turnId, model: B })) as StoredTurnScores;
-      const det = (await b.dispatcher.call('sessions.get', { sessionId: row.sessionId })) as { turns: { index: number; results: { itemId: string }[] }[] };
+      const det = (await b.dispatcher.call('sessions.get', { sessionId: row.sessionId })) as {
+        turns: { index: number; results: { itemId: string }[] }[];
+      };
       const items = det.turns.find((t) => t.index === row.index)!.results.map((x) => x.itemId);
       const scoresOf = (s: StoredTurnScores) => items.map((id) => s.candidates.find((c) => c.itemId === id)!.score);
       const grd = items.map((id) => g.get(id) ?? 0);
@@ -246,7 +309,15 @@ describe('qrels.turn', () => {
   it("returns the set's grades of a turn in logged order, and clear errors for unknown turns and sets", async () => {
     const { b } = await tinyWorkspace();
     const g = (await b.dispatcher.call('qrels.turn', { turnId: 's1#0', setName: 'gt' })) as TurnGrades;
-    expect(g).toEqual({ setName: 'gt', turnId: 's1#0', grades: [{ itemId: 'a', grade: 0 }, { itemId: 'b', grade: 1 }, { itemId: 'c', grade: 2 }] });
+    expect(g).toEqual({
+      setName: 'gt',
+      turnId: 's1#0',
+      grades: [
+        { itemId: 'a', grade: 0 },
+        { itemId: 'b', grade: 1 },
+        { itemId: 'c', grade: 2 },
+      ],
+    });
     const e1 = await b.dispatcher.call('qrels.turn', { turnId: 's9#0', setName: 'gt' }).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(ApiError);
     expect((e1 as ApiError).code).toBe('not_found');

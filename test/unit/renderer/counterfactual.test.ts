@@ -1,7 +1,16 @@
 // Rules of the counterfactual editor and the ranking's stale state (src-renderer/src/lib/counterfactual.ts).
 import { describe, expect, it } from 'vitest';
 import { contract, turnEdit } from '../../../src-common/api/contract.ts';
-import { describeEdit, QUERY_MAX, queryProblem, rankingStatus, runtimeNote, STALE_LABEL, VARIANT_NAME_MAX, type RankingState } from '../../../src-renderer/src/lib/counterfactual.ts';
+import {
+  describeEdit,
+  QUERY_MAX,
+  queryProblem,
+  rankingStatus,
+  runtimeNote,
+  STALE_LABEL,
+  VARIANT_NAME_MAX,
+  type RankingState,
+} from '../../../src-renderer/src/lib/counterfactual.ts';
 
 describe('counterfactual query', () => {
   it('uses exactly the limits the contract enforces', () => {
@@ -27,29 +36,49 @@ describe('ranking status while editing', () => {
   });
   it('is live only when the shown counterfactual answers the current edit', () => {
     expect(rankingStatus(base)).toEqual({ kind: 'live' });
-    expect(rankingStatus({ ...base, answered: false })).toEqual({ kind: 'stale', reason: 'this edit has not been scored' });
+    expect(rankingStatus({ ...base, answered: false })).toEqual({
+      kind: 'stale',
+      reason: 'this edit has not been scored',
+    });
   });
   it('is pending while the re-score runs, stale when it failed', () => {
     expect(rankingStatus({ ...base, loading: true, answered: false })).toEqual({ kind: 'pending' });
-    expect(rankingStatus({ ...base, failed: 'bad_request: query too long', answered: false })).toEqual({ kind: 'stale', reason: 're-scoring failed: bad_request: query too long' });
+    expect(rankingStatus({ ...base, failed: 'bad_request: query too long', answered: false })).toEqual({
+      kind: 'stale',
+      reason: 're-scoring failed: bad_request: query too long',
+    });
   });
   it('is stale with the problem while the edit is invalid, even when an older answer is on screen', () => {
-    expect(rankingStatus({ ...base, problem: 'Enter a query', answered: false })).toEqual({ kind: 'stale', reason: 'Enter a query' });
-    expect(rankingStatus({ ...base, problem: 'Enter a query', loading: true })).toEqual({ kind: 'stale', reason: 'Enter a query' });
+    expect(rankingStatus({ ...base, problem: 'Enter a query', answered: false })).toEqual({
+      kind: 'stale',
+      reason: 'Enter a query',
+    });
+    expect(rankingStatus({ ...base, problem: 'Enter a query', loading: true })).toEqual({
+      kind: 'stale',
+      reason: 'Enter a query',
+    });
     expect(STALE_LABEL).toBe('stale: showing the last valid ranking');
   });
 });
 
 describe('variant and runtime texts', () => {
   it('describes every part of an edit', () => {
-    expect(describeEdit({ query: 'x y', removeHistorySteps: [1, 4], features: [{ itemId: 'i1', feature: 'bm25', value: 2 }] })).toBe(
-      'query "x y"; history steps 1, 4 removed; bm25 of i1 = 2',
-    );
+    expect(
+      describeEdit({
+        query: 'x y',
+        removeHistorySteps: [1, 4],
+        features: [{ itemId: 'i1', feature: 'bm25', value: 2 }],
+      }),
+    ).toBe('query "x y"; history steps 1, 4 removed; bm25 of i1 = 2');
     expect(describeEdit({})).toBe('');
   });
   it('keeps the fallback hover short and free of install instructions', () => {
     expect(runtimeNote({ provider: 'cpu', fallback: null })).toBeNull();
-    const note = runtimeNote({ provider: 'cpu', fallback: 'cuda: CUDA provider library not installed (run `npm run install:cuda`; needs an NVIDIA driver, CUDA 12 and cuDNN 9)' })!;
+    const note = runtimeNote({
+      provider: 'cpu',
+      fallback:
+        'cuda: CUDA provider library not installed (run `npm run install:cuda`; needs an NVIDIA driver, CUDA 12 and cuDNN 9)',
+    })!;
     expect(note.label).toBe('fallback');
     expect(note.hover).toMatch(/^Ran on CPU/);
     expect(note.hover).not.toMatch(/CUDA|Vulkan|install|apt-get|npm/);

@@ -1,7 +1,14 @@
 // Display logic of the ranking and two-model diff panels (src-renderer/src/lib/ranking.ts).
 import { describe, expect, it } from 'vitest';
 import type { ModelSummary, ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
-import { compareRows, diffSide, featureGroupsOf, fmtWeight, rankDiff, weightsTitle } from '../../../src-renderer/src/lib/ranking.ts';
+import {
+  compareRows,
+  diffSide,
+  featureGroupsOf,
+  fmtWeight,
+  rankDiff,
+  weightsTitle,
+} from '../../../src-renderer/src/lib/ranking.ts';
 
 function cand(itemId: string, rank: number, groupWeight: number[] = [0.5, 0.5], title = itemId): ScoredCandidate {
   return { itemId, title, position: rank, rank, score: 10 - rank, groupWeight } as ScoredCandidate;
@@ -20,7 +27,9 @@ describe('group weight labels', () => {
   });
   it('hover lists every group with 4 decimals, and the value before an edit', () => {
     expect(weightsTitle(['text', 'stat'], [0.25, 0.75])).toBe('text 0.2500\nstat 0.7500');
-    expect(weightsTitle(['text', 'stat'], [0.25, 0.75], [0.5, 0.5])).toBe('text 0.2500 (was 0.5000)\nstat 0.7500 (was 0.5000)');
+    expect(weightsTitle(['text', 'stat'], [0.25, 0.75], [0.5, 0.5])).toBe(
+      'text 0.2500 (was 0.5000)\nstat 0.7500 (was 0.5000)',
+    );
   });
 });
 
@@ -49,12 +58,29 @@ describe('two-model diff rows', () => {
 });
 
 describe('feature groups of a model', () => {
-  const m = { model: { sha256: 'f'.repeat(64), name: 'm', version: '1', encoder: 'linear' }, groups: ['text', 'stat'] } as ModelTurnScores;
+  const m = {
+    model: { sha256: 'f'.repeat(64), name: 'm', version: '1', encoder: 'linear' },
+    groups: ['text', 'stat'],
+  } as ModelTurnScores;
   it('come from the registry (with their features) when the model is registered', () => {
-    const reg = [{ sha256: 'f'.repeat(64), groups: [{ name: 'text', features: ['bm25'] }, { name: 'stat', features: ['ctr'] }] }] as ModelSummary[];
-    expect(featureGroupsOf(reg, m)).toEqual([{ name: 'text', features: ['bm25'] }, { name: 'stat', features: ['ctr'] }]);
+    const reg = [
+      {
+        sha256: 'f'.repeat(64),
+        groups: [
+          { name: 'text', features: ['bm25'] },
+          { name: 'stat', features: ['ctr'] },
+        ],
+      },
+    ] as ModelSummary[];
+    expect(featureGroupsOf(reg, m)).toEqual([
+      { name: 'text', features: ['bm25'] },
+      { name: 'stat', features: ['ctr'] },
+    ]);
   });
   it('fall back to the group names the scoring reports', () => {
-    expect(featureGroupsOf([], m)).toEqual([{ name: 'text', features: [] }, { name: 'stat', features: [] }]);
+    expect(featureGroupsOf([], m)).toEqual([
+      { name: 'text', features: [] },
+      { name: 'stat', features: [] },
+    ]);
   });
 });

@@ -7,7 +7,9 @@ import { addShortcuts, isTypingTarget, SHORTCUTS } from '../../../src-renderer/s
 
 const SRC = join(import.meta.dirname, '..', '..', '..', 'src-renderer', 'src');
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(svelte|ts)$/.test(e.name) ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : /\.(svelte|ts)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 
 /** How a key is written in the sheet. */
 const SHOWN: Record<string, string> = { ArrowDown: '↓', ArrowUp: '↑', Escape: 'Esc' };

@@ -35,7 +35,10 @@ function turn(index: number, ts: string, results: ResultRow[], query = `q${index
 describe('x values and domain', () => {
   it('time axis: ms since epoch, never going back; a bad timestamp takes the previous one', () => {
     const ts = ['2026-01-01T00:00:10Z', '2026-01-01T00:00:05Z', 'not a date', '2026-01-01T00:01:00Z'];
-    const xs = xValues(ts.map((t) => ({ ts: t })), 'time');
+    const xs = xValues(
+      ts.map((t) => ({ ts: t })),
+      'time',
+    );
     const t0 = Date.parse(ts[0]!);
     expect([...xs]).toEqual([t0, t0, t0, t0 + 50_000]);
     expect(xDomain(xs, 'time')).toEqual([t0 - 15_000, t0 + 50_000 + 15_000]);
@@ -78,7 +81,7 @@ describe('lanes', () => {
   });
   it('segment labels fit their band or are cut with an ellipsis', () => {
     expect(segmentLabel('trail shoes', 200)).toBe('trail shoes');
-    expect(segmentLabel('trail running shoes for winter', 80)).toBe('trail runn…') // (80 − 8) / 6.4 → 11 characters;
+    expect(segmentLabel('trail running shoes for winter', 80)).toBe('trail runn…'); // (80 − 8) / 6.4 → 11 characters;
     expect(segmentLabel('trail running shoes', 20)).toBe('');
   });
   it('a segment spans from its first turn to the next segment’s, the ends to the domain', () => {
@@ -141,6 +144,9 @@ describe('pointer and tooltip', () => {
       'history weight step 0 (a): 0.2500',
       'click: remove step 1 from the history',
     ]);
-    expect(turnTipLines(turns[1]!, steps.slice(2), null, { step: 2, removed: true })).toEqual(['1 results · 0 clicks', 'click: restore step 2']);
+    expect(turnTipLines(turns[1]!, steps.slice(2), null, { step: 2, removed: true })).toEqual([
+      '1 results · 0 clicks',
+      'click: restore step 2',
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { ResultRow, Turn } from '../../../src-common/api/types.ts';
 import type { ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
 import { classifyBoundary } from '../../../src-common/segmentation.ts';
-import { initialWindow, nearest, segmentOfTurn, segmentsOf, sessionSteps, weightSplit } from '../../../src-renderer/src/lib/timeline.ts';
+import {
+  initialWindow,
+  nearest,
+  segmentOfTurn,
+  segmentsOf,
+  sessionSteps,
+  weightSplit,
+} from '../../../src-renderer/src/lib/timeline.ts';
 import { rankDiff, sortCandidates, turnMetrics } from '../../../src-renderer/src/lib/ranking.ts';
 
 function r(itemId: string, position: number, click = false, dwellMs: number | null = null): ResultRow {
@@ -54,7 +61,13 @@ describe('timeline segments and steps', () => {
   it('splits a turn’s history weight between its own topic and earlier topics', () => {
     const steps = sessionSteps(turns);
     const seg = segmentOfTurn(segmentsOf(turns), turns.length);
-    const w = new Map([[0, 0.1], [1, 0.2], [2, 0.3], [3, 0.15], [4, 0.25]]);
+    const w = new Map([
+      [0, 0.1],
+      [1, 0.2],
+      [2, 0.3],
+      [3, 0.15],
+      [4, 0.25],
+    ]);
     const split = weightSplit(steps, seg, 4, w);
     expect(split.current).toBeCloseTo(0.4, 12);
     expect(split.earlier).toBeCloseTo(0.6, 12);
@@ -92,7 +105,12 @@ describe('ranking view logic', () => {
 
   it('diffs two rankings: deltas, top-k entries and exits, τ and RBO', () => {
     const d = rankDiff(A, B, 2);
-    expect(d.rows.map((x) => [x.itemId, x.delta])).toEqual([['a', -1], ['b', -1], ['c', 2], ['d', 0]]);
+    expect(d.rows.map((x) => [x.itemId, x.delta])).toEqual([
+      ['a', -1],
+      ['b', -1],
+      ['c', 2],
+      ['d', 0],
+    ]);
     expect(d.entered).toEqual(['c']);
     expect(d.left).toEqual(['b']);
     expect(d.moved).toBe(3);

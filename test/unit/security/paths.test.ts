@@ -111,7 +111,7 @@ describe('protected paths: never overwritten, in any mode', () => {
     ['its -wal', (ws: string) => `${ws}-wal`],
     ['its -shm', (ws: string) => `${ws}-shm`],
     ['the labels database next to it', (ws: string) => `${ws}.labels.db`],
-    ['the labels database\'s -wal', (ws: string) => `${ws}.labels.db-wal`],
+    ["the labels database's -wal", (ws: string) => `${ws}.labels.db-wal`],
     ['a file in the registered models folder', (ws: string) => join(ws, '..', 'models', 'm.onnx')],
   ] as const;
 

@@ -3,7 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../../../src-common/errors.ts';
-import { openStore, listSessions, getSession, workspaceStats, SCHEMA_VERSION } from '../../../src-backend/store/index.ts';
+import {
+  openStore,
+  listSessions,
+  getSession,
+  workspaceStats,
+  SCHEMA_VERSION,
+} from '../../../src-backend/store/index.ts';
 import { importSessionLog } from '../../../src-backend/data/session-log.ts';
 import { MIGRATIONS } from '../../../src-backend/store/migrations/index.ts';
 import { tempDir, snapshot } from '../import/helpers.ts';
@@ -28,16 +34,36 @@ describe('openStore', () => {
     expect((db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys).toBe(1);
     expect((db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size).toBe(8192);
     expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
-    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[];
-    for (const name of ['sessions', 'turns', 'items', 'results', 'feature_names', 'imports', 'runs', 'run_entries', 'qrels', 'models', 'scores', 'label_events']) {
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    for (const name of [
+      'sessions',
+      'turns',
+      'items',
+      'results',
+      'feature_names',
+      'imports',
+      'runs',
+      'run_entries',
+      'qrels',
+      'models',
+      'scores',
+      'label_events',
+    ]) {
       const t = tables.find((x) => x.name === name);
       expect(t, name).toBeDefined();
       expect(t!.sql, name).toMatch(/STRICT/);
     }
     // STRICT really rejects a wrongly typed value.
-    expect(() => db.prepare("INSERT INTO imports (sha256, kind, file_name, imported_at, sessions) VALUES ('a', 'sessions', 'f', 't', 'many')").run()).toThrow(
-      /cannot store TEXT value in INTEGER column imports.sessions/,
-    );
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO imports (sha256, kind, file_name, imported_at, sessions) VALUES ('a', 'sessions', 'f', 't', 'many')",
+        )
+        .run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column imports.sessions/);
     store.close();
     // Reopening is a no-op migration.
     const again = openStore(path);
@@ -67,7 +93,9 @@ describe('openStore', () => {
     raw.exec("INSERT INTO feature_names (name) VALUES ('bm25')");
     raw.close();
     const store = openStore(path);
-    expect((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
+    expect((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(
+      SCHEMA_VERSION,
+    );
     expect(workspaceStats(store).featureNames).toEqual(['bm25']);
     store.close();
   });
@@ -105,7 +133,14 @@ describe('session queries', () => {
     expect(d.turns[1]!.turnId).toBe(`${logged.session_id}#1`);
     const r = d.turns[1]!.results[2]!;
     const lr = logged.events[1]!.results[2]!;
-    expect(r).toEqual({ itemId: lr.item_id, title: lr.title, position: 3, click: lr.click, dwellMs: lr.click ? lr.dwell_ms : null, features: lr.features });
+    expect(r).toEqual({
+      itemId: lr.item_id,
+      title: lr.title,
+      position: 3,
+      click: lr.click,
+      dwellMs: lr.click ? lr.dwell_ms : null,
+      features: lr.features,
+    });
     expect(Object.keys(r.features)).toEqual(Object.keys(lr.features)); // logged order kept
     const err = caught(() => getSession(store, 'nope'));
     expect(err.code).toBe('not_found');
@@ -117,23 +152,47 @@ describe('session queries', () => {
     const store = await workspace(60);
     const all = listSessions(store, { offset: 0, limit: 1000 });
     expect(all.total).toBe(60);
-    expect(all.rows.map((r) => r.sessionId)).toEqual(Array.from({ length: 60 }, (_, i) => `s${String(i).padStart(7, '0')}`));
+    expect(all.rows.map((r) => r.sessionId)).toEqual(
+      Array.from({ length: 60 }, (_, i) => `s${String(i).padStart(7, '0')}`),
+    );
     // Pages tile the full list.
-    const pages = [0, 25, 50].flatMap((offset) => listSessions(store, { offset, limit: 25 }).rows.map((r) => r.sessionId));
+    const pages = [0, 25, 50].flatMap((offset) =>
+      listSessions(store, { offset, limit: 25 }).rows.map((r) => r.sessionId),
+    );
     expect(pages).toEqual(all.rows.map((r) => r.sessionId));
 
     // Case-insensitive substring of any query, including CJK text.
     const hits = listSessions(store, { q: 'ESPRESSO mach', offset: 0, limit: 1000 });
     expect(hits.total).toBeGreaterThan(0);
-    for (const s of hits.rows) expect(getSession(store, s.sessionId).turns.some((t) => t.query.includes('espresso mach'))).toBe(true);
+    for (const s of hits.rows)
+      expect(getSession(store, s.sessionId).turns.some((t) => t.query.includes('espresso mach'))).toBe(true);
     const misses = all.rows.filter((s) => !hits.rows.some((h) => h.sessionId === s.sessionId));
-    for (const s of misses) expect(getSession(store, s.sessionId).turns.some((t) => t.query.includes('espresso mach'))).toBe(false);
+    for (const s of misses)
+      expect(getSession(store, s.sessionId).turns.some((t) => t.query.includes('espresso mach'))).toBe(false);
     // Every needle (trigram index for 3+ characters, scan for shorter ones or LIKE wildcards)
     // finds exactly the sessions a brute-force search finds.
-    const queries = new Map(all.rows.map((s) => [s.sessionId, getSession(store, s.sessionId).turns.map((t) => t.query.toLowerCase())]));
-    for (const needle of ['es', 'e', 'espresso', 'ESPRESSO MACH', '北京 天', '天气', 'x%y', '_', 'gardening tips', 'zzz']) {
-      const expected = [...queries].filter(([, qs]) => qs.some((q) => q.includes(needle.toLowerCase()))).map(([id]) => id);
-      expect(listSessions(store, { q: needle, offset: 0, limit: 1000 }).rows.map((r) => r.sessionId), needle).toEqual(expected);
+    const queries = new Map(
+      all.rows.map((s) => [s.sessionId, getSession(store, s.sessionId).turns.map((t) => t.query.toLowerCase())]),
+    );
+    for (const needle of [
+      'es',
+      'e',
+      'espresso',
+      'ESPRESSO MACH',
+      '北京 天',
+      '天气',
+      'x%y',
+      '_',
+      'gardening tips',
+      'zzz',
+    ]) {
+      const expected = [...queries]
+        .filter(([, qs]) => qs.some((q) => q.includes(needle.toLowerCase())))
+        .map(([id]) => id);
+      expect(
+        listSessions(store, { q: needle, offset: 0, limit: 1000 }).rows.map((r) => r.sessionId),
+        needle,
+      ).toEqual(expected);
     }
     expect(listSessions(store, { q: '天气', offset: 0, limit: 5 }).total).toBeGreaterThan(0);
 
@@ -158,7 +217,8 @@ describe('session queries', () => {
 
   it('filters by a case-insensitive user-id prefix (wildcards are literal)', async () => {
     const store = await workspace(60); // users u0000 … u0059, one session each
-    const ids = (userId: string) => listSessions(store, { userId, offset: 0, limit: 1000 }).rows.map((r) => r.sessionId);
+    const ids = (userId: string) =>
+      listSessions(store, { userId, offset: 0, limit: 1000 }).rows.map((r) => r.sessionId);
     expect(ids('u000')).toEqual(Array.from({ length: 10 }, (_, i) => `s${String(i).padStart(7, '0')}`));
     expect(ids('U000')).toEqual(ids('u000'));
     expect(ids('u0007')).toEqual(['s0000007']);
@@ -167,7 +227,11 @@ describe('session queries', () => {
     expect(ids('0007')).toEqual([]); // a prefix, not a substring
     expect(ids('u%')).toEqual([]); // LIKE wildcards match only themselves
     expect(ids('u_0')).toEqual([]);
-    expect(listSessions(store, { userId: 'u001', hasSwitch: false, offset: 0, limit: 1000 }).rows.every((r) => r.userId.startsWith('u001') && r.switches === 0)).toBe(true);
+    expect(
+      listSessions(store, { userId: 'u001', hasSwitch: false, offset: 0, limit: 1000 }).rows.every(
+        (r) => r.userId.startsWith('u001') && r.switches === 0,
+      ),
+    ).toBe(true);
     store.close();
   });
 
@@ -175,7 +239,12 @@ describe('session queries', () => {
     const dir = tempDir();
     const base = synthSession(0, { sessions: 1, turns: 3, results: 1 });
     const session = (id: string, user: string, queries: string[]) =>
-      JSON.stringify({ ...base, session_id: id, user_id: user, events: queries.map((query, i) => ({ ...base.events[0]!, ts: `2026-03-01T09:0${i}:00Z`, query })) });
+      JSON.stringify({
+        ...base,
+        session_id: id,
+        user_id: user,
+        events: queries.map((query, i) => ({ ...base.events[0]!, ts: `2026-03-01T09:0${i}:00Z`, query })),
+      });
     writeFileSync(
       join(dir, 'm.jsonl'),
       [
@@ -186,7 +255,8 @@ describe('session queries', () => {
     );
     const store = openStore(join(dir, 'w.db'));
     await importSessionLog(store, join(dir, 'm.jsonl'));
-    const page = (q: string) => listSessions(store, { q, offset: 0, limit: 100 }).rows.map((r) => [r.sessionId, r.match]);
+    const page = (q: string) =>
+      listSessions(store, { q, offset: 0, limit: 100 }).rows.map((r) => [r.sessionId, r.match]);
     expect(page('trail')).toEqual([
       ['m1', { turn: 1, query: 'Trail Shoes' }],
       ['m2', { turn: 0, query: 'TRAIL running' }],
@@ -198,11 +268,19 @@ describe('session queries', () => {
       ['m3', { turn: 0, query: 'espresso' }],
     ]);
     expect(getSession(store, 'm1').turns[1]!.turnId).toBe('m1#1');
-    expect(listSessions(store, { q: 'grinder', userId: 'CAR', offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([{ turn: 1, query: 'coffee grinder' }]);
-    expect(listSessions(store, { userId: 'alice', offset: 0, limit: 100 }).rows.map((r) => r.sessionId)).toEqual(['m1']);
+    expect(
+      listSessions(store, { q: 'grinder', userId: 'CAR', offset: 0, limit: 100 }).rows.map((r) => r.match),
+    ).toEqual([{ turn: 1, query: 'coffee grinder' }]);
+    expect(listSessions(store, { userId: 'alice', offset: 0, limit: 100 }).rows.map((r) => r.sessionId)).toEqual([
+      'm1',
+    ]);
     // No search, no match.
     expect(listSessions(store, { offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([null, null, null]);
-    expect(listSessions(store, { q: '   ', offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([null, null, null]);
+    expect(listSessions(store, { q: '   ', offset: 0, limit: 100 }).rows.map((r) => r.match)).toEqual([
+      null,
+      null,
+      null,
+    ]);
     store.close();
   });
 
@@ -220,7 +298,9 @@ describe('session queries', () => {
     expect(after.total).toBe(2 * before.total); // same synthetic sessions under a second prefix
     expect(after.rows.filter((r) => r.sessionId.startsWith('b'))).toHaveLength(before.total);
     // A write on the main connection itself also invalidates it.
-    store.db.exec("DELETE FROM session_text WHERE session_pk = (SELECT min(session_pk) FROM session_text WHERE text LIKE '%espresso%')");
+    store.db.exec(
+      "DELETE FROM session_text WHERE session_pk = (SELECT min(session_pk) FROM session_text WHERE text LIKE '%espresso%')",
+    );
     expect(listSessions(store, { q: 'espresso', offset: 0, limit: 1000 }).total).toBe(after.total - 1);
     store.close();
   });
@@ -228,7 +308,15 @@ describe('session queries', () => {
   it('workspaceStats counts what was imported', async () => {
     const store = await workspace(10);
     const s = workspaceStats(store);
-    expect(s).toMatchObject({ sessions: 10, turns: 40, resultRows: 120, imports: 1, runs: [], qrelsSets: [], schemaVersion: SCHEMA_VERSION });
+    expect(s).toMatchObject({
+      sessions: 10,
+      turns: 40,
+      resultRows: 120,
+      imports: 1,
+      runs: [],
+      qrelsSets: [],
+      schemaVersion: SCHEMA_VERSION,
+    });
     expect(s.featureNames).toContain('bm25');
     expect(s.fileBytes).toBeGreaterThan(0);
     store.close();
@@ -247,7 +335,8 @@ describe('session queries', () => {
     const timer = setInterval(() => ticks++, 1);
     await importSessionLog(store, big, {
       onProgress: (p) => {
-        if (p.phase === 'importing' && p.done > 0.3 * p.total!) seenMidImport.push(listSessions(store, { offset: 0, limit: 1 }).total);
+        if (p.phase === 'importing' && p.done > 0.3 * p.total!)
+          seenMidImport.push(listSessions(store, { offset: 0, limit: 1 }).total);
       },
     });
     clearInterval(timer);

@@ -12,7 +12,8 @@ import { ApiClient, inProcessTransport } from '../../../src-common/api/client.ts
 import { ApiError } from '../../../src-common/errors.ts';
 import type { Progress } from '../../../src-common/api/types.ts';
 
-if (!existsSync('/usr/bin/python3')) throw new Error('the loop test needs Debian python3 with torch and onnx: run bash scripts/system-deps.sh');
+if (!existsSync('/usr/bin/python3'))
+  throw new Error('the loop test needs Debian python3 with torch and onnx: run bash scripts/system-deps.sh');
 
 let dir: string;
 let backend: Backend;
@@ -39,12 +40,25 @@ beforeAll(async () => {
   }
   const turnIds = [...truth.keys()].slice(0, 40);
   spareTurn = [...truth.keys()][40]!;
-  taskId = (await api.call('tasks.create', { name: 'loop sample', from: { kind: 'turns', turnIds }, pool: { source: 'logged', k: 10 } })).taskId;
+  taskId = (
+    await api.call('tasks.create', {
+      name: 'loop sample',
+      from: { kind: 'turns', turnIds },
+      pool: { source: 'logged', k: 10 },
+    })
+  ).taskId;
   for (let ordinal = 0; ordinal < turnIds.length; ordinal++) {
     const turn = await api.call('tasks.turn', { taskId, ordinal });
     for (const c of turn.candidates) {
       const g = Math.min(3, Math.max(0, truth.get(turn.turnId)?.get(c.itemId) ?? 0));
-      await api.call('labels.record', { eventId: randomUUID(), taskId, turnId: turn.turnId, kind: 'grade', itemId: c.itemId, value: g });
+      await api.call('labels.record', {
+        eventId: randomUUID(),
+        taskId,
+        turnId: turn.turnId,
+        kind: 'grade',
+        itemId: c.itemId,
+        value: g,
+      });
     }
   }
 }, 300_000);
@@ -57,20 +71,33 @@ afterAll(async () => {
 describe('label → export → train → register → compare', () => {
   it('trains a model on a task, registers it with provenance and reports both models on the labelled turns', async () => {
     const phases = new Set<string>();
-    const trained = await api.call('train.fromLabels', { source: `labels:task:${taskId}`, baseModel: base, epochs: 2, name: 'loop-model' }, { onProgress: (p: Progress) => phases.add(p.phase) });
+    const trained = await api.call(
+      'train.fromLabels',
+      { source: `labels:task:${taskId}`, baseModel: base, epochs: 2, name: 'loop-model' },
+      { onProgress: (p: Progress) => phases.add(p.phase) },
+    );
     expect([...phases]).toEqual(expect.arrayContaining(['export', 'train']));
     expect(trained.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(trained.examples.train! + trained.examples.valid!).toBeGreaterThan(0);
     expect(trained.model.name).toBe('loop-model');
     const prov = JSON.parse(trained.model.metadata['qgs.provenance']!);
-    expect(prov).toMatchObject({ grades_source: `labels:task:${taskId}`, seed: 1, base_model: trained.base.sha256, encoder: 'linear' });
+    expect(prov).toMatchObject({
+      grades_source: `labels:task:${taskId}`,
+      seed: 1,
+      base_model: trained.base.sha256,
+      encoder: 'linear',
+    });
     expect(trained.model.groups).toEqual((await api.call('models.list', {})).find((m) => m.sha256 === base)!.groups);
     // Both models are compared on every labelled turn that has a relevant candidate.
     expect(trained.comparison.turns).toBeGreaterThan(10);
     expect(trained.comparison.ndcgA).toBeGreaterThan(0);
     expect(trained.comparison.ndcgB).toBeGreaterThan(0);
     // …and the dataset view can open the same comparison.
-    const page = await api.call('metrics.turns', { modelA: base, modelB: trained.model.sha256, setName: `labels:task:${taskId}` });
+    const page = await api.call('metrics.turns', {
+      modelA: base,
+      modelB: trained.model.sha256,
+      setName: `labels:task:${taskId}`,
+    });
     expect(page.summary.all.turns).toBe(trained.comparison.turns);
     expect(page.summary.all.ndcgB).toBeCloseTo(trained.comparison.ndcgB!, 12);
   }, 300_000);
@@ -80,12 +107,16 @@ describe('label → export → train → register → compare', () => {
     const work = `${ws()}.training`;
     const runsBefore = readdirSync(work).length;
     const abort = new AbortController();
-    const p = api.call('train.fromLabels', { source: `labels:task:${taskId}`, baseModel: base, epochs: 20, name: 'cancelled' }, {
-      signal: abort.signal,
-      onProgress: (pr: Progress) => {
-        if (pr.phase === 'train') abort.abort();
+    const p = api.call(
+      'train.fromLabels',
+      { source: `labels:task:${taskId}`, baseModel: base, epochs: 20, name: 'cancelled' },
+      {
+        signal: abort.signal,
+        onProgress: (pr: Progress) => {
+          if (pr.phase === 'train') abort.abort();
+        },
       },
-    });
+    );
     const err = await p.catch((e: unknown) => e);
     expect((err as ApiError).code).toBe('cancelled');
     expect((await api.call('models.list', {})).length).toBe(before);
@@ -94,10 +125,24 @@ describe('label → export → train → register → compare', () => {
 
   it('refuses a source with no positive label, saying why, and registers nothing', async () => {
     const before = (await api.call('models.list', {})).length;
-    const t = await api.call('tasks.create', { name: 'all irrelevant', from: { kind: 'turns', turnIds: [spareTurn] }, pool: { source: 'logged', k: 3 } });
+    const t = await api.call('tasks.create', {
+      name: 'all irrelevant',
+      from: { kind: 'turns', turnIds: [spareTurn] },
+      pool: { source: 'logged', k: 3 },
+    });
     const turn = await api.call('tasks.turn', { taskId: t.taskId, ordinal: 0 });
-    for (const c of turn.candidates) await api.call('labels.record', { eventId: randomUUID(), taskId: t.taskId, turnId: turn.turnId, kind: 'grade', itemId: c.itemId, value: 0 });
-    const err = await api.call('train.fromLabels', { source: `labels:task:${t.taskId}`, baseModel: base, epochs: 1 }).catch((e: unknown) => e as ApiError);
+    for (const c of turn.candidates)
+      await api.call('labels.record', {
+        eventId: randomUUID(),
+        taskId: t.taskId,
+        turnId: turn.turnId,
+        kind: 'grade',
+        itemId: c.itemId,
+        value: 0,
+      });
+    const err = await api
+      .call('train.fromLabels', { source: `labels:task:${t.taskId}`, baseModel: base, epochs: 1 })
+      .catch((e: unknown) => e as ApiError);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).message).toMatch(/no candidate has a positive label/);
     expect((await api.call('models.list', {})).length).toBe(before);

@@ -41,7 +41,11 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
 
 describe('variants', () => {
   it('save → list round trip, edits stored as given; names unique per turn', async () => {
-    const edit = { query: 'trail shoes cheap', removeHistorySteps: [0], features: [{ itemId: 'i-3', feature: 'bm25', value: 2.5 }] };
+    const edit = {
+      query: 'trail shoes cheap',
+      removeHistorySteps: [0],
+      features: [{ itemId: 'i-3', feature: 'bm25', value: 2.5 }],
+    };
     const saved = await call<Variant>('variants.save', { turnId: TURN, name: '  cheaper  ', edit });
     expect(saved).toMatchObject({ turnId: TURN, name: 'cheaper', edit });
     expect(saved.variantId).toBeGreaterThan(0);
@@ -58,10 +62,18 @@ describe('variants', () => {
 
   it('an invalid edit is rejected with the field named and nothing is written', async () => {
     const before = snapshot(backend.store.path);
-    const nan = await rejection(call('variants.save', { turnId: TURN, name: 'bad', edit: { features: [{ itemId: 'i-3', feature: 'bm25', value: Number.NaN }] } }));
+    const nan = await rejection(
+      call('variants.save', {
+        turnId: TURN,
+        name: 'bad',
+        edit: { features: [{ itemId: 'i-3', feature: 'bm25', value: Number.NaN }] },
+      }),
+    );
     expect(nan.code).toBe('invalid_input');
     expect(nan.problems[0]!.where).toBe('edit.features[0].value');
-    const neg = await rejection(call('variants.save', { turnId: TURN, name: 'bad', edit: { removeHistorySteps: [-1] } }));
+    const neg = await rejection(
+      call('variants.save', { turnId: TURN, name: 'bad', edit: { removeHistorySteps: [-1] } }),
+    );
     expect(neg.problems[0]!.where).toBe('edit.removeHistorySteps[0]');
     const typo = await rejection(call('variants.save', { turnId: TURN, name: 'bad', edit: { qeury: 'x' } }));
     expect(typo.code).toBe('invalid_input');
@@ -80,7 +92,10 @@ describe('variants', () => {
 
   it('delete removes one variant; an unknown id is not_found', async () => {
     const v = await call<Variant>('variants.save', { turnId: TURN, name: 'to delete', edit: { query: 'z' } });
-    expect(await call('variants.delete', { variantId: v.variantId })).toEqual({ variantId: v.variantId, deleted: true });
+    expect(await call('variants.delete', { variantId: v.variantId })).toEqual({
+      variantId: v.variantId,
+      deleted: true,
+    });
     expect((await call<Variant[]>('variants.list', { turnId: TURN })).map((x) => x.name)).not.toContain('to delete');
     const again = await rejection(call('variants.delete', { variantId: v.variantId }));
     expect(again.code).toBe('not_found');
