@@ -90,7 +90,8 @@ test('the timeline draws every turn, boundary, click and topic segment the API r
     s.turns.filter((t) => !t.results.some((r) => r.click)).length,
   );
   assert.match(
-    (await caption(page).textContent()) ?? '',
+    // as shown: the browser collapses the source's line breaks and indentation into one space
+    ((await caption(page).textContent()) ?? '').replace(/\s+/g, ' '),
     new RegExp(`${s.turns.length} turns · ${1 + switches.length} topics · ${apiClicks.length} clicks`),
   );
   await screenshot('timeline');
