@@ -42,7 +42,7 @@ const pct = (xs: number[], p: number) => {
 function serve(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT],
+    [CLI, 'serve', '--workspace', db, '--port', '0', `--token=${token}`, '--static', RENDERER_OUT],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -139,7 +139,7 @@ export default async function label({ log }: BenchContext): Promise<Record<strin
     await writeSynthLog(bigLog, { sessions: Math.ceil(ROWS / 50), turns: 5, results: 10, prefix: 'imp' });
     log(`import file: ${Math.ceil(ROWS / 50) * 50} result rows`);
 
-    const token = randomBytes(18).toString('base64url');
+    const token = randomBytes(24).toString('base64url');
     const s = await serve(db, token);
     server = s.child;
     const api = new ApiClient(httpTransport(s.url, token));

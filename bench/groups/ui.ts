@@ -43,7 +43,7 @@ function cli(args: string[]): void {
 function serve(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token, '--static', RENDERER_OUT],
+    [CLI, 'serve', '--workspace', db, '--port', '0', `--token=${token}`, '--static', RENDERER_OUT],
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ import { tinyWorkspace, uuid } from './helpers.ts';
 const CLI = join(import.meta.dirname, '..', '..', '..', 'src-backend', 'hosts', 'cli.ts');
 
 function startServe(db: string, token: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', db, '--port', '0', '--token', token], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', db, '--port', '0', `--token=${token}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
