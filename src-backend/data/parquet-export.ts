@@ -13,7 +13,7 @@ import { FeatureSetReader, featureNames } from '../store/features.ts';
 import { qrelsEntries, qrelsSetNames } from '../store/qrels.ts';
 import { eachStoredScore } from '../store/scores.ts';
 import { eachResultForExport, sessionCounts } from '../store/sessions.ts';
-import { allCurrentLabels } from '../store/labels/labels.ts';
+import { labelRows } from '../store/labels/labels.ts';
 import type { LabelsDb } from '../store/labels/db.ts';
 import { formatTurnId } from '../store/turn-ids.ts';
 import type { Store } from '../store/store.ts';
@@ -223,7 +223,7 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
       cancelled();
       await yielder.maybe();
     }
-    for (const l of allCurrentLabels(opts.labels))
+    for (const l of labelRows(opts.labels, 'all'))
       labels.push(['labels', l.turnId, l.itemId, l.value, l.gain, l.annotatorId, l.taskId, l.scale, l.at]);
     labels.finish();
     report.rows.labels = labels.rows;

@@ -1,7 +1,7 @@
 // The workspace database: one SQLite file opened with node:sqlite. See docs/store.md.
 import { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 
 export interface Store {
   readonly path: string;
@@ -41,25 +41,30 @@ function userVersion(db: DatabaseSync): number {
   return row?.user_version ?? 0;
 }
 
-/** Applies pending migrations, each in its own transaction together with its version bump. */
-function migrate(db: DatabaseSync, path: string): void {
+/**
+ * Applies pending migrations (SQL per version, `PRAGMA user_version` = how many are applied), each in
+ * its own transaction together with its version bump, and refuses a file from a newer version. Shared
+ * by the workspace and the labels database; `what` names the schema in messages.
+ */
+export function migrate(db: DatabaseSync, path: string, migrations: readonly string[], what = 'schema'): void {
+  const supported = migrations.length;
   const current = userVersion(db);
-  if (current > SCHEMA_VERSION) {
+  if (current > supported) {
     throw new ApiError(
       'unsupported',
-      `${path} has schema version ${current}, written by a newer QGS Workbench; this version understands up to schema version ${SCHEMA_VERSION}. Update the workbench to open it.`,
-      [{ where: path, message: `schema version ${current} > supported ${SCHEMA_VERSION}` }],
+      `${path} has ${what} version ${current}, written by a newer QGS Workbench; this version understands up to ${what} version ${supported}. Update the workbench to open it.`,
+      [{ where: path, message: `${what} version ${current} > supported ${supported}` }],
     );
   }
-  for (let v = current; v < SCHEMA_VERSION; v++) {
+  for (let v = current; v < supported; v++) {
     db.exec('BEGIN IMMEDIATE');
     try {
       // Re-check under the write lock: another process may have migrated meanwhile.
       if (userVersion(db) !== v) {
         db.exec('ROLLBACK');
-        return migrate(db, path);
+        return migrate(db, path, migrations, what);
       }
-      db.exec(MIGRATIONS[v]!);
+      db.exec(migrations[v]!);
       db.exec(`PRAGMA user_version = ${v + 1}`);
       db.exec('COMMIT');
     } catch (err) {
@@ -93,7 +98,7 @@ export function openStore(path: string): Store {
     const pages = db.prepare('PRAGMA page_count').get() as { page_count: number };
     if (pages.page_count === 0) db.exec('PRAGMA page_size = 8192');
     configure(db, 16 * 1024);
-    migrate(db, path);
+    migrate(db, path, MIGRATIONS);
   } catch (err) {
     db.close();
     if (err instanceof ApiError) throw err;

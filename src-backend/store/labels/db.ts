@@ -4,7 +4,8 @@
 // transaction holding the workspace's lock for minutes.
 import { DatabaseSync } from 'node:sqlite';
 import { ApiError } from '../../../src-common/errors.ts';
-import { LABELS_MIGRATIONS, LABELS_SCHEMA_VERSION } from './migrations/index.ts';
+import { LABELS_MIGRATIONS } from './migrations/index.ts';
+import { migrate } from '../store.ts';
 
 export interface LabelsDb {
   readonly path: string;
@@ -14,36 +15,6 @@ export interface LabelsDb {
 
 export function labelsPathFor(workspacePath: string): string {
   return `${workspacePath}.labels.db`;
-}
-
-function userVersion(db: DatabaseSync): number {
-  return (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-}
-
-function migrate(db: DatabaseSync, path: string): void {
-  const current = userVersion(db);
-  if (current > LABELS_SCHEMA_VERSION) {
-    throw new ApiError(
-      'unsupported',
-      `${path} has labels schema version ${current}, written by a newer QGS Workbench; this version understands up to labels schema version ${LABELS_SCHEMA_VERSION}. Update the workbench to open it.`,
-      [{ where: path, message: `labels schema version ${current} > supported ${LABELS_SCHEMA_VERSION}` }],
-    );
-  }
-  for (let v = current; v < LABELS_SCHEMA_VERSION; v++) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      if (userVersion(db) !== v) {
-        db.exec('ROLLBACK');
-        return migrate(db, path);
-      }
-      db.exec(LABELS_MIGRATIONS[v]!);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
-  }
 }
 
 export function openLabelsDb(path: string): LabelsDb {
@@ -64,7 +35,7 @@ export function openLabelsDb(path: string): LabelsDb {
     // Label transactions are a few statements long; another process (CLI) holds the lock for
     // milliseconds at most, so a short synchronous wait is acceptable here.
     db.exec('PRAGMA busy_timeout = 2000');
-    migrate(db, path);
+    migrate(db, path, LABELS_MIGRATIONS, 'labels schema');
   } catch (err) {
     db.close();
     if (err instanceof ApiError) throw err;

@@ -736,14 +736,8 @@ export function notFoundTask(taskId: number): ApiError {
   ]);
 }
 
-/**
- * Every current label of a labels source with who gave it, for exports: a task's labels from all
- * its annotators, or one annotator's latest label per turn and item over all tasks.
- */
-export function labelRows(
-  l: LabelsDb,
-  by: { taskId: number } | { annotatorId: string },
-): {
+/** A current label with who gave it and when (exports). */
+export interface LabelRow {
   turnId: string;
   itemId: string;
   annotatorId: string;
@@ -752,63 +746,32 @@ export function labelRows(
   value: number;
   gain: number;
   at: string;
-}[] {
-  const rows =
-    'taskId' in by
-      ? l.db
-          .prepare(
-            `SELECT c.turn_id, c.item_id, c.annotator_id, c.task_id, c.scale, c.value, c.gain, e.created_at AS at FROM current_labels c JOIN label_events e ON e.seq = c.seq
-             WHERE c.task_id = ? ORDER BY c.turn_id, c.item_id, c.annotator_id`,
-          )
-          .all(by.taskId)
-      : l.db
-          .prepare(
-            `SELECT c.turn_id, c.item_id, c.annotator_id, c.task_id, c.scale, c.value, c.gain, e.created_at AS at FROM current_labels c JOIN label_events e ON e.seq = c.seq
-             WHERE c.annotator_id = ? AND c.seq = (SELECT max(seq) FROM current_labels d WHERE d.annotator_id = c.annotator_id AND d.turn_id = c.turn_id AND d.item_id = c.item_id)
-             ORDER BY c.turn_id, c.item_id`,
-          )
-          .all(by.annotatorId);
-  return (
-    rows as {
-      turn_id: string;
-      item_id: string;
-      annotator_id: string;
-      task_id: number;
-      scale: string;
-      value: number;
-      gain: number;
-      at: string;
-    }[]
-  ).map((r) => ({
-    turnId: r.turn_id,
-    itemId: r.item_id,
-    annotatorId: r.annotator_id,
-    taskId: r.task_id === 0 ? null : r.task_id,
-    scale: r.scale,
-    value: r.value,
-    gain: r.gain,
-    at: r.at,
-  }));
 }
 
-/** Every current label (all annotators, tasks and inline labels), for the Parquet export. */
-export function allCurrentLabels(l: LabelsDb): {
-  turnId: string;
-  itemId: string;
-  annotatorId: string;
-  taskId: number | null;
-  scale: string;
-  value: number;
-  gain: number;
-  at: string;
-}[] {
+const LABEL_ROW_SQL = `SELECT c.turn_id, c.item_id, c.annotator_id, c.task_id, c.scale, c.value, c.gain, e.created_at AS at
+  FROM current_labels c JOIN label_events e ON e.seq = c.seq`;
+
+/**
+ * Current labels for exports: a task's labels from all its annotators, one annotator's latest label
+ * per turn and item over all tasks, or every current label there is ('all': the Parquet export).
+ */
+export function labelRows(l: LabelsDb, by: { taskId: number } | { annotatorId: string } | 'all'): LabelRow[] {
+  const rows =
+    by === 'all'
+      ? l.db.prepare(`${LABEL_ROW_SQL} ORDER BY c.turn_id, c.item_id, c.annotator_id, c.task_id`).all()
+      : 'taskId' in by
+        ? l.db
+            .prepare(`${LABEL_ROW_SQL} WHERE c.task_id = ? ORDER BY c.turn_id, c.item_id, c.annotator_id`)
+            .all(by.taskId)
+        : l.db
+            .prepare(
+              `${LABEL_ROW_SQL} WHERE c.annotator_id = ?
+                 AND c.seq = (SELECT max(seq) FROM current_labels d WHERE d.annotator_id = c.annotator_id AND d.turn_id = c.turn_id AND d.item_id = c.item_id)
+               ORDER BY c.turn_id, c.item_id`,
+            )
+            .all(by.annotatorId);
   return (
-    l.db
-      .prepare(
-        `SELECT c.turn_id, c.item_id, c.annotator_id, c.task_id, c.scale, c.value, c.gain, e.created_at AS at FROM current_labels c
-       JOIN label_events e ON e.seq = c.seq ORDER BY c.turn_id, c.item_id, c.annotator_id, c.task_id`,
-      )
-      .all() as {
+    rows as {
       turn_id: string;
       item_id: string;
       annotator_id: string;
