@@ -54,8 +54,7 @@ export function resolveJudgments(store: Store, labeling: LabelingService, source
     const levels = [...grades].sort((a, b) => a - b).map((g) => ({ value: g, label: String(g), gain: Math.max(g, 0) }));
     return { source, scale: { name: `qrels:${parsed.setName}`, levels }, annotators: [], byTurn, count };
   }
-  labeling.gradesFor(source, where); // not_found for an unknown task or annotator
-  const by = parsed.kind === 'task' ? { taskId: parsed.taskId } : { annotatorId: parsed.annotatorId };
+  const by = labeling.labelsSource(source, where)!; // not_found for an unknown task or annotator
   const rows = labelRows(labeling.labels, by);
   const grouped = new Map<string, typeof rows>();
   for (const r of rows) {
@@ -75,13 +74,10 @@ export function resolveJudgments(store: Store, labeling: LabelingService, source
   }
   const scaleNames =
     parsed.kind === 'task' ? [findTask(labeling.labels, parsed.taskId)!.scale] : [...new Set(rows.map((r) => r.scale))];
-  const scale =
-    scaleNames.length === 1 && findScale(labeling.labels, scaleNames[0]!)
-      ? (({ name, levels }) => ({
-          name,
-          levels: levels.map((l) => ({ value: l.value, label: l.label, gain: l.gain })),
-        }))(findScale(labeling.labels, scaleNames[0]!)!)
-      : { name: scaleNames.length ? `mixed:${scaleNames.join('+')}` : 'none', levels: [] };
+  const one = scaleNames.length === 1 ? findScale(labeling.labels, scaleNames[0]!) : null;
+  const scale = one
+    ? { name: one.name, levels: one.levels.map((l) => ({ value: l.value, label: l.label, gain: l.gain })) }
+    : { name: scaleNames.length ? `mixed:${scaleNames.join('+')}` : 'none', levels: [] };
   return {
     source,
     scale,

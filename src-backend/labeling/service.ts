@@ -809,6 +809,12 @@ export class LabelingService {
 
   /** null for a qrels set name; else grades by turn id → item id → gain. Unknown task / annotator → not_found. */
   gradesFor(source: string, where: string): { grades: Map<string, Map<string, number>>; version: string } | null {
+    const by = this.labelsSource(source, where);
+    return by === null ? null : L.gradesFromLabels(this.labels, by);
+  }
+
+  /** The task or annotator a labels source names; null for a qrels set name; not_found for an unknown one. */
+  labelsSource(source: string, where: string): { taskId: number } | { annotatorId: string } | null {
     const s = parseGradesSource(source);
     if (s.kind === 'qrels') return null;
     const by = s.kind === 'task' ? { taskId: s.taskId } : { annotatorId: s.annotatorId };
@@ -819,7 +825,7 @@ export class LabelingService {
         [{ where, message: `unknown ${s.kind}` }],
       );
     }
-    return L.gradesFromLabels(this.labels, by);
+    return by;
   }
 
   /** qrels.turn for a labels source: the turn's graded items in logged order. */
