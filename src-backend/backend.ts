@@ -283,6 +283,9 @@ export function openBackend(opts: BackendOptions): Backend {
     'arena.next': (input) => labeling.arenaNext(input),
     'arena.record': (input) => labeling.arenaRecord(input),
     'arena.stats': (input) => labeling.arenaStats(input),
+    'agreement.task': (input) => labeling.agreementTask(input),
+    'disagreements.list': (input) => labeling.disagreementsList(input),
+    'labels.adjudicate': (input) => labeling.labelsAdjudicate(input),
   };
 
   return {

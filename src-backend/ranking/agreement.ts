@@ -4,8 +4,10 @@
 // computed from the coincidence matrix exactly as Krippendorff (2011) defines it. A statistic that
 // is undefined (no overlap, one category, nothing pairable) is `value: null` with a reason — never NaN.
 
-/** A statistic, or null with why it is undefined. */
-export type Stat = { value: number; reason?: undefined } | { value: null; reason: string };
+import type { AgreementStat } from '../../src-common/api/labeling-types.ts';
+
+/** A statistic, or null with why it is undefined (the API's shape). */
+export type Stat = AgreementStat;
 
 const undefinedStat = (reason: string): Stat => ({ value: null, reason });
 

@@ -554,6 +554,13 @@ export const contract = {
   'arena.record': method<L.LabelAck & { outcome: L.ArenaOutcome }>()(L.arenaRecordInput),
   /** Win rate per model pair (Wilson 95% interval), split by turn kind. */
   'arena.stats': method<L.ArenaPairStats[]>()(L.arenaStatsInput),
+  // ---- Agreement and adjudication (docs/agreement.md) ----
+  /** Per annotator pair Cohen's κ (unweighted, quadratic), overall Krippendorff's α (nominal, ordinal), a pair's confusion table. */
+  'agreement.task': method<L.TaskAgreement>()(L.agreementTaskInput),
+  /** The task's items where annotators differ, sorted by how much, with each annotator's grade and any adjudication. */
+  'disagreements.list': method<L.DisagreementPage>()(L.disagreementsListInput),
+  /** A lead's final grade (value + note) for one item of a task; idempotent by eventId, acknowledged after the durable commit. */
+  'labels.adjudicate': method<L.AdjudicateAck>()(L.labelAdjudicateInput),
 } as const;
 
 export type Contract = typeof contract;
