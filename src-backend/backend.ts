@@ -207,6 +207,8 @@ export function openBackend(opts: BackendOptions): Backend {
         workspacePath: opts.workspacePath,
         models: inference.registry.list(),
         labels: labeling.labels,
+        // Resolved first: an unknown source is refused before anything is written.
+        judgments: input.sources.map((src, i) => resolveJudgments(store, labeling, src, `sources[${i}]`)),
         signal: ctx.signal,
         onProgress: ctx.progress,
       }),

@@ -395,6 +395,8 @@ export const contract = {
         outDir: path,
         name: z.string().min(1).max(100).default('parquet-export'),
         overwrite: z.boolean().default(false),
+        /** Grades sources added to labels.parquet (e.g. `labels:consensus:<task>:adjudicated`), one row per judged item. */
+        sources: z.array(z.string().min(1).max(256)).max(20).default([]),
       })
       .strict(),
     { job: true },

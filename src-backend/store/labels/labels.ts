@@ -902,3 +902,42 @@ export function taskTurnOrdinals(l: LabelsDb, taskId: number): Map<string, numbe
     ).map((r) => [r.turn_id, r.ordinal]),
   );
 }
+
+/** Every adjudication in effect, for the Parquet export (by task, turn, item). */
+export function allAdjudications(l: LabelsDb): {
+  taskId: number;
+  turnId: string;
+  itemId: string;
+  value: number;
+  gain: number;
+  annotatorId: string;
+  scale: string;
+  at: string;
+}[] {
+  return (
+    l.db
+      .prepare(
+        `SELECT a.task_id, a.turn_id, a.item_id, a.value, a.gain, a.annotator_id, e.scale, e.created_at
+         FROM adjudications a JOIN label_events e ON e.seq = a.seq ORDER BY a.task_id, a.turn_id, a.item_id`,
+      )
+      .all() as {
+      task_id: number;
+      turn_id: string;
+      item_id: string;
+      value: number;
+      gain: number;
+      annotator_id: string;
+      scale: string;
+      created_at: string;
+    }[]
+  ).map((r) => ({
+    taskId: r.task_id,
+    turnId: r.turn_id,
+    itemId: r.item_id,
+    value: r.value,
+    gain: r.gain,
+    annotatorId: r.annotator_id,
+    scale: r.scale,
+    at: r.created_at,
+  }));
+}

@@ -2,7 +2,8 @@
 // dispatcher on a real workspace + labels SQLite file (docs/agreement.md): three annotators with
 // overlapping and missing labels; the numbers are checked against the pure statistics (themselves
 // checked against the published worked examples in agreement.test.ts) and against hand-read values.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
@@ -296,6 +297,47 @@ describe('consensus grades sources', () => {
       code: 'not_found',
       problems: [{ where: 'setName' }],
     });
+  });
+});
+
+describe('Parquet export', () => {
+  it('adds the adjudications and any chosen consensus source to labels.parquet; an unknown source writes nothing', async () => {
+    const t = await threeAnnotators();
+    await t.call('labels.adjudicate', {
+      eventId: uuid(),
+      taskId: t.taskId,
+      turnId: 's1#0',
+      itemId: 'c',
+      value: 3,
+      note: 'n',
+    });
+    const out = tempDir();
+    const src = `labels:consensus:${t.taskId}:adjudicated`;
+    const bad = await rejection(
+      t.call('export.parquet', { outDir: out, name: 'nope', sources: [src, 'labels:consensus:99:median'] }),
+    );
+    expect(bad).toMatchObject({ code: 'not_found', problems: [{ where: 'sources[1]' }] });
+    expect(existsSync(join(out, 'nope'))).toBe(false);
+    const r = await t.call('export.parquet', { outDir: out, sources: [src] });
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const q = async (sql: string) => (await db.runAndReadAll(sql)).getRowObjectsJson();
+    expect(
+      await q(
+        `SELECT source, count(*)::INT AS n FROM read_parquet('${r.files.labels}') GROUP BY source ORDER BY source`,
+      ),
+    ).toEqual([
+      { source: 'adjudication', n: 1 },
+      { source: 'labels', n: 19 },
+      { source: src, n: 8 },
+    ]);
+    expect(
+      await q(
+        `SELECT item_id, value, annotator_id, task_id FROM read_parquet('${r.files.labels}') WHERE source <> 'labels' AND turn_id = 's1#0' AND item_id = 'c' ORDER BY source`,
+      ),
+    ).toEqual([
+      { item_id: 'c', value: 3, annotator_id: LEAD, task_id: t.taskId },
+      { item_id: 'c', value: 3, annotator_id: null, task_id: t.taskId },
+    ]);
   });
 });
 
