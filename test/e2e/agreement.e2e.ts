@@ -90,6 +90,9 @@ test('agreement matrix, disagreements and adjudication by the lead, and the adju
   // The task list links to both views once two annotators labelled the task.
   await openApp('#/tasks');
   const row = page.locator(`[data-testid=task-row][data-task="${task.taskId}"]`);
+  await row.getByTestId('agreement-link').waitFor();
+  await row.scrollIntoViewIfNeeded();
+  await shoot(page, 'task-list');
   await row.getByTestId('agreement-link').click();
   await page.getByTestId('agreement').waitFor();
   const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(2));
@@ -177,6 +180,28 @@ test('agreement matrix, disagreements and adjudication by the lead, and the adju
     `${list.rows[1]!.turnId}/${list.rows[1]!.itemId}`,
   );
   await shoot(page, 'adjudicated');
+
+  // u on the settled item undoes the adjudication (an undo event); the note draft stays, and the
+  // grade key settles it again with the same note.
+  await page.keyboard.press('k');
+  await page.keyboard.press('u');
+  await eventually(async () =>
+    assert.equal((await api.call('disagreements.list', { taskId: task.taskId })).adjudicated, 0),
+  );
+  await eventually(async () => assert.equal(await topRow.locator('[data-testid=final-chip].on').count(), 0));
+  await eventually(async () =>
+    assert.match((await page.getByTestId('dis-counts').textContent()) ?? '', /0 adjudicated/),
+  );
+  await page.keyboard.press('3');
+  await eventually(async () => assert.equal(await topRow.getByTestId('dis-state').textContent(), '✓ saved'));
+  const again = await api.call('disagreements.list', { taskId: task.taskId, status: 'adjudicated' });
+  assert.equal(again.rows[0]?.adjudication?.note, 'Ben misread the query; the item answers it');
+  const events = (await api.call('labels.forTurn', { turnId: top.turnId, annotatorId: lead.annotatorId, events: true }))
+    .events!;
+  assert.deepEqual(
+    events.map((e) => e.kind),
+    ['adjudicate', 'undo', 'adjudicate'],
+  );
 
   // The adjudicated consensus as the ranking view's grades source: the settled item shows 3, the
   // others their median; the picker lists the choice by name.
