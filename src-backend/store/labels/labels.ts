@@ -831,13 +831,18 @@ export interface TaskLabelValue {
 }
 
 export function taskLabelValues(l: LabelsDb, taskId: number): TaskLabelValue[] {
-  return (
-    l.db
-      .prepare(
-        'SELECT annotator_id, turn_id, item_id, value, gain FROM current_labels WHERE task_id = ? ORDER BY turn_id, item_id, annotator_id',
-      )
-      .all(taskId) as { annotator_id: string; turn_id: string; item_id: string; value: number; gain: number }[]
-  ).map((r) => ({ annotatorId: r.annotator_id, turnId: r.turn_id, itemId: r.item_id, value: r.value, gain: r.gain }));
+  const q = l.db.prepare(
+    'SELECT annotator_id, turn_id, item_id, value, gain FROM current_labels WHERE task_id = ? ORDER BY turn_id, item_id, annotator_id',
+  );
+  // Rows as arrays: measured about twice as fast as row objects for 100,000 labels (agreement.task).
+  q.setReturnArrays(true);
+  return (q.all(taskId) as unknown as [string, string, string, number, number][]).map((r) => ({
+    annotatorId: r[0],
+    turnId: r[1],
+    itemId: r[2],
+    value: r[3],
+    gain: r[4],
+  }));
 }
 
 export interface AdjudicationRow {
