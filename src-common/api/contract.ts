@@ -350,7 +350,7 @@ export const contract = {
   'import.qrels': method<ImportReport>()(z.object({ path, setName: id }).strict(), { job: true }),
 
   'export.trecRun': method<ExportReport>()(z.object({ tag: id, path }).strict(), { job: true }),
-  /** TREC qrels from any grades source: a qrels set, `labels:task:<id>` or `labels:annotator:<id>` (label values; docs/training-export.md). */
+  /** TREC qrels from any grades source: a qrels set, `labels:task:<id>`, `labels:annotator:<id>` or `labels:consensus:<id>:<rule>` (label values; docs/training-export.md, docs/agreement.md). */
   'export.qrels': method<ExportReport>()(z.object({ setName: id, path }).strict(), { job: true }),
   /** The query-conditioned training export of a grades source: a folder `name` inside `outDir` with manifest.json + training.jsonl. */
   'export.training': method<TrainingExportReport>()(
