@@ -207,6 +207,8 @@ export function openBackend(opts: BackendOptions): Backend {
         workspacePath: opts.workspacePath,
         models: inference.registry.list(),
         labels: labeling.labels,
+        // Resolved first: an unknown source is refused before anything is written.
+        judgments: input.sources.map((src, i) => resolveJudgments(store, labeling, src, `sources[${i}]`)),
         signal: ctx.signal,
         onProgress: ctx.progress,
       }),
@@ -283,6 +285,9 @@ export function openBackend(opts: BackendOptions): Backend {
     'arena.next': (input) => labeling.arenaNext(input),
     'arena.record': (input) => labeling.arenaRecord(input),
     'arena.stats': (input) => labeling.arenaStats(input),
+    'agreement.task': (input) => labeling.agreementTask(input),
+    'disagreements.list': (input) => labeling.disagreementsList(input),
+    'labels.adjudicate': (input) => labeling.labelsAdjudicate(input),
   };
 
   return {

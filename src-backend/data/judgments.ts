@@ -1,5 +1,6 @@
 // A grades source resolved into judgments for the exporters (training JSONL, qrels, Parquet): a
-// qrels set by name, or labels (`labels:task:<id>`, `labels:annotator:<id>`; docs/labeling.md).
+// qrels set by name, or labels (`labels:task:<id>`, `labels:annotator:<id>`; docs/labeling.md), or a
+// task's consensus (`labels:consensus:<id>:majority|median|adjudicated`; docs/agreement.md).
 // Per (turn, item): `gain` is the grade the metrics use (a task's annotators averaged, as
 // metrics.turns averages them), `label` the value on the scale (the lower median when annotators
 // differ), `values` every annotator's value.
@@ -55,6 +56,23 @@ export function resolveJudgments(store: Store, labeling: LabelingService, source
     return { source, scale: { name: `qrels:${parsed.setName}`, levels }, annotators: [], byTurn, count };
   }
   const by = labeling.labelsSource(source, where)!; // not_found for an unknown task or annotator
+  if ('rule' in by) {
+    // A task's consensus (docs/agreement.md): one value per item, its gain from the task's scale.
+    const c = labeling.consensus(by.taskId, by.rule);
+    for (const [turnId, items] of c.byTurn)
+      for (const [itemId, j] of items)
+        put(turnId, itemId, { label: j.value, gain: j.gain, values: j.values, annotators: j.annotators });
+    return {
+      source,
+      scale: {
+        name: c.scale.name,
+        levels: c.scale.levels.map((l) => ({ value: l.value, label: l.label, gain: l.gain })),
+      },
+      annotators: c.annotatorIds,
+      byTurn,
+      count: c.count,
+    };
+  }
   const rows = labelRows(labeling.labels, by);
   const grouped = new Map<string, typeof rows>();
   for (const r of rows) {

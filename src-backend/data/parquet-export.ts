@@ -13,7 +13,9 @@ import { FeatureSetReader, featureNames } from '../store/features.ts';
 import { qrelsEntries, qrelsSetNames } from '../store/qrels.ts';
 import { eachStoredScore } from '../store/scores.ts';
 import { eachResultForExport, sessionCounts } from '../store/sessions.ts';
-import { labelRows } from '../store/labels/labels.ts';
+import { allAdjudications, labelRows } from '../store/labels/labels.ts';
+import type { Judgments } from './judgments.ts';
+import { parseGradesSource } from '../../src-common/api/labeling-types.ts';
 import type { LabelsDb } from '../store/labels/db.ts';
 import { formatTurnId } from '../store/turn-ids.ts';
 import type { Store } from '../store/store.ts';
@@ -81,6 +83,8 @@ export interface ParquetExportOptions {
   workspacePath: string;
   models: ModelSummary[];
   labels: LabelsDb;
+  /** Extra grades sources (e.g. a task's consensus), resolved before anything is written: one labels row per judged item. */
+  judgments?: Judgments[];
   signal?: AbortSignal | undefined;
   onProgress?: ((p: Progress) => void) | undefined;
 }
@@ -225,6 +229,18 @@ export async function exportParquet(store: Store, opts: ParquetExportOptions): P
     }
     for (const l of labelRows(opts.labels, 'all'))
       labels.push(['labels', l.turnId, l.itemId, l.value, l.gain, l.annotatorId, l.taskId, l.scale, l.at]);
+    // A lead's final grades (docs/agreement.md): annotator_id is the lead.
+    for (const a of allAdjudications(opts.labels))
+      labels.push(['adjudication', a.turnId, a.itemId, a.value, a.gain, a.annotatorId, a.taskId, a.scale, a.at]);
+    for (const j of opts.judgments ?? []) {
+      const p = parseGradesSource(j.source);
+      const taskId = p.kind === 'task' || p.kind === 'consensus' ? p.taskId : null;
+      for (const [turnId, items] of j.byTurn)
+        for (const [itemId, g] of items)
+          labels.push([j.source, turnId, itemId, g.label, g.gain, null, taskId, j.scale.name, null]);
+      cancelled();
+      await yielder.maybe();
+    }
     labels.finish();
     report.rows.labels = labels.rows;
 

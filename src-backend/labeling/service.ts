@@ -30,7 +30,27 @@ import {
   type labelsForTurnInput,
   type scaleCreateInput,
   type taskCreateInput,
+  type agreementTaskInput,
+  type disagreementsListInput,
+  type labelAdjudicateInput,
+  type AdjudicateAck,
+  type Adjudication,
+  type AgreementStat,
+  type ConfusionTable,
+  type ConsensusRuleName,
+  type DisagreementPage,
+  type DisagreementRow,
+  type PairAgreement,
+  type TaskAgreement,
 } from '../../src-common/api/labeling-types.ts';
+import {
+  consensusValue,
+  kappaFromMatrix,
+  krippendorffAlpha,
+  lowerMedian,
+  majority,
+  variance,
+} from '../ranking/agreement.ts';
 import type { Split } from '../../src-common/api/types.ts';
 import type { BoundaryKind } from '../../src-common/segmentation.ts';
 import {
@@ -810,22 +830,371 @@ export class LabelingService {
   /** null for a qrels set name; else grades by turn id → item id → gain. Unknown task / annotator → not_found. */
   gradesFor(source: string, where: string): { grades: Map<string, Map<string, number>>; version: string } | null {
     const by = this.labelsSource(source, where);
-    return by === null ? null : L.gradesFromLabels(this.labels, by);
+    if (by === null) return null;
+    if ('rule' in by) {
+      const c = this.consensus(by.taskId, by.rule);
+      const grades = new Map<string, Map<string, number>>();
+      for (const [turnId, items] of c.byTurn) grades.set(turnId, new Map([...items].map(([id, j]) => [id, j.gain])));
+      return { grades, version: c.version };
+    }
+    return L.gradesFromLabels(this.labels, by);
   }
 
-  /** The task or annotator a labels source names; null for a qrels set name; not_found for an unknown one. */
-  labelsSource(source: string, where: string): { taskId: number } | { annotatorId: string } | null {
+  /** The task, annotator or task consensus a labels source names; null for a qrels set name; not_found for an unknown one. */
+  labelsSource(
+    source: string,
+    where: string,
+  ): { taskId: number } | { annotatorId: string } | { taskId: number; rule: ConsensusRuleName } | null {
     const s = parseGradesSource(source);
     if (s.kind === 'qrels') return null;
-    const by = s.kind === 'task' ? { taskId: s.taskId } : { annotatorId: s.annotatorId };
+    const by =
+      s.kind === 'consensus'
+        ? { taskId: s.taskId, rule: s.rule }
+        : s.kind === 'task'
+          ? { taskId: s.taskId }
+          : { annotatorId: s.annotatorId };
     if (!L.labelsSourceExists(this.labels, by)) {
       throw new ApiError(
         'not_found',
-        `no labels source "${source}": ${s.kind === 'task' ? `there is no labeling task ${s.taskId}` : `there is no annotator ${s.annotatorId}`}`,
-        [{ where, message: `unknown ${s.kind}` }],
+        `no labels source "${source}": ${s.kind === 'annotator' ? `there is no annotator ${s.annotatorId}` : `there is no labeling task ${s.taskId}`}`,
+        [{ where, message: `unknown ${s.kind === 'consensus' ? 'task' : s.kind}` }],
       );
     }
     return by;
+  }
+
+  private consensusCache = new Map<string, ReturnType<LabelingService['computeConsensus']>>();
+
+  /**
+   * One consensus value per graded item of a task (docs/agreement.md): majority (tie → the lowest
+   * tied value), median (the lower median) or adjudicated (the lead's value, else the median). The
+   * gain is the scale level's gain. Cached per labels version (every event changes it).
+   */
+  consensus(taskId: number, rule: ConsensusRuleName): ReturnType<LabelingService['computeConsensus']> {
+    const key = `${taskId}|${rule}|${L.labelsVersion(this.labels)}`;
+    let hit = this.consensusCache.get(key);
+    if (!hit) {
+      if (this.consensusCache.size >= 8) this.consensusCache.clear();
+      this.consensusCache.set(key, (hit = this.computeConsensus(taskId, rule, key.split('|')[2]!)));
+    }
+    return hit;
+  }
+
+  private computeConsensus(
+    taskId: number,
+    rule: ConsensusRuleName,
+    version: string,
+  ): {
+    version: string;
+    scale: Scale;
+    annotatorIds: string[];
+    byTurn: Map<string, Map<string, { value: number; gain: number; values: number[]; annotators: number }>>;
+    count: number;
+  } {
+    const task = this.task(taskId);
+    const scale = L.findScale(this.labels, task.scale)!;
+    const gainOf = new Map(scale.levels.map((lv) => [lv.value, lv.gain]));
+    const adj =
+      rule === 'adjudicated' ? L.taskAdjudications(this.labels, taskId) : new Map<string, L.AdjudicationRow>();
+    const byTurn = new Map<
+      string,
+      Map<string, { value: number; gain: number; values: number[]; annotators: number }>
+    >();
+    const annotators = new Set<string>();
+    let count = 0;
+    const put = (turnId: string, itemId: string, values: number[], gains: number[]) => {
+      const a = adj.get(`${turnId}\u0000${itemId}`);
+      const value = consensusValue(rule, values, a ? a.value : null);
+      // A value's gain from the scale; a value no longer on it keeps the gain recorded with the label.
+      const gain = gainOf.get(value) ?? (a && a.value === value ? a.gain : gains[values.indexOf(value)]!);
+      let m = byTurn.get(turnId);
+      if (!m) byTurn.set(turnId, (m = new Map()));
+      m.set(itemId, { value, gain, values: [...values].sort((x, y) => x - y), annotators: values.length });
+      count++;
+    };
+    for (const u of unitsOf(L.taskLabelValues(this.labels, taskId))) {
+      for (const r of u.rows) annotators.add(r.annotatorId);
+      put(
+        u.turnId,
+        u.itemId,
+        u.rows.map((r) => r.value),
+        u.rows.map((r) => r.gain),
+      );
+    }
+    // The lead may settle an item nobody labelled in the task: under "adjudicated" it is graded.
+    for (const a of adj.values())
+      if (!byTurn.get(a.turnId)?.has(a.itemId)) put(a.turnId, a.itemId, [a.value], [a.gain]);
+    return { version, scale, annotatorIds: [...annotators].sort(), byTurn, count };
+  }
+
+  // ---- agreement, disagreements, adjudication (docs/agreement.md) ----
+
+  agreementTask(input: In<typeof agreementTaskInput>): TaskAgreement {
+    const task = this.task(input.taskId);
+    const scale = L.findScale(this.labels, task.scale)!;
+    const rows = L.taskLabelValues(this.labels, task.taskId);
+    const names = new Map(
+      L.listAnnotators(this.labels).map((a, i) => [a.annotatorId, { name: a.displayName, order: i }]),
+    );
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.annotatorId, (counts.get(r.annotatorId) ?? 0) + 1);
+    const ids = [...counts.keys()].sort(
+      (a, b) => (names.get(a)?.order ?? Infinity) - (names.get(b)?.order ?? Infinity) || (a < b ? -1 : 1),
+    );
+    const idx = new Map(ids.map((id, i) => [id, i]));
+    // Categories: the scale's values (a level nobody used is still a step of the ordinal distances).
+    const cats = [...new Set([...scale.levels.map((lv) => lv.value), ...rows.map((r) => r.value)])].sort(
+      (a, b) => a - b,
+    );
+    const cat = new Map(cats.map((v, i) => [v, i]));
+    const C = cats.length;
+    const A = ids.length;
+    // One flat C×C count matrix per annotator pair (i < j), rows = annotator i's category.
+    const pairM = new Map<number, Float64Array>();
+    const unitValues: number[][] = [];
+    let units = 0;
+    const present: number[] = [];
+    const pcat: number[] = [];
+    for (const u of unitsOf(rows)) {
+      units++;
+      present.length = 0;
+      pcat.length = 0;
+      const vals: number[] = [];
+      for (const r of u.rows) {
+        present.push(idx.get(r.annotatorId)!);
+        pcat.push(cat.get(r.value)!);
+        vals.push(r.value);
+      }
+      unitValues.push(vals);
+      for (let x = 0; x < present.length; x++)
+        for (let y = x + 1; y < present.length; y++) {
+          const [i, ci, j, cj] =
+            present[x]! < present[y]!
+              ? [present[x]!, pcat[x]!, present[y]!, pcat[y]!]
+              : [present[y]!, pcat[y]!, present[x]!, pcat[x]!];
+          const key = i * A + j;
+          let m = pairM.get(key);
+          if (!m) pairM.set(key, (m = new Float64Array(C * C)));
+          m[ci * C + cj]!++;
+        }
+    }
+    const matrixOf = (i: number, j: number): number[][] => {
+      const flat = pairM.get(Math.min(i, j) * A + Math.max(i, j)) ?? new Float64Array(C * C);
+      return cats.map((_, r) => cats.map((__, c) => (i < j ? flat[r * C + c]! : flat[c * C + r]!)));
+    };
+    const pairs: PairAgreement[] = [];
+    for (let i = 0; i < A; i++)
+      for (let j = i + 1; j < A; j++) {
+        const k = kappaFromMatrix(matrixOf(i, j));
+        pairs.push({
+          a: ids[i]!,
+          b: ids[j]!,
+          n: k.n,
+          observed: k.observed,
+          kappa: k.unweighted,
+          kappaQuadratic: k.quadratic,
+        });
+      }
+    let overall: TaskAgreement['overall'];
+    if (A < 2) {
+      const why: AgreementStat = {
+        value: null,
+        reason: A === 0 ? 'nobody has labelled this task yet' : 'only one annotator has labelled this task',
+      };
+      overall = { pairableUnits: 0, n: 0, annotators: A, alphaNominal: why, alphaOrdinal: why };
+    } else {
+      const a = krippendorffAlpha(unitValues, cats);
+      overall = { pairableUnits: a.units, n: a.n, annotators: A, alphaNominal: a.nominal, alphaOrdinal: a.ordinal };
+    }
+    let confusion: ConfusionTable | null = null;
+    let pick: [number, number] | null = null;
+    if (input.pair) {
+      const [pa, pb] = input.pair;
+      const problems: Problem[] = [];
+      input.pair.forEach((id, n) => {
+        if (!idx.has(id))
+          problems.push({
+            where: `pair[${n}]`,
+            message: `annotator ${JSON.stringify(id)} has no labels in task "${task.name}"`,
+          });
+      });
+      if (pa === pb) problems.push({ where: 'pair[1]', message: 'pick two different annotators' });
+      if (problems.length)
+        throw new ApiError('invalid_input', `cannot compare ${problems[0]!.where}: ${problems[0]!.message}`, problems);
+      pick = [idx.get(pa)!, idx.get(pb)!];
+    } else if (pairs.length) {
+      const best = pairs.reduce((m, p) => (p.n > m.n ? p : m), pairs[0]!);
+      pick = [idx.get(best.a)!, idx.get(best.b)!];
+    }
+    if (pick) {
+      const m = matrixOf(pick[0], pick[1]);
+      const label = new Map(scale.levels.map((lv) => [lv.value, lv.label]));
+      confusion = {
+        a: ids[pick[0]]!,
+        b: ids[pick[1]]!,
+        values: cats,
+        matrix: m,
+        perGrade: cats.map((v, c) => {
+          const a = m[c]!.reduce((s, x) => s + x, 0);
+          const b = m.reduce((s, row) => s + row[c]!, 0);
+          const both = m[c]![c]!;
+          return {
+            value: v,
+            label: label.get(v) ?? String(v),
+            a,
+            b,
+            both,
+            specific: a + b > 0 ? (2 * both) / (a + b) : null,
+          };
+        }),
+      };
+    }
+    return {
+      taskId: task.taskId,
+      taskName: task.name,
+      scale,
+      annotators: ids.map((id) => ({
+        annotatorId: id,
+        displayName: names.get(id)?.name ?? id,
+        labels: counts.get(id)!,
+      })),
+      units,
+      pairs,
+      overall,
+      confusion,
+    };
+  }
+
+  disagreementsList(input: In<typeof disagreementsListInput>): DisagreementPage {
+    const task = this.task(input.taskId);
+    const scale = L.findScale(this.labels, task.scale)!;
+    const annotators = L.listAnnotators(this.labels);
+    const order = new Map(annotators.map((a, i) => [a.annotatorId, i]));
+    const name = new Map(annotators.map((a) => [a.annotatorId, a.displayName]));
+    const adj = L.taskAdjudications(this.labels, task.taskId);
+    const ordinals = L.taskTurnOrdinals(this.labels, task.taskId);
+    const seen = new Set<string>();
+    type Row = Omit<DisagreementRow, 'query' | 'title'>;
+    const all: Row[] = [];
+    for (const u of unitsOf(L.taskLabelValues(this.labels, task.taskId))) {
+      for (const r of u.rows) seen.add(r.annotatorId);
+      if (u.rows.length < 2) continue;
+      const values = u.rows.map((r) => r.value);
+      const lo = Math.min(...values);
+      const hi = Math.max(...values);
+      if (lo === hi) continue;
+      const a = adj.get(`${u.turnId}\u0000${u.itemId}`);
+      all.push({
+        turnId: u.turnId,
+        itemId: u.itemId,
+        ordinal: ordinals.get(u.turnId) ?? -1,
+        grades: u.rows
+          .map((r) => ({
+            annotatorId: r.annotatorId,
+            displayName: name.get(r.annotatorId) ?? r.annotatorId,
+            value: r.value,
+          }))
+          .sort((x, y) => (order.get(x.annotatorId) ?? 0) - (order.get(y.annotatorId) ?? 0)),
+        range: hi - lo,
+        variance: variance(values),
+        median: lowerMedian(values),
+        majority: majority(values),
+        adjudication: a ? this.adjudicationOf(a, name) : null,
+      });
+    }
+    const byTask = (x: Row, y: Row) =>
+      x.ordinal - y.ordinal || (x.itemId < y.itemId ? -1 : x.itemId > y.itemId ? 1 : 0);
+    const cmp: Record<typeof input.sort, (x: Row, y: Row) => number> = {
+      range: (x, y) =>
+        y.range - x.range || y.variance - x.variance || y.grades.length - x.grades.length || byTask(x, y),
+      variance: (x, y) =>
+        y.variance - x.variance || y.range - x.range || y.grades.length - x.grades.length || byTask(x, y),
+      annotators: (x, y) => y.grades.length - x.grades.length || y.range - x.range || byTask(x, y),
+      task: byTask,
+    };
+    all.sort(cmp[input.sort]);
+    const adjudicated = all.filter((r) => r.adjudication !== null).length;
+    const matching =
+      input.status === 'all' ? all : all.filter((r) => (r.adjudication !== null) === (input.status === 'adjudicated'));
+    const contexts = new Map<string, ReturnType<LabelingService['turnContext']> | null>();
+    const rows = matching.slice(input.offset, input.offset + input.limit).map((r) => {
+      if (!contexts.has(r.turnId)) {
+        try {
+          contexts.set(r.turnId, this.turnContext(r.turnId));
+        } catch {
+          contexts.set(r.turnId, null); // the turn left this workspace (re-import): still listed, without text
+        }
+      }
+      const ctx = contexts.get(r.turnId);
+      return { ...r, query: ctx?.query ?? '', title: ctx?.results.get(r.itemId)?.title ?? '' };
+    });
+    return {
+      taskId: task.taskId,
+      taskName: task.name,
+      scale,
+      annotators: [...seen]
+        .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+        .map((id) => ({ annotatorId: id, displayName: name.get(id) ?? id })),
+      disagreements: all.length,
+      adjudicated,
+      total: matching.length,
+      offset: input.offset,
+      limit: input.limit,
+      rows,
+    };
+  }
+
+  private adjudicationOf(a: L.AdjudicationRow, names?: Map<string, string>): Adjudication {
+    return {
+      value: a.value,
+      note: a.note,
+      annotatorId: a.annotatorId,
+      displayName:
+        names?.get(a.annotatorId) ?? L.findAnnotator(this.labels, a.annotatorId)?.displayName ?? a.annotatorId,
+      eventId: a.eventId,
+      at: a.at,
+    };
+  }
+
+  /** A lead's final grade for one item of a task (an `adjudicate` event); undone by labels.undo like any event. */
+  labelsAdjudicate(input: In<typeof labelAdjudicateInput>): AdjudicateAck {
+    const tgt = this.target(input.taskId, input.turnId, undefined);
+    const me = this.annotator(input.annotatorId);
+    if (!tgt.pool.includes(input.itemId))
+      throw bad(
+        'itemId',
+        `item ${JSON.stringify(input.itemId)} is not a candidate of turn ${tgt.turnId} in task "${tgt.taskName}"`,
+      );
+    const level = tgt.scale.levels.find((lv) => lv.value === input.value);
+    if (!level)
+      throw bad(
+        'value',
+        `${input.value} is not on scale ${tgt.scale.name} (values: ${tgt.scale.levels.map((lv) => `${lv.value} ${lv.label}`).join(', ')})`,
+      );
+    const ev: L.NewEvent = {
+      eventId: input.eventId,
+      annotatorId: me.annotatorId,
+      taskId: tgt.taskId,
+      turnId: tgt.turnId,
+      itemId: input.itemId,
+      kind: 'adjudicate',
+      scale: tgt.scale.name,
+      value: level.value,
+      gain: level.gain,
+      outcome: null,
+      modelA: null,
+      modelB: null,
+      tags: null,
+      note: input.note,
+      undoes: null,
+    };
+    const current = () => {
+      const a = L.taskAdjudications(this.labels, tgt.taskId).get(`${tgt.turnId}\u0000${input.itemId}`);
+      return a ? this.adjudicationOf(a) : null;
+    };
+    const dup = this.replay(ev);
+    if (dup) return { ...dup, adjudication: current() };
+    return { ...this.ack(L.appendEvent(this.labels, ev), false), adjudication: current() };
   }
 
   /** qrels.turn for a labels source: the turn's graded items in logged order. */
@@ -856,6 +1225,21 @@ export class LabelingService {
     if (!g) return null;
     return { byPk: gradesByPk(this.store, g.grades), version: g.version };
   }
+}
+
+/** A task's label rows (sorted by turn, item) grouped into units: one (turn, item) with its annotators' rows. */
+function* unitsOf(
+  rows: readonly L.TaskLabelValue[],
+): Generator<{ turnId: string; itemId: string; rows: L.TaskLabelValue[] }> {
+  let cur: { turnId: string; itemId: string; rows: L.TaskLabelValue[] } | null = null;
+  for (const r of rows) {
+    if (cur && cur.turnId === r.turnId && cur.itemId === r.itemId) cur.rows.push(r);
+    else {
+      if (cur) yield cur;
+      cur = { turnId: r.turnId, itemId: r.itemId, rows: [r] };
+    }
+  }
+  if (cur) yield cur;
 }
 
 function emptyProgress(a: Annotator): AnnotatorProgress {

@@ -350,7 +350,7 @@ export const contract = {
   'import.qrels': method<ImportReport>()(z.object({ path, setName: id }).strict(), { job: true }),
 
   'export.trecRun': method<ExportReport>()(z.object({ tag: id, path }).strict(), { job: true }),
-  /** TREC qrels from any grades source: a qrels set, `labels:task:<id>` or `labels:annotator:<id>` (label values; docs/training-export.md). */
+  /** TREC qrels from any grades source: a qrels set, `labels:task:<id>`, `labels:annotator:<id>` or `labels:consensus:<id>:<rule>` (label values; docs/training-export.md, docs/agreement.md). */
   'export.qrels': method<ExportReport>()(z.object({ setName: id, path }).strict(), { job: true }),
   /** The query-conditioned training export of a grades source: a folder `name` inside `outDir` with manifest.json + training.jsonl. */
   'export.training': method<TrainingExportReport>()(
@@ -395,6 +395,8 @@ export const contract = {
         outDir: path,
         name: z.string().min(1).max(100).default('parquet-export'),
         overwrite: z.boolean().default(false),
+        /** Grades sources added to labels.parquet (e.g. `labels:consensus:<task>:adjudicated`), one row per judged item. */
+        sources: z.array(z.string().min(1).max(256)).max(20).default([]),
       })
       .strict(),
     { job: true },
@@ -554,6 +556,13 @@ export const contract = {
   'arena.record': method<L.LabelAck & { outcome: L.ArenaOutcome }>()(L.arenaRecordInput),
   /** Win rate per model pair (Wilson 95% interval), split by turn kind. */
   'arena.stats': method<L.ArenaPairStats[]>()(L.arenaStatsInput),
+  // ---- Agreement and adjudication (docs/agreement.md) ----
+  /** Per annotator pair Cohen's κ (unweighted, quadratic), overall Krippendorff's α (nominal, ordinal), a pair's confusion table. */
+  'agreement.task': method<L.TaskAgreement>()(L.agreementTaskInput),
+  /** The task's items where annotators differ, sorted by how much, with each annotator's grade and any adjudication. */
+  'disagreements.list': method<L.DisagreementPage>()(L.disagreementsListInput),
+  /** A lead's final grade (value + note) for one item of a task; idempotent by eventId, acknowledged after the durable commit. */
+  'labels.adjudicate': method<L.AdjudicateAck>()(L.labelAdjudicateInput),
 } as const;
 
 export type Contract = typeof contract;

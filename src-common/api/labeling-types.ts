@@ -251,7 +251,7 @@ export interface LabelEvent {
   taskId: number | null;
   turnId: string;
   itemId: string | null;
-  kind: 'grade' | 'undo' | 'skip' | 'flag' | 'pairwise';
+  kind: 'grade' | 'undo' | 'skip' | 'flag' | 'pairwise' | 'adjudicate';
   scale: string | null;
   value: number | null;
   outcome: string | null;
@@ -353,15 +353,153 @@ export const arenaStatsInput = z.object({ taskId: taskId.optional() }).strict();
 
 /**
  * A grades source: a qrels set name, or labels — `labels:task:<taskId>` (every annotator's current
- * labels in that task; several annotators → mean gain) or `labels:annotator:<annotatorId>`
- * (that annotator's latest label per turn and item, over all tasks). Gains become grades.
+ * labels in that task; several annotators → mean gain), `labels:annotator:<annotatorId>`
+ * (that annotator's latest label per turn and item, over all tasks) or
+ * `labels:consensus:<taskId>:majority|median|adjudicated` (one consensus value per item of the task,
+ * docs/agreement.md). Gains become grades.
  */
 export const LABELS_SOURCE = /^labels:(task|annotator):([0-9A-Za-z_-]{1,64})$/;
+export const CONSENSUS_RULES = ['majority', 'median', 'adjudicated'] as const;
+export type ConsensusRuleName = (typeof CONSENSUS_RULES)[number];
+export const CONSENSUS_SOURCE = /^labels:consensus:([0-9]{1,10}):(majority|median|adjudicated)$/;
 export function parseGradesSource(
   source: string,
-): { kind: 'qrels'; setName: string } | { kind: 'task'; taskId: number } | { kind: 'annotator'; annotatorId: string } {
+):
+  | { kind: 'qrels'; setName: string }
+  | { kind: 'task'; taskId: number }
+  | { kind: 'annotator'; annotatorId: string }
+  | { kind: 'consensus'; taskId: number; rule: ConsensusRuleName } {
+  const c = CONSENSUS_SOURCE.exec(source);
+  if (c) return { kind: 'consensus', taskId: Number(c[1]), rule: c[2] as ConsensusRuleName };
   const m = LABELS_SOURCE.exec(source);
   if (!m) return { kind: 'qrels', setName: source };
   if (m[1] === 'task') return { kind: 'task', taskId: Number(m[2]) };
   return { kind: 'annotator', annotatorId: m[2]! };
+}
+
+// ---- Agreement, disagreements, adjudication (docs/agreement.md) ----
+
+/** A statistic, or null with why it is undefined (no overlap, one category, fewer than two annotators). */
+export type AgreementStat = { value: number; reason?: undefined } | { value: null; reason: string };
+
+export const agreementTaskInput = z
+  .object({
+    taskId,
+    /** The pair whose confusion table is returned (default: the pair with the most items in common). */
+    pair: z.tuple([annotatorId, annotatorId]).optional(),
+  })
+  .strict();
+
+export interface PairAgreement {
+  a: string;
+  b: string;
+  /** Items both labelled. */
+  n: number;
+  /** Share of those with the same value; null when n = 0. */
+  observed: number | null;
+  kappa: AgreementStat;
+  kappaQuadratic: AgreementStat;
+}
+
+export interface ConfusionTable {
+  a: string;
+  b: string;
+  /** The scale's values in ascending order: rows are a's value, columns b's. */
+  values: number[];
+  matrix: number[][];
+  /** Per grade: how often each gave it (on the shared items), both gave it, and the specific agreement 2·both / (a + b). */
+  perGrade: { value: number; label: string; a: number; b: number; both: number; specific: number | null }[];
+}
+
+export interface TaskAgreement {
+  taskId: number;
+  taskName: string;
+  scale: Scale;
+  annotators: { annotatorId: string; displayName: string; labels: number }[];
+  /** (turn, item)s graded by at least one annotator in the task. */
+  units: number;
+  pairs: PairAgreement[];
+  overall: {
+    /** Units with labels from at least two annotators (the others cannot be compared). */
+    pairableUnits: number;
+    /** Pairable values (Krippendorff's n). */
+    n: number;
+    annotators: number;
+    alphaNominal: AgreementStat;
+    alphaOrdinal: AgreementStat;
+  };
+  confusion: ConfusionTable | null;
+}
+
+export const DISAGREEMENT_SORTS = ['range', 'variance', 'annotators', 'task'] as const;
+export const disagreementsListInput = z
+  .object({
+    taskId,
+    /** range: largest grade range first (then variance, then more annotators); variance; annotators; task: task order. */
+    sort: z.enum(DISAGREEMENT_SORTS).default('range'),
+    /** open: not adjudicated yet; adjudicated: settled by a lead. */
+    status: z.enum(['all', 'open', 'adjudicated']).default('all'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export interface Adjudication {
+  value: number;
+  note: string;
+  annotatorId: string;
+  displayName: string;
+  eventId: string;
+  at: string;
+}
+
+export interface DisagreementRow {
+  turnId: string;
+  itemId: string;
+  /** Position of the turn in the task (judge mode's ordinal). */
+  ordinal: number;
+  query: string;
+  title: string;
+  /** Each annotator's current value, in the task's annotator order. */
+  grades: { annotatorId: string; displayName: string; value: number }[];
+  range: number;
+  variance: number;
+  median: number;
+  majority: number;
+  adjudication: Adjudication | null;
+}
+
+export interface DisagreementPage {
+  taskId: number;
+  taskName: string;
+  scale: Scale;
+  annotators: { annotatorId: string; displayName: string }[];
+  /** Items where annotators differ (before the status filter), and how many of them are adjudicated. */
+  disagreements: number;
+  adjudicated: number;
+  /** Rows matching the status filter. */
+  total: number;
+  offset: number;
+  limit: number;
+  rows: DisagreementRow[];
+}
+
+export const labelAdjudicateInput = z
+  .object({
+    eventId,
+    taskId,
+    turnId,
+    itemId,
+    /** The final grade: a value on the task's scale. */
+    value: z.number().int(),
+    /** Why (shown with the adjudication). */
+    note: z.string().max(5000).default(''),
+    /** The lead (default: me). */
+    annotatorId: annotatorId.optional(),
+  })
+  .strict();
+
+export interface AdjudicateAck extends LabelAck {
+  /** The item's adjudication in effect after the write. */
+  adjudication: Adjudication | null;
 }

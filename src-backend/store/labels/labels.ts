@@ -478,13 +478,39 @@ export function appendEvent(l: LabelsDb, e: NewEvent): StoredEvent {
         e.undoes,
       );
     const stored: StoredEvent = { ...e, seq: Number(r.lastInsertRowid), createdAt };
-    const affectedItem =
-      e.kind === 'grade' ? e.itemId : e.kind === 'undo' ? (findEvent(l, e.undoes!)?.itemId ?? null) : null;
+    const undone = e.kind === 'undo' ? findEvent(l, e.undoes!) : null;
+    const target = undone ?? stored;
     const events = keyEvents(l, e.taskId, e.annotatorId, e.turnId);
-    if (affectedItem !== null) refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, affectedItem, events);
+    if (target.kind === 'grade') refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, target.itemId!, events);
+    else if (target.kind === 'adjudicate') refreshAdjudication(l, e.taskId, e.turnId, target.itemId!);
     if (e.taskId !== 0) refreshStatus(l, e.taskId, e.annotatorId, e.turnId, events);
     return stored;
   });
+}
+
+/** The final grade of one task item: the latest adjudicate event on it not undone, whoever the lead. */
+function refreshAdjudication(l: LabelsDb, taskId: number, turnId: string, itemId: string): void {
+  const evs = (
+    l.db
+      .prepare(
+        `SELECT * FROM label_events e WHERE task_id = ? AND turn_id = ? AND item_id = ? AND kind = 'adjudicate'
+           AND NOT EXISTS (SELECT 1 FROM label_events u WHERE u.undoes = e.event_id) ORDER BY seq DESC LIMIT 1`,
+      )
+      .all(taskId, turnId, itemId) as unknown as EventDbRow[]
+  ).map(toStored);
+  const cur = evs[0];
+  if (!cur) {
+    l.db
+      .prepare('DELETE FROM adjudications WHERE task_id = ? AND turn_id = ? AND item_id = ?')
+      .run(taskId, turnId, itemId);
+    return;
+  }
+  l.db
+    .prepare(
+      `INSERT INTO adjudications (task_id, turn_id, item_id, value, gain, note, annotator_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (task_id, turn_id, item_id) DO UPDATE SET value = excluded.value, gain = excluded.gain, note = excluded.note, annotator_id = excluded.annotator_id, seq = excluded.seq`,
+    )
+    .run(taskId, turnId, itemId, cur.value!, cur.gain!, cur.note ?? '', cur.annotatorId, cur.seq);
 }
 
 function refreshStatus(l: LabelsDb, taskId: number, annotatorId: string, turnId: string, events: StoredEvent[]): void {
@@ -790,5 +816,133 @@ export function labelRows(l: LabelsDb, by: { taskId: number } | { annotatorId: s
     value: r.value,
     gain: r.gain,
     at: r.at,
+  }));
+}
+
+// ---- Agreement and adjudication (docs/agreement.md) ----
+
+/** A task's current labels, compact (agreement, disagreements, consensus): one row per annotator, turn and item. */
+export interface TaskLabelValue {
+  annotatorId: string;
+  turnId: string;
+  itemId: string;
+  value: number;
+  gain: number;
+}
+
+export function taskLabelValues(l: LabelsDb, taskId: number): TaskLabelValue[] {
+  const q = l.db.prepare(
+    'SELECT annotator_id, turn_id, item_id, value, gain FROM current_labels WHERE task_id = ? ORDER BY turn_id, item_id, annotator_id',
+  );
+  // Rows as arrays: measured about twice as fast as row objects for 100,000 labels (agreement.task).
+  q.setReturnArrays(true);
+  return (q.all(taskId) as unknown as [string, string, string, number, number][]).map((r) => ({
+    annotatorId: r[0],
+    turnId: r[1],
+    itemId: r[2],
+    value: r[3],
+    gain: r[4],
+  }));
+}
+
+export interface AdjudicationRow {
+  turnId: string;
+  itemId: string;
+  value: number;
+  gain: number;
+  note: string;
+  annotatorId: string;
+  eventId: string;
+  at: string;
+}
+
+/** A task's adjudications in effect (latest not undone per turn and item), keyed `turnId \0 itemId`. */
+export function taskAdjudications(l: LabelsDb, taskId: number): Map<string, AdjudicationRow> {
+  const out = new Map<string, AdjudicationRow>();
+  for (const r of l.db
+    .prepare(
+      `SELECT a.turn_id, a.item_id, a.value, a.gain, a.note, a.annotator_id, e.event_id, e.created_at
+       FROM adjudications a JOIN label_events e ON e.seq = a.seq WHERE a.task_id = ?`,
+    )
+    .all(taskId) as {
+    turn_id: string;
+    item_id: string;
+    value: number;
+    gain: number;
+    note: string;
+    annotator_id: string;
+    event_id: string;
+    created_at: string;
+  }[])
+    out.set(`${r.turn_id}\u0000${r.item_id}`, {
+      turnId: r.turn_id,
+      itemId: r.item_id,
+      value: r.value,
+      gain: r.gain,
+      note: r.note,
+      annotatorId: r.annotator_id,
+      eventId: r.event_id,
+      at: r.created_at,
+    });
+  return out;
+}
+
+/** The labels database's version (last event seq and count): changes with every event, adjudications included. */
+export function labelsVersion(l: LabelsDb): string {
+  const v = l.db.prepare('SELECT coalesce(max(seq), 0) AS s, count(*) AS n FROM label_events').get() as {
+    s: number;
+    n: number;
+  };
+  return `${v.s}/${v.n}`;
+}
+
+/** Turn id → ordinal in the task (frozen at creation). */
+export function taskTurnOrdinals(l: LabelsDb, taskId: number): Map<string, number> {
+  return new Map(
+    (
+      l.db.prepare('SELECT turn_id, ordinal FROM task_turns WHERE task_id = ?').all(taskId) as {
+        turn_id: string;
+        ordinal: number;
+      }[]
+    ).map((r) => [r.turn_id, r.ordinal]),
+  );
+}
+
+/** Every adjudication in effect, for the Parquet export (by task, turn, item). */
+export function allAdjudications(l: LabelsDb): {
+  taskId: number;
+  turnId: string;
+  itemId: string;
+  value: number;
+  gain: number;
+  annotatorId: string;
+  scale: string;
+  at: string;
+}[] {
+  return (
+    l.db
+      .prepare(
+        `SELECT a.task_id, a.turn_id, a.item_id, a.value, a.gain, a.annotator_id, e.scale, e.created_at
+         FROM adjudications a JOIN label_events e ON e.seq = a.seq ORDER BY a.task_id, a.turn_id, a.item_id`,
+      )
+      .all() as {
+      task_id: number;
+      turn_id: string;
+      item_id: string;
+      value: number;
+      gain: number;
+      annotator_id: string;
+      scale: string;
+      created_at: string;
+    }[]
+  ).map((r) => ({
+    taskId: r.task_id,
+    turnId: r.turn_id,
+    itemId: r.item_id,
+    value: r.value,
+    gain: r.gain,
+    annotatorId: r.annotator_id,
+    scale: r.scale,
+    at: r.created_at,
   }));
 }

@@ -3,6 +3,7 @@
 // `g=` URL value and its resolution to the set name `qrels.turn` takes, which source can be graded
 // inline and on which scale, and what a key press means. Unit-tested in test/unit/renderer/.
 import type { Annotator, Scale, ScaleLevel, TaskSummary } from '../../../src-common/api/labeling-types.ts';
+import { CONSENSUS_RULES, CONSENSUS_SOURCE, type ConsensusRuleName } from '../../../src-common/api/labeling-types.ts';
 
 /** `g=` value of "My labels": machine-independent (the annotator id differs per machine), so a link stays valid. */
 export const MINE = 'labels:mine';
@@ -11,7 +12,14 @@ export const INLINE_SCALE = 'graded-0-3';
 const TASK = /^labels:task:([1-9]\d{0,9})$/;
 const ANNOTATOR = /^labels:annotator:([0-9A-Za-z_-]{4,64})$/;
 
-export type SourceKind = 'qrels' | 'mine' | 'task' | 'annotator';
+export type SourceKind = 'qrels' | 'mine' | 'task' | 'annotator' | 'consensus';
+
+/** How the picker names each consensus rule of a task (docs/agreement.md). */
+export const CONSENSUS_LABELS: Record<ConsensusRuleName, string> = {
+  majority: 'Majority',
+  median: 'Median',
+  adjudicated: 'Adjudicated, else median',
+};
 
 export interface SourceOption {
   /** The choice as kept in the URL (`g=`). */
@@ -31,6 +39,16 @@ export function sourceOptions(
   if (me) out.push({ value: MINE, label: 'My labels', kind: 'mine' });
   for (const t of tasks)
     out.push({ value: `labels:task:${t.taskId}`, label: `Task: ${t.name}`, kind: 'task', taskId: t.taskId });
+  // A task's consensus, once several annotators labelled it (read-only: one value per item).
+  for (const t of tasks)
+    if ((t.progress ?? []).filter((p) => p.labels > 0).length >= 2)
+      for (const rule of CONSENSUS_RULES)
+        out.push({
+          value: `labels:consensus:${t.taskId}:${rule}`,
+          label: `${CONSENSUS_LABELS[rule]}: ${t.name}`,
+          kind: 'consensus',
+          taskId: t.taskId,
+        });
   return out;
 }
 
@@ -39,6 +57,7 @@ export function kindOf(value: string): SourceKind {
   if (value === MINE) return 'mine';
   if (TASK.test(value)) return 'task';
   if (ANNOTATOR.test(value)) return 'annotator';
+  if (CONSENSUS_SOURCE.test(value)) return 'consensus';
   return 'qrels';
 }
 
@@ -48,7 +67,8 @@ export function parseGradesParam(raw: string | null): string | null {
   const v = raw.trim();
   if (!v || v.length > 256 || /[\u0000-\u001f]/.test(v)) return null;
   // A malformed labels source would be refused by the backend; treat it as absent instead.
-  if (v.startsWith('labels:') && v !== MINE && !TASK.test(v) && !ANNOTATOR.test(v)) return null;
+  if (v.startsWith('labels:') && v !== MINE && !TASK.test(v) && !ANNOTATOR.test(v) && !CONSENSUS_SOURCE.test(v))
+    return null;
   return v;
 }
 
@@ -68,6 +88,8 @@ export function sourceLabel(value: string | null, options: readonly SourceOption
   if (t) return `Task #${t[1]}`;
   const a = ANNOTATOR.exec(value);
   if (a) return `labels of ${a[1]}`;
+  const c = CONSENSUS_SOURCE.exec(value);
+  if (c) return `${CONSENSUS_LABELS[c[2] as ConsensusRuleName]}: task #${c[1]}`;
   return value;
 }
 

@@ -9,7 +9,7 @@ import type { LabelAck } from '../../../src-common/api/labeling-types.ts';
 import type { MethodInput } from '../../../src-common/api/contract.ts';
 import { ApiError } from '../../../src-common/errors.ts';
 
-export type OutboxMethod = 'labels.record' | 'labels.undo' | 'arena.record';
+export type OutboxMethod = 'labels.record' | 'labels.undo' | 'arena.record' | 'labels.adjudicate';
 export interface OutboxEntry {
   method: OutboxMethod;
   input: MethodInput<OutboxMethod> & { eventId: string };

@@ -94,6 +94,21 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['u'], what: 'undo your pick on this turn' },
     ],
   },
+  {
+    title: 'Disagreements (Labeling: the lead sets final grades)',
+    items: [
+      {
+        keys: ['0'],
+        or: ['1', '2', '3'],
+        what: "set the focused item's final grade (the scale's key) with its note; focus moves to the next item",
+      },
+      { keys: ['j'], or: ['k'], what: 'next / previous item (also ↓ / ↑)' },
+      { keys: ['e'], what: 'edit the focused item’s note (Enter saves it with the final grade)' },
+      { keys: ['Enter'], what: 'in a note field: save the note with the final grade' },
+      { keys: ['u'], what: 'undo your last adjudication (or label) on the focused item’s turn' },
+      { keys: ['n'], or: ['p'], what: 'next / previous page' },
+    ],
+  },
 ];
 
 /** Registers more keys (e.g. a labeling view's) under a group title; a new title adds a group. */
