@@ -125,14 +125,14 @@ test('counterfactual: an edited query recomputes the text-match features, re-ran
     );
 
     // The target's row: its text features old → new, as the API reports them, and the from-log mark.
-    const row = page.locator(
-      `[data-testid=ranking] tbody tr[data-item-id="${target.itemId.replace(/["\\]/g, '\\$&')}"]`,
-    );
+    const esc = (id: string) => id.replace(/["\\]/g, '\\$&');
+    const row = page.locator(`[data-testid=ranking] tbody tr[data-item-id="${esc(target.itemId)}"]`);
     const fmt = (v: number | null) => (v === null ? 'missing' : fmtFeature(v));
     const tf = cf.features!.candidates.find((c) => c.itemId === target.itemId)!.features;
     assert.equal(tf['title_coverage']!.value, 1, 'the query is the title: full coverage');
     assert.equal(tf['exact_match']!.value, 1, 'the query is the title: exact match');
-    const line = (await row.getByTestId('cf-text-features').textContent()) ?? '';
+    const sub = page.locator(`[data-testid=cf-text-features][data-for-item="${esc(target.itemId)}"]`);
+    const line = (await sub.textContent()) ?? '';
     for (const f of TEXT_FEATURES)
       if (tf[f]!.value !== tf[f]!.logged)
         assert.ok(line.includes(`${f} ${fmt(tf[f]!.logged)} → ${fmt(tf[f]!.value)}`), `${f} in "${line}"`);
