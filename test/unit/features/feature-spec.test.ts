@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { openBackend, type Backend } from '../../../src-backend/backend.ts';
 import { parseFeatureSpec } from '../../../src-backend/inference/feature-spec.ts';
 import { readSettings } from '../../../src-backend/store/settings.ts';
-import type { FeatureSpecInfo } from '../../../src-common/api/contract.ts';
+import { QUERY_DEPENDENCE, type FeatureSpecInfo } from '../../../src-common/api/contract.ts';
+import { TEXT_FEATURES_VERSION } from '../../../src-common/features.ts';
 import { ApiError } from '../../../src-common/errors.ts';
 import { snapshot } from '../import/helpers.ts';
 import { GROUPS, specJson, STATS } from './world.ts';
@@ -189,5 +190,25 @@ describe('features.setSpec / features.spec', () => {
     const info = await call<FeatureSpecInfo>('features.setSpec', { path: file });
     expect(info.spec).toMatchObject({ version: 1, queryDependence: null, textStats: null });
     expect(info.summary).toMatch(/version 1.*unknown/);
+  });
+});
+
+describe('docs/schema/feature-spec-v2.schema.json', () => {
+  const schema = JSON.parse(
+    readFileSync(new URL('../../../docs/schema/feature-spec-v2.schema.json', import.meta.url), 'utf8'),
+  ) as {
+    required: string[];
+    properties: Record<
+      string,
+      { const?: unknown; additionalProperties?: { enum?: string[] }; properties?: Record<string, { const?: unknown }> }
+    >;
+  };
+  it('states the same version, formulas and top-level fields as the parser', () => {
+    expect(schema.properties['version']!.const).toBe(2);
+    expect(schema.properties['queryDependence']!.additionalProperties!.enum).toEqual([...QUERY_DEPENDENCE]);
+    expect(schema.properties['textStats']!.properties!['version']!.const).toBe(TEXT_FEATURES_VERSION);
+    expect(Object.keys(schema.properties).sort()).toEqual(['groups', 'queryDependence', 'textStats', 'version']);
+    expect(Object.keys(specJson()).sort()).toEqual(Object.keys(schema.properties).sort());
+    expect(schema.required).toEqual(['version', 'groups', 'queryDependence']);
   });
 });
