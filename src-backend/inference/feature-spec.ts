@@ -3,6 +3,7 @@
 // cannot), and the corpus statistics BM25 needs. Parsed and validated here, with errors naming the
 // file and the field; stored (normalised) in the workspace by the settings owner; read back (cached
 // by its stored text) when a counterfactual edits a query.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import {
@@ -15,7 +16,7 @@ import {
 } from '../../src-common/features.ts';
 import { QUERY_DEPENDENCE, type FeatureSpecInfo, type QueryDependence } from '../../src-common/api/contract.ts';
 import { ApiError } from '../../src-common/errors.ts';
-import { readFeatureSpecText, writeFeatureSpecText } from '../store/settings.ts';
+import { readFeatureSpecRev, readFeatureSpecText, writeFeatureSpecText } from '../store/settings.ts';
 
 /** The contract's formula name and the feature module's version are the same string. */
 const FORMULA: QueryDependence = TEXT_FEATURES_VERSION satisfies QueryDependence;
@@ -162,24 +163,27 @@ export function setWorkspaceFeatureSpec(db: DatabaseSync, path: string): Feature
     ]);
   }
   const spec = parseFeatureSpec(text, path);
-  writeFeatureSpecText(
-    db,
-    JSON.stringify({ source: path, importedAt: new Date().toISOString(), spec: specToJson(spec) }),
-  );
-  cache.delete(db);
-  return featureSpecInfo(workspaceFeatureSpec(db));
+  const stored: StoredFeatureSpec = { spec, source: path, importedAt: new Date().toISOString() };
+  const doc = JSON.stringify({ source: stored.source, importedAt: stored.importedAt, spec: specToJson(spec) });
+  const rev = createHash('sha256').update(doc).digest('hex').slice(0, 16);
+  writeFeatureSpecText(db, doc, rev);
+  cache.set(db, { rev, stored });
+  return featureSpecInfo(stored);
 }
 
-// Parsed spec per open database, keyed by the stored text: re-parsed only when it changed (also
-// when another process — the CLI — replaced it while this one runs).
-const cache = new WeakMap<DatabaseSync, { text: string; stored: StoredFeatureSpec }>();
+// Parsed spec per open database, keyed by the stored revision tag: the document (up to MBs with a
+// large df table) is read and parsed again only when it changed — also when another process (the
+// CLI) replaced it while this one runs. Each counterfactual reads only the tag.
+const cache = new WeakMap<DatabaseSync, { rev: string; stored: StoredFeatureSpec }>();
 
 /** The workspace's feature spec, or null when none was set. */
 export function workspaceFeatureSpec(db: DatabaseSync): StoredFeatureSpec | null {
+  const rev = readFeatureSpecRev(db);
+  if (rev === null) return null;
+  const hit = cache.get(db);
+  if (hit && hit.rev === rev) return hit.stored;
   const text = readFeatureSpecText(db);
   if (text === null) return null;
-  const hit = cache.get(db);
-  if (hit && hit.text === text) return hit.stored;
   const doc = JSON.parse(text) as { source: string; importedAt: string; spec: unknown };
   // It was validated on the way in; parsing again rebuilds the maps (and would name a damaged field).
   const stored = {
@@ -187,7 +191,7 @@ export function workspaceFeatureSpec(db: DatabaseSync): StoredFeatureSpec | null
     source: doc.source,
     importedAt: doc.importedAt,
   };
-  cache.set(db, { text, stored });
+  cache.set(db, { rev, stored });
   return stored;
 }
 

@@ -184,6 +184,20 @@ describe('features.setSpec / features.spec', () => {
     expect(await call<FeatureSpecInfo>('features.spec', {})).toEqual(specBefore);
   });
 
+  it('a spec replaced by another process (the CLI) is seen by the running one', async () => {
+    const other = openBackend({ workspacePath: join(dir, 'ws.db'), host: 'cli', pathRoots: null });
+    try {
+      const file = join(dir, 'other.json');
+      writeFileSync(file, JSON.stringify({ ...specJson(), queryDependence: { bm25: 'qgs-text-v1' } }));
+      await other.dispatcher.call('features.setSpec', { path: file });
+      const seen = await call<FeatureSpecInfo>('features.spec', {});
+      expect(seen.source).toBe(file);
+      expect(seen.spec!.queryDependence).toEqual({ bm25: 'qgs-text-v1' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a version 1 spec replaces a version 2 one: query dependence becomes unknown', async () => {
     const file = join(dir, 'v1.json');
     writeFileSync(file, JSON.stringify({ groups: GROUPS }));
