@@ -176,6 +176,7 @@ test('counterfactual: without a feature spec the editor says once that nothing w
   page,
   api,
   openApp,
+  screenshot,
 }) => {
   const all = await api.call('models.list', {});
   const m = all.find((x) => x.encoder === 'linear') ?? all[0];
@@ -198,13 +199,22 @@ test('counterfactual: without a feature spec the editor says once that nothing w
       async () =>
         assert.match(
           (await page.getByTestId('cf-features-note').textContent()) ?? '',
-          /does not know which features depend on the query.*not recomputed \(from the log\)/,
+          /does not say which features depend on the query.*not recomputed \(from the log\)/,
         ),
       30_000,
     );
     assert.equal(await page.getByTestId('cf-features-note').count(), 1);
-    // Said once, not on every row.
+    // Said once, not on every row nor on every feature of an opened panel.
     assert.equal(await page.getByTestId('cf-text-features').count(), 0);
+    const first = (await rows.first().getAttribute('data-item-id'))!;
+    await rows
+      .first()
+      .getByRole('button', { name: `Show features of ${first}` })
+      .click();
+    await page.getByLabel(`Features of ${first} by group`).waitFor();
+    assert.equal(await page.getByTestId('feature-from-log').count(), 0);
+    assert.equal(await page.getByTestId('feature-recomputed').count(), 0);
+    await screenshot('counterfactual-no-spec');
   } finally {
     if (info.source) await api.call('features.setSpec', { path: info.source });
   }

@@ -100,7 +100,7 @@ export function queryEditSummary(
   if (!info.specKnown)
     return {
       kind: 'no-spec',
-      text: `No feature spec for this workspace: the app does not know which features depend on the query, so all keep their logged values — ${FROM_LOG_LABEL}. Set one with: npm run cli -- features spec FILE (docs/features.md).`,
+      text: `This workspace's feature spec does not say which features depend on the query (there is none, or it lists groups only), so every feature keeps its logged value — ${FROM_LOG_LABEL}. Set a version 2 spec: npm run cli -- features spec FILE (docs/features.md).`,
     };
   return { kind: 'spec', recomputed: info.recomputed, fromLog: info.fromLog };
 }

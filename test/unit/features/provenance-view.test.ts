@@ -58,7 +58,7 @@ describe('counterfactual feature provenance in the views', () => {
     const none = report(null, 'steam deck setup');
     const s = queryEditSummary(none);
     expect(s?.kind).toBe('no-spec');
-    expect(s && 'text' in s ? s.text : '').toMatch(/does not know which features depend on the query/);
+    expect(s && 'text' in s ? s.text : '').toMatch(/does not say which features depend on the query/);
     expect(s && 'text' in s ? s.text : '').toContain(FROM_LOG_LABEL);
     // Rows say nothing then: the editor's one line covers every row.
     expect(featureChangeLine(none, 'a')).toEqual({ changed: [], fromLog: [] });
