@@ -66,6 +66,16 @@ describe('score.counterfactual: an edited query with a feature spec', () => {
     expect(same.models[0]!.candidates.map((c) => [c.itemId, c.score])).toEqual(
       logged.models[0]!.candidates.map((c) => [c.itemId, c.score]),
     );
+    // The same tokens typed differently is an edit: recomputed from the stored titles and the spec's
+    // statistics, every text feature comes back exactly as logged, and so do the scores.
+    const retyped = await counterfactual({ query: `  ${logged.query.toUpperCase()} ` });
+    expect(retyped.features!.recomputed).toEqual(['bm25', 'title_coverage', 'exact_match']);
+    for (const c of retyped.features!.candidates)
+      for (const f of ['bm25', 'title_coverage', 'exact_match'])
+        expect(c.features[f]!.value, `${c.itemId} ${f}`).toBe(c.features[f]!.logged);
+    expect(retyped.models[0]!.candidates.map((c) => [c.itemId, c.score])).toEqual(
+      logged.models[0]!.candidates.map((c) => [c.itemId, c.score]),
+    );
   });
 
   it('recomputes the text features from the new query and lifts the candidate the query now names', async () => {
