@@ -24,6 +24,7 @@ import { exportQrels, exportTrecRun, importQrels, importTrecRun } from './data/t
 import { generateDemo } from './data/demo/generate.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { InferenceService } from './inference/service.ts';
+import { featureSpecInfo, setWorkspaceFeatureSpec, workspaceFeatureSpec } from './inference/feature-spec.ts';
 import { defaultModelsDir } from './inference/registry.ts';
 import type { EngineOptions } from './inference/engine.ts';
 import { LabelingService } from './labeling/service.ts';
@@ -248,6 +249,8 @@ export function openBackend(opts: BackendOptions): Backend {
     'qrels.turn': (input) =>
       labeling.turnGradesFromLabels(input.setName, input.turnId, 'setName') ??
       turnGrades(store, input.turnId, input.setName),
+    'features.spec': () => featureSpecInfo(workspaceFeatureSpec(store.db)),
+    'features.setSpec': (input) => setWorkspaceFeatureSpec(store.db, resolveReadable(policy, input.path)),
     'variants.save': (input) => saveVariant(store, input.turnId, input.name, input.edit),
     'variants.list': (input) => listVariants(store, input.turnId),
     'variants.delete': (input) => deleteVariant(store, input.variantId),

@@ -22,6 +22,7 @@ import {
   isMethodName,
   TURN_KINDS,
   type BatchScoreReport,
+  type FeatureSpecInfo,
   type MethodInput,
   type MethodName,
   type MethodResult,
@@ -39,7 +40,8 @@ usage: node src-backend/hosts/cli.ts <command> [options]     (or: npm run cli --
 
 commands:
   demo    [--sessions N --seed S]          set up the demo workspace: import the bundled demo
-                                           (resources/demo) or generate N sessions and import them
+                                           (resources/demo) or generate N sessions and import them,
+                                           with its feature spec (features.json)
   serve   [--port N] [--host H] [--token T] [--static DIR] [--allow-dir DIR]…
                                            browser mode: API + renderer on 127.0.0.1 with a token
   import  sessions|run|qrels FILE [--set NAME]
@@ -58,6 +60,8 @@ commands:
                                            judged.10 | Rprec | recip_rank | ndcg (repeatable),
                                            -l lowest relevant grade (docs/evaluation.md)
   stats                                    workspace summary
+  features spec FILE | show                set the workspace's feature spec (which features depend on
+                                           the query; docs/features.md) from FILE, or show it
   models  list | add FILE [--name N] | remove MODEL | shipped
                                            the model registry (MODEL: name, sha256 or a prefix)
   score   MODEL [--split S] [--rescore]    batch-score every turn (or one split) into the workspace;
@@ -192,6 +196,7 @@ async function main(): Promise<void> {
       const backend = open('cli');
       let sessionsFile: string;
       let qrelsFile: string;
+      let specFile: string;
       if (opt.sessions) {
         const outDir = join(dirname(workspacePath), 'demo-generated');
         mkdirSync(outDir, { recursive: true });
@@ -202,21 +207,26 @@ async function main(): Promise<void> {
         });
         sessionsFile = r.files.sessions;
         qrelsFile = r.files.qrels;
+        specFile = r.files.features;
       } else {
         sessionsFile = join(DEMO_DIR, 'sessions.jsonl.gz');
         qrelsFile = existsSync(join(DEMO_DIR, 'qrels.txt'))
           ? join(DEMO_DIR, 'qrels.txt')
           : join(DEMO_DIR, 'qrels.txt.gz');
+        specFile = join(DEMO_DIR, 'features.json');
       }
+      // The spec first: a bad one stops the setup before anything is imported.
+      const spec = await call(backend, 'features.setSpec', { path: specFile });
       const imported = await call(backend, 'import.sessions', { path: sessionsFile });
       const judged = await call(backend, 'import.qrels', { path: qrelsFile, setName: 'ground-truth' });
       // The demo workspace opens with the shipped models (resources/models) registered.
       const models = await call(backend, 'models.registerShipped', {});
-      print({ workspace: workspacePath, sessions: imported, qrels: judged, models }, (r) =>
+      print({ workspace: workspacePath, sessions: imported, qrels: judged, models, featureSpec: spec }, (r) =>
         [
           `workspace ${workspacePath}`,
           describeImport(r.sessions),
           describeImport(r.qrels),
+          `feature spec: ${r.featureSpec.summary}`,
           r.models.length
             ? `models: ${r.models.map((m) => `${m.name} (${m.encoder}, ${m.sha256.slice(0, 12)})`).join(', ')}`
             : 'models: none shipped in resources/models',
@@ -374,6 +384,18 @@ async function main(): Promise<void> {
           .join('\n'),
       );
       backend.close();
+      return;
+    }
+    case 'features': {
+      const [sub, file] = args;
+      if (sub !== 'spec') fail('usage: features spec FILE | features spec show');
+      const backend = open('cli');
+      const info =
+        file === undefined || file === 'show'
+          ? await call(backend, 'features.spec', {})
+          : await call(backend, 'features.setSpec', { path: resolve(file) });
+      print(info, describeFeatureSpec);
+      await backend.close();
       return;
     }
     case 'models': {
@@ -551,6 +573,21 @@ function describeEvaluation(r: RunEvaluation): string {
       `note: ${r.topicsRunOnly} run topic(s) without judgments and ${r.topicsQrelsOnly} judged topic(s) missing from the run were not evaluated (as trec_eval)\n`,
     );
   }
+  return lines.join('\n');
+}
+
+function describeFeatureSpec(x: FeatureSpecInfo): string {
+  if (!x.spec) return x.summary;
+  const lines = [`feature spec v${x.spec.version} from ${x.source} (${x.importedAt})`];
+  for (const g of x.spec.groups)
+    lines.push(
+      `  ${g.name}: ${g.features.map((f) => (x.spec!.queryDependence?.[f] ? `${f} [${x.spec!.queryDependence[f]}]` : f)).join(', ')}`,
+    );
+  if (x.spec.textStats)
+    lines.push(
+      `  text stats: ${x.spec.textStats.docs.toLocaleString('en')} titles, mean length ${x.spec.textStats.avgLen.toFixed(2)} tokens, ${x.spec.textStats.tokens.toLocaleString('en')} distinct tokens`,
+    );
+  lines.push(x.summary);
   return lines.join('\n');
 }
 

@@ -35,6 +35,8 @@ import { InferenceEngine, type EngineOptions, type LoadInfo } from './engine.ts'
 import { defaultCpuThreads, providerPlan, type ProviderName, type ProviderSetting } from './providers.ts';
 import { inputSpec, ModelRegistry, type ModelInfo, type Validator } from './registry.ts';
 import { TurnReader, type StoredTurn } from './turn-source.ts';
+import { workspaceFeatureSpec } from './feature-spec.ts';
+import { describeFeatures, recomputeQueryFeatures } from './query-features.ts';
 
 /**
  * Default history bound: 64, what the shipped models were trained with (docs/model-contract.md), so
@@ -163,9 +165,18 @@ export class InferenceService {
     let candidates: Candidate[] = turn.candidates;
     let removeSteps: Set<number> | undefined;
     const edit = opts.edit;
+    let features: TurnScoring['features'];
     if (edit) {
       const problems: Problem[] = [];
       if (edit.query !== undefined) query = edit.query;
+      // Query-dependent features follow the edited query (query-features.ts); explicit values below win.
+      const requery = recomputeQueryFeatures(
+        workspaceFeatureSpec(this.store.db)?.spec ?? null,
+        turn.query,
+        query,
+        candidates,
+      );
+      candidates = requery.candidates;
       if (edit.removeHistorySteps?.length) {
         const total = historySteps(turn.earlier).steps.length;
         edit.removeHistorySteps.forEach((s, i) => {
@@ -178,7 +189,7 @@ export class InferenceService {
         removeSteps = new Set(edit.removeHistorySteps);
       }
       if (edit.features?.length) {
-        candidates = turn.candidates.map((c) => ({ ...c, features: { ...c.features } }));
+        candidates = candidates.map((c) => ({ ...c, features: { ...c.features } }));
         const used = new Set(models.flatMap((m) => featureOrder(inputSpec(m))));
         edit.features.forEach((f, i) => {
           const targets = candidates.filter((c) => c.itemId === f.itemId);
@@ -200,6 +211,7 @@ export class InferenceService {
           `cannot apply the edit to turn ${turnId}: ${problems[0]!.where}: ${problems[0]!.message}`,
           problems,
         );
+      features = describeFeatures(requery, turn.candidates, candidates, edit.features ?? []);
     }
     if (candidates.length > MAX_CANDIDATES) {
       throw new ApiError(
@@ -244,6 +256,7 @@ export class InferenceService {
       history: first.steps.map((s) => ({ ...s })),
       models: results,
       warnings,
+      ...(features ? { features } : {}),
     };
   }
 

@@ -181,6 +181,8 @@ export interface TurnScoring {
   models: ModelTurnScores[];
   /** Things a user should know (truncation, missing features, zero candidates, edits with no effect). */
   warnings: string[];
+  /** score.counterfactual only: where each feature value fed to the models came from (docs/features.md). */
+  features?: CounterfactualFeatures;
 }
 
 export interface BatchScoreReport {
@@ -563,6 +565,12 @@ export const contract = {
   'disagreements.list': method<L.DisagreementPage>()(L.disagreementsListInput),
   /** A lead's final grade (value + note) for one item of a task; idempotent by eventId, acknowledged after the durable commit. */
   'labels.adjudicate': method<L.AdjudicateAck>()(L.labelAdjudicateInput),
+
+  // ---- Feature spec (docs/features.md) ----
+  /** The workspace's feature spec (which features depend on the query, and how). */
+  'features.spec': method<FeatureSpecInfo>()(z.object({}).strict()),
+  /** Validate a feature spec file (docs/schema/feature-spec-v2.schema.json) and make it the workspace's; on error nothing changes. */
+  'features.setSpec': method<FeatureSpecInfo>()(z.object({ path }).strict()),
 } as const;
 
 export type Contract = typeof contract;
@@ -580,3 +588,61 @@ export type CallEvent =
   | { type: 'progress'; progress: import('./types.ts').Progress }
   | { type: 'result'; result: unknown }
   | { type: 'error'; error: import('../errors.ts').ApiErrorJson };
+
+// ---- Feature spec and counterfactual feature provenance (docs/features.md) ----
+
+/** Where a feature value of a counterfactual came from. */
+export type FeatureProvenance =
+  /** Recomputed from the edited query and the candidate's title by the feature module (src-common/features.ts). */
+  | 'recomputed'
+  /** Depends on the query, but the app cannot recompute it (or does not know it depends): the logged value. */
+  | 'from-log'
+  /** Set by the user in the edit (edit.features); wins over recomputation. */
+  | 'edited'
+  /** The logged value, still right: the feature does not depend on the query, or the query is not edited. */
+  | 'unchanged';
+
+export interface FeatureValueInfo {
+  /** The value fed to the models (null: neither logged nor computed; the model fills it). */
+  value: number | null;
+  /** The logged value (null when the log lacks the feature for this candidate). */
+  logged: number | null;
+  provenance: FeatureProvenance;
+}
+
+export interface CounterfactualFeatures {
+  /** The workspace's feature spec says which features depend on the query (a v2 spec is set). */
+  specKnown: boolean;
+  /** The edit changes the query text. */
+  queryEdited: boolean;
+  /** One line for the user when something about the features needs saying (no spec, features kept from the log). */
+  note: string | null;
+  /** Provenance of each feature for every candidate (before per-candidate edits, which `candidates` shows). */
+  byFeature: Record<string, Exclude<FeatureProvenance, 'edited'>>;
+  /** Features recomputed from the edited query, and query-dependent ones kept from the log. */
+  recomputed: string[];
+  fromLog: string[];
+  /** Per candidate (logged order): every feature whose provenance is not `unchanged`. */
+  candidates: { itemId: string; features: Record<string, FeatureValueInfo> }[];
+}
+
+export const QUERY_DEPENDENCE = ['qgs-text-v1', 'logged'] as const;
+export type QueryDependence = (typeof QUERY_DEPENDENCE)[number];
+
+/** features.spec / features.setSpec: the workspace's feature spec, summarised (the df table is left out). */
+export interface FeatureSpecInfo {
+  /** null when the workspace has no spec. */
+  spec: {
+    /** 1: groups only (query dependence unknown); 2: with queryDependence and textStats. */
+    version: 1 | 2;
+    groups: { name: string; features: string[] }[];
+    /** Feature → how it depends on the query; null for a v1 spec (unknown). */
+    queryDependence: Record<string, QueryDependence> | null;
+    textStats: { version: string; docs: number; avgLen: number; tokens: number } | null;
+  } | null;
+  /** The file it was imported from, and when. */
+  source: string | null;
+  importedAt: string | null;
+  /** One line: what the app does with it when a counterfactual edits the query. */
+  summary: string;
+}
