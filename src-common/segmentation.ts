@@ -3,7 +3,7 @@
 // and by the timeline for the one-sentence explanation, so all of them agree. trainer/segmentation.py
 // mirrors it; both are checked against test/fixtures/segmentation-vectors.json.
 import { tokenize } from './tokenizer.ts';
-import { cosine, ngramProfile, sameWord, singular } from './text-similarity.ts';
+import { cosine, isCjkToken, ngramProfile, sameWord, singular } from './text-similarity.ts';
 
 /** Every boundary kind, in the order docs/segmentation.md introduces them (the one list). */
 export const BOUNDARY_KINDS = ['start', 'repeat', 'refinement', 'switch'] as const;
@@ -98,8 +98,8 @@ export const SHARED_WORDS_MIN = 0.5;
 /** Character n-gram cosine of the topic words at or above which a query refines the topic. */
 export const SIMILAR_SPELLING_MIN = 0.5;
 
-const YEAR = /^(?:19|20)\d\d$/;
-const NUMBER = /^\d+$/;
+const YEAR = /^(?:19|20)[0-9][0-9]$/;
+const NUMBER = /^[0-9]+$/;
 const BOUND = new Set(['under', 'over', 'below']);
 const LATIN_LETTER = /^[a-z]$/;
 
@@ -135,7 +135,7 @@ export function queryParts(query: string): QueryParts {
     if (hit) {
       let end = i + hit.length;
       if (hit.length === 1 && BOUND.has(hit[0]!) && NUMBER.test(tokens[end] ?? '')) end++;
-      modifiers.push(tokens.slice(i, end).join(isCjkPhrase(hit) ? '' : ' '));
+      modifiers.push(tokens.slice(i, end).join(isCjkToken(tokens[i]!) ? '' : ' '));
       i = end;
       continue;
     }
@@ -145,10 +145,6 @@ export function queryParts(query: string): QueryParts {
     i++;
   }
   return { tokens, topic, modifiers };
-}
-
-function isCjkPhrase(p: readonly string[]): boolean {
-  return p.every((t) => [...t].length === 1 && !/[a-z0-9]/.test(t));
 }
 
 /** A query and when it was issued (epoch milliseconds; null when unknown). */
