@@ -4,9 +4,28 @@
 // Used by bench/groups/segmentation.ts and test/unit/segmentation/quality.test.ts.
 import { readFileSync } from 'node:fs';
 import { classifyBoundary, classifySession, type BoundaryKind, type QueryAt } from '../../src-common/segmentation.ts';
+import { tokenize } from '../../src-common/tokenizer.ts';
 import { readLines } from './lines.ts';
 import { MAX_LINE_BYTES } from './session-log.ts';
 import { parseSessionLine } from './session-validate.ts';
+
+/**
+ * Rule v1 (before docs/segmentation.md's v2), kept only as the reference the bench and the quality
+ * test compare v2 with: the same tokens → repeat; at least half of the shorter query's distinct
+ * tokens shared → refinement; else switch.
+ */
+export function boundaryV1(previous: string | null, query: string): BoundaryKind {
+  if (previous === null) return 'start';
+  const a = tokenize(previous);
+  const b = tokenize(query);
+  if (a.join(' ') === b.join(' ')) return 'repeat';
+  const ta = new Set(a);
+  const tb = new Set(b);
+  if (ta.size === 0 || tb.size === 0) return 'switch';
+  let shared = 0;
+  for (const t of ta) if (tb.has(t)) shared++;
+  return shared / Math.min(ta.size, tb.size) >= 0.5 ? 'refinement' : 'switch';
+}
 
 /** One labelled boundary: is it really a topic switch, and what did the rule say. */
 export interface LabelledBoundary {

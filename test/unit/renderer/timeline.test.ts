@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultRow, Turn } from '../../../src-common/api/types.ts';
 import type { ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
-import { classifyBoundary } from '../../../src-common/segmentation.ts';
+import { classifySession } from '../../../src-common/segmentation.ts';
 import {
   initialWindow,
   nearest,
@@ -17,12 +17,14 @@ function r(itemId: string, position: number, click = false, dwellMs: number | nu
   return { itemId, title: itemId, position, click, dwellMs, features: {} };
 }
 function session(spec: [string, ResultRow[]][]): Turn[] {
+  const ts = (i: number) => Date.UTC(2026, 0, 1, 0, 0, i * 30);
+  const kinds = classifySession(spec.map(([query], i) => ({ query, time: ts(i) })));
   return spec.map(([query, results], i) => ({
     turnId: `s#${i}`,
     index: i,
-    ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i * 30)).toISOString(),
+    ts: new Date(ts(i)).toISOString(),
     query,
-    boundary: classifyBoundary(i ? spec[i - 1]![0] : null, query),
+    boundary: kinds[i]!.kind,
     results,
   }));
 }
