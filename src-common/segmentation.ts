@@ -3,7 +3,7 @@
 // and by the timeline for the one-sentence explanation, so all of them agree. trainer/segmentation.py
 // mirrors it; both are checked against test/fixtures/segmentation-vectors.json.
 import { tokenize } from './tokenizer.ts';
-import { cosine, isCjkToken, ngramProfile, sameWord, singular } from './text-similarity.ts';
+import { cosine, isCjkToken, ngramProfile, sameWordStems, singular, stem } from './text-similarity.ts';
 
 /** Every boundary kind, in the order docs/segmentation.md introduces them (the one list). */
 export const BOUNDARY_KINDS = ['start', 'repeat', 'refinement', 'switch'] as const;
@@ -167,32 +167,45 @@ export interface BoundaryDecision {
   topicQuery: string | null;
 }
 
-/**
- * Share of the smaller topic-word list's distinct words that the other has, where words match by
- * sameWord (equal stems, or a likely misspelling).
- */
-export function sharedTopicWords(a: readonly string[], b: readonly string[]): number {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  if (sa.size === 0 || sb.size === 0) return 0;
-  const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
-  let shared = 0;
-  for (const x of small) {
-    for (const y of large) {
-      if (sameWord(x, y)) {
-        shared++;
-        break;
-      }
-    }
-  }
-  return shared / small.size;
+/** A query parsed once for comparisons: its parts, its token key, its distinct topic words and their stems. */
+interface Parsed extends QueryParts {
+  key: string;
+  words: string[];
+  stems: string[];
 }
 
-/** The topic words each side has that the other lacks, when both have some (else null). */
-function substitutes(a: readonly string[], b: readonly string[]): [string[], string[]] | null {
-  const onlyA = a.filter((x) => !b.some((y) => sameWord(x, y)));
-  const onlyB = b.filter((y) => !a.some((x) => sameWord(x, y)));
-  return onlyA.length && onlyB.length ? [onlyA, onlyB] : null;
+function parse(query: string): Parsed {
+  const parts = queryParts(query);
+  const words = [...new Set(parts.topic)];
+  return { ...parts, key: parts.tokens.join(' '), words, stems: words.map(stem) };
+}
+
+/** How two queries' distinct topic words match (sameWord): shared share of the smaller side, and the unmatched words. */
+interface WordMatch {
+  shared: number;
+  onlyA: string[];
+  onlyB: string[];
+}
+
+function matchWords(a: Parsed, b: Parsed): WordMatch {
+  const inA = a.words.map(() => false);
+  const inB = b.words.map(() => false);
+  for (let i = 0; i < a.words.length; i++)
+    for (let j = 0; j < b.words.length; j++)
+      if (sameWordStems(a.words[i]!, a.stems[i]!, b.words[j]!, b.stems[j]!)) inA[i] = inB[j] = true;
+  const onlyA = a.words.filter((_, i) => !inA[i]);
+  const onlyB = b.words.filter((_, j) => !inB[j]);
+  const small = Math.min(a.words.length, b.words.length);
+  const matchedSmall = a.words.length <= b.words.length ? small - onlyA.length : small - onlyB.length;
+  return { shared: small === 0 ? 0 : matchedSmall / small, onlyA, onlyB };
+}
+
+/**
+ * Share of the smaller side's distinct topic words that the other side has, where words match by
+ * sameWord (equal stems, one swapped letter pair, or a likely misspelling).
+ */
+export function sharedTopicWords(a: string, b: string): number {
+  return matchWords(parse(a), parse(b)).shared;
 }
 
 function decision(
@@ -225,28 +238,45 @@ export function classifyBoundary(
   topicQuery: string | null = previous?.query ?? null,
 ): BoundaryDecision {
   if (previous === null) return decision('start', 'first_turn');
-  const gapMinutes = previous.time === null || current.time === null ? null : (current.time - previous.time) / 60_000;
-  const cur = queryParts(current.query);
-  if (cur.tokens.join(' ') === tokenize(previous.query).join(' '))
-    return decision('repeat', 'same_query', { gapMinutes, topicQuery });
-  if (cur.topic.length === 0) return decision('refinement', 'intent_only', { gapMinutes, topicQuery });
-  const topic = topicQuery === null ? [] : queryParts(topicQuery).topic;
-  if (topic.length === 0) return decision('refinement', 'topic_set', { gapMinutes, topicQuery });
+  return decide(
+    parse(previous.query).key,
+    previous.time,
+    parse(current.query),
+    current.time,
+    topicQuery === null ? null : parse(topicQuery),
+    topicQuery,
+  );
+}
 
-  const sharedWords = sharedTopicWords(topic, cur.topic);
-  const sub = substitutes(topic, cur.topic);
+function decide(
+  previousKey: string,
+  previousTime: number | null,
+  cur: Parsed,
+  time: number | null,
+  topic: Parsed | null,
+  topicQuery: string | null,
+): BoundaryDecision {
+  const gapMinutes = previousTime === null || time === null ? null : (time - previousTime) / 60_000;
+  if (cur.key === previousKey) return decision('repeat', 'same_query', { gapMinutes, topicQuery });
+  if (cur.words.length === 0) return decision('refinement', 'intent_only', { gapMinutes, topicQuery });
+  if (topic === null || topic.words.length === 0)
+    return decision('refinement', 'topic_set', { gapMinutes, topicQuery });
+
+  const m = matchWords(topic, cur);
+  const sharedWords = m.shared;
+  const replaced = m.onlyA.length > 0 && m.onlyB.length > 0;
   // Spelling similarity of the words the two do not share: catches what sameWord misses (split
-  // or joined words, transposed letters) without counting the shared words twice.
-  const similarity = sub ? cosine(ngramProfile(sub[0]), ngramProfile(sub[1])) : 0;
+  // or joined words) without counting the shared words twice.
+  const similarity = replaced ? cosine(ngramProfile(m.onlyA), ngramProfile(m.onlyB)) : 0;
   const evidence = { sharedWords, similarity, gapMinutes, topicQuery };
+  const longGap = gapMinutes !== null && gapMinutes > LONG_GAP_MINUTES;
   if (sharedWords > SHARED_WORDS_MIN) {
-    if (sub && similarity < SIMILAR_SPELLING_MIN) return decision('switch', 'sibling', evidence);
-    if (gapMinutes !== null && gapMinutes > LONG_GAP_MINUTES && sharedWords < 1)
-      return decision('switch', 'long_gap', evidence);
-    return decision('refinement', sub ? 'similar_spelling' : 'shared_words', evidence);
+    if (replaced && similarity < SIMILAR_SPELLING_MIN) return decision('switch', 'sibling', evidence);
+    if (longGap && sharedWords < 1) return decision('switch', 'long_gap', evidence);
+    return decision('refinement', replaced ? 'similar_spelling' : 'shared_words', evidence);
   }
   if (similarity >= SIMILAR_SPELLING_MIN) {
-    if (gapMinutes !== null && gapMinutes > LONG_GAP_MINUTES) return decision('switch', 'long_gap', evidence);
+    if (longGap) return decision('switch', 'long_gap', evidence);
     return decision('refinement', 'similar_spelling', evidence);
   }
   return decision('switch', 'new_topic', evidence);
@@ -255,11 +285,22 @@ export function classifyBoundary(
 /** Decisions for a session's turns in order, tracking the topic query across intent-only follow-ups. */
 export function classifySession(turns: readonly QueryAt[]): BoundaryDecision[] {
   const out: BoundaryDecision[] = [];
+  let topic: Parsed | null = null;
   let topicQuery: string | null = null;
+  let previous: Parsed | null = null;
   for (let i = 0; i < turns.length; i++) {
     const t = turns[i]!;
-    out.push(classifyBoundary(i ? turns[i - 1]! : null, t, topicQuery));
-    if (queryParts(t.query).topic.length) topicQuery = t.query;
+    const cur = parse(t.query);
+    out.push(
+      previous === null
+        ? decision('start', 'first_turn')
+        : decide(previous.key, turns[i - 1]!.time, cur, t.time, topic, topicQuery),
+    );
+    if (cur.words.length) {
+      topic = cur;
+      topicQuery = t.query;
+    }
+    previous = cur;
   }
   return out;
 }
@@ -269,8 +310,7 @@ const list = (words: readonly string[]) => words.map(quote).join(', ');
 
 /** The one sentence that explains a decision, for tooltips and the session page. */
 export function explainBoundary(d: BoundaryDecision, query: string): string {
-  const topic = d.topicQuery === null ? null : queryParts(d.topicQuery).topic;
-  const cur = queryParts(query);
+  const cur = parse(query);
   const pct = `${Math.round(d.sharedWords * 100)}%`;
   switch (d.reason) {
     case 'first_turn':
@@ -288,10 +328,10 @@ export function explainBoundary(d: BoundaryDecision, query: string): string {
     case 'long_gap':
       return `Only partly like ${quote(d.topicQuery ?? '')} and ${Math.round(d.gapMinutes ?? 0)} minutes later, so a new search.`;
     case 'sibling': {
-      const sub = topic ? substitutes(topic, cur.topic) : null;
-      return `Replaces ${list(sub?.[0] ?? [])} with ${list(sub?.[1] ?? [])} in ${quote(d.topicQuery ?? '')}: a neighbouring topic.`;
+      const m = matchWords(parse(d.topicQuery ?? ''), cur);
+      return `Replaces ${list(m.onlyA)} with ${list(m.onlyB)} in ${quote(d.topicQuery ?? '')}: a neighbouring topic.`;
     }
     case 'new_topic':
-      return `Topic words ${list(cur.topic)} are not in ${quote(d.topicQuery ?? '')}: a new topic.`;
+      return `Topic words ${list(cur.words)} are not in ${quote(d.topicQuery ?? '')}: a new topic.`;
   }
 }

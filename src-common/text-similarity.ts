@@ -101,12 +101,16 @@ export function ngramProfile(tokens: readonly string[]): NgramProfile {
       if (next !== undefined && isCjkToken(next)) add(p, t + next);
       continue;
     }
-    const chars = [...` ${t} `];
+    const padded = ` ${t} `;
+    // Trigrams of code points; plain slices when every code point is one UTF-16 unit (the usual case).
+    const chars = Array.from(padded);
     if (chars.length < 4) {
       add(p, t);
       continue;
     }
-    for (let k = 0; k + 3 <= chars.length; k++) add(p, chars.slice(k, k + 3).join(''));
+    const simple = chars.length === padded.length;
+    for (let k = 0; k + 3 <= chars.length; k++)
+      add(p, simple ? padded.slice(k, k + 3) : chars[k]! + chars[k + 1]! + chars[k + 2]!);
   }
   return p;
 }
@@ -166,8 +170,11 @@ function oneTransposition(a: string, b: string): boolean {
  * jacket and racket stay apart.
  */
 export function sameWord(a: string, b: string): boolean {
-  const sa = stem(a);
-  const sb = stem(b);
+  return sameWordStems(a, stem(a), b, stem(b));
+}
+
+/** sameWord for callers that already hold the stems (sa = stem(a), sb = stem(b)). */
+export function sameWordStems(a: string, sa: string, b: string, sb: string): boolean {
   if (sa === sb) return true;
   if (a.length >= 5 && ASCII_WORD.test(a) && oneTransposition(a, b)) return true;
   if (sa.length < 5 || sb.length < 5 || !ASCII_WORD.test(sa) || !ASCII_WORD.test(sb)) return false;

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .text_similarity import cosine, is_cjk_token, ngram_profile, same_word, singular
+from .text_similarity import cosine, is_cjk_token, ngram_profile, same_word_stems, singular, stem
 from .tokenizer import tokenize
 
 BOUNDARY_KINDS = ("start", "repeat", "refinement", "switch")
@@ -134,19 +134,34 @@ class BoundaryDecision:
     topic_query: Optional[str] = None
 
 
-def shared_topic_words(a: Sequence[str], b: Sequence[str]) -> float:
-    sa, sb = list(dict.fromkeys(a)), list(dict.fromkeys(b))
-    if not sa or not sb:
-        return 0.0
-    small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    shared = sum(1 for x in small if any(same_word(x, y) for y in large))
-    return shared / len(small)
+class _Parsed:
+    """A query parsed once: its parts, token key, distinct topic words and their stems."""
+
+    def __init__(self, query: str):
+        p = query_parts(query)
+        self.parts = p
+        self.key = " ".join(p.tokens)
+        self.words = list(dict.fromkeys(p.topic))
+        self.stems = [stem(w) for w in self.words]
 
 
-def _substitutes(a: Sequence[str], b: Sequence[str]) -> Optional[Tuple[List[str], List[str]]]:
-    only_a = [x for x in a if not any(same_word(x, y) for y in b)]
-    only_b = [y for y in b if not any(same_word(x, y) for x in a)]
-    return (only_a, only_b) if only_a and only_b else None
+def _match_words(a: _Parsed, b: _Parsed) -> Tuple[float, List[str], List[str]]:
+    """(shared share of the smaller side, a's unmatched words, b's unmatched words)."""
+    in_a = [False] * len(a.words)
+    in_b = [False] * len(b.words)
+    for i, (wa, sa) in enumerate(zip(a.words, a.stems)):
+        for j, (wb, sb) in enumerate(zip(b.words, b.stems)):
+            if same_word_stems(wa, sa, wb, sb):
+                in_a[i] = in_b[j] = True
+    only_a = [w for w, m in zip(a.words, in_a) if not m]
+    only_b = [w for w, m in zip(b.words, in_b) if not m]
+    small = min(len(a.words), len(b.words))
+    matched = small - (len(only_a) if len(a.words) <= len(b.words) else len(only_b))
+    return (0.0 if small == 0 else matched / small), only_a, only_b
+
+
+def shared_topic_words(a: str, b: str) -> float:
+    return _match_words(_Parsed(a), _Parsed(b))[0]
 
 
 _PREVIOUS = object()
@@ -160,27 +175,31 @@ def classify_boundary(previous: Optional[Tuple[str, Optional[float]]], current: 
         return BoundaryDecision("start", "first_turn")
     if topic_query is _PREVIOUS:
         topic_query = previous[0]
-    gap = None if previous[1] is None or current[1] is None else (current[1] - previous[1]) / 60_000
+    topic = None if topic_query is None else _Parsed(topic_query)
+    return _decide(_Parsed(previous[0]).key, previous[1], _Parsed(current[0]), current[1], topic, topic_query)
+
+
+def _decide(previous_key: str, previous_time: Optional[float], cur: _Parsed, time: Optional[float],
+            topic: Optional[_Parsed], topic_query: Optional[str]) -> BoundaryDecision:
+    gap = None if previous_time is None or time is None else (time - previous_time) / 60_000
     ctx = dict(gap_minutes=gap, topic_query=topic_query)
-    cur = query_parts(current[0])
-    if " ".join(cur.tokens) == " ".join(tokenize(previous[0])):
+    if cur.key == previous_key:
         return BoundaryDecision("repeat", "same_query", **ctx)
-    if not cur.topic:
+    if not cur.words:
         return BoundaryDecision("refinement", "intent_only", **ctx)
-    topic = [] if topic_query is None else query_parts(topic_query).topic
-    if not topic:
+    if topic is None or not topic.words:
         return BoundaryDecision("refinement", "topic_set", **ctx)
-    shared = shared_topic_words(topic, cur.topic)
-    sub = _substitutes(topic, cur.topic)
-    similarity = cosine(ngram_profile(sub[0]), ngram_profile(sub[1])) if sub else 0.0
+    shared, only_a, only_b = _match_words(topic, cur)
+    replaced = bool(only_a) and bool(only_b)
+    similarity = cosine(ngram_profile(only_a), ngram_profile(only_b)) if replaced else 0.0
     ev = dict(shared_words=shared, similarity=similarity, **ctx)
     long_gap = gap is not None and gap > LONG_GAP_MINUTES
     if shared > SHARED_WORDS_MIN:
-        if sub and similarity < SIMILAR_SPELLING_MIN:
+        if replaced and similarity < SIMILAR_SPELLING_MIN:
             return BoundaryDecision("switch", "sibling", **ev)
         if long_gap and shared < 1:
             return BoundaryDecision("switch", "long_gap", **ev)
-        return BoundaryDecision("refinement", "similar_spelling" if sub else "shared_words", **ev)
+        return BoundaryDecision("refinement", "similar_spelling" if replaced else "shared_words", **ev)
     if similarity >= SIMILAR_SPELLING_MIN:
         if long_gap:
             return BoundaryDecision("switch", "long_gap", **ev)
@@ -192,11 +211,18 @@ def classify_session(turns: Sequence[Tuple[str, Optional[float]]]) -> List[Bound
     """Decisions for a session's (query, epoch ms) turns, tracking the topic query across
     intent-only follow-ups."""
     out: List[BoundaryDecision] = []
+    topic: Optional[_Parsed] = None
     topic_query: Optional[str] = None
-    for i, t in enumerate(turns):
-        out.append(classify_boundary(turns[i - 1] if i else None, t, topic_query))
-        if query_parts(t[0]).topic:
-            topic_query = t[0]
+    previous: Optional[_Parsed] = None
+    for i, (query, time) in enumerate(turns):
+        cur = _Parsed(query)
+        if previous is None:
+            out.append(BoundaryDecision("start", "first_turn"))
+        else:
+            out.append(_decide(previous.key, turns[i - 1][1], cur, time, topic, topic_query))
+        if cur.words:
+            topic, topic_query = cur, query
+        previous = cur
     return out
 
 

@@ -137,7 +137,11 @@ def _one_transposition(a: str, b: str) -> bool:
 
 
 def same_word(a: str, b: str) -> bool:
-    sa, sb = stem(a), stem(b)
+    return same_word_stems(a, stem(a), b, stem(b))
+
+
+def same_word_stems(a: str, sa: str, b: str, sb: str) -> bool:
+    """same_word for callers that already hold the stems."""
     if sa == sb:
         return True
     if len(a) >= 5 and _ASCII_WORD.match(a) and _one_transposition(a, b):
