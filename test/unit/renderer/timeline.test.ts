@@ -4,6 +4,7 @@ import type { ResultRow, Turn } from '../../../src-common/api/types.ts';
 import type { ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
 import { classifySession } from '../../../src-common/segmentation.ts';
 import {
+  boundaryReasons,
   initialWindow,
   nearest,
   segmentOfTurn,
@@ -38,6 +39,17 @@ const turns = session([
 ]);
 
 describe('timeline segments and steps', () => {
+  it('explains each stored boundary in one sentence, and says when it was stored by an earlier rule', () => {
+    const reasons = boundaryReasons(turns);
+    expect(reasons[0]).toBe('First query of the session.');
+    expect(reasons[2]).toBe('Topic words “espresso”, “grinder” are not in “best trail running shoes”: a new topic.');
+    expect(reasons[4]).toBe('Same words as the previous query (a re-issue or the next page).');
+    const v1 = turns.map((t, i) => (i === 3 ? { ...t, query: 'review', boundary: 'switch' as const } : t));
+    expect(boundaryReasons(v1)[3]).toBe(
+      'Stored as switch by an earlier boundary rule; the current rule says refinement.',
+    );
+  });
+
   it('splits topic segments at switches only', () => {
     expect(turns.map((t) => t.boundary)).toEqual(['start', 'refinement', 'switch', 'refinement', 'repeat']);
     const segs = segmentsOf(turns);
