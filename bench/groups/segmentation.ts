@@ -1,6 +1,7 @@
 // Bench group `segmentation`: how well the boundary rule v2 (src-common/segmentation.ts) finds topic
 // switches, on the demo's ground truth (resources/demo, read the way the importer reads it) and on
-// the hand-built reformulation set (test/fixtures/reformulations.tsv, per category too), and how
+// the hand-built reformulation set (test/fixtures/reformulations.tsv, per category too) and its held-out
+// companion (reformulations-holdout.tsv), and how
 // fast it classifies, with rule v1 as the reference in the same run (docs/segmentation.md).
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, Figure } from '../types.ts';
@@ -79,7 +80,7 @@ export default async function (ctx: BenchContext): Promise<Record<string, Figure
   const pairs = readReformulations(path('test/fixtures/reformulations.tsv'));
   const handV2 = labelReformulations(pairs);
   const handV1 = labelReformulations(pairs, (a, b) => boundaryV1(a.query, b.query));
-  ctx.log(`hand-built reformulations (${pairs.length} pairs)`);
+  ctx.log(`hand-built reformulations (${pairs.length} pairs; the rule was tuned on them)`);
   ctx.log(`  v2 ${fmt(switchScores(handV2))}`);
   ctx.log(`  v1 ${fmt(switchScores(handV1))}`);
   add('hand', switchScores(handV2), switchScores(handV1));
@@ -102,6 +103,15 @@ export default async function (ctx: BenchContext): Promise<Record<string, Figure
     );
     figures[`hand_${cat}_accuracy`] = { value: v2, unit: '', target: null, reference: `v1 ${v1.toFixed(3)}` };
   }
+
+  // Written after the rule was final and never tuned on: the out-of-sample estimate.
+  const holdout = readReformulations(path('test/fixtures/reformulations-holdout.tsv'));
+  const holdV2 = switchScores(labelReformulations(holdout));
+  const holdV1 = switchScores(labelReformulations(holdout, (a, b) => boundaryV1(a.query, b.query)));
+  ctx.log(`held-out reformulations (${holdout.length} pairs, never tuned on)`);
+  ctx.log(`  v2 ${fmt(holdV2)}`);
+  ctx.log(`  v1 ${fmt(holdV1)}`);
+  add('holdout', holdV2, holdV1);
 
   const turns = sessions.map((s) => s.turns);
   // Alternate the two rules and keep each one's best of three, so load spikes on a shared machine
