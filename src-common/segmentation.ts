@@ -311,7 +311,6 @@ const list = (words: readonly string[]) => words.map(quote).join(', ');
 /** The one sentence that explains a decision, for tooltips and the session page. */
 export function explainBoundary(d: BoundaryDecision, query: string): string {
   const cur = parse(query);
-  const pct = `${Math.round(d.sharedWords * 100)}%`;
   switch (d.reason) {
     case 'first_turn':
       return 'First query of the session.';
@@ -321,8 +320,12 @@ export function explainBoundary(d: BoundaryDecision, query: string): string {
       return `Only intent words (${list(cur.modifiers)}), so it continues the topic${d.topicQuery ? ` of ${quote(d.topicQuery)}` : ''}.`;
     case 'topic_set':
       return 'The earlier queries named no topic, so this one names it.';
-    case 'shared_words':
-      return `Shares ${pct} of its topic words with ${quote(d.topicQuery ?? '')} (word forms and typos count), so it refines that topic.`;
+    case 'shared_words': {
+      const topic = parse(d.topicQuery ?? '');
+      const m = matchWords(topic, cur);
+      const kept = topic.words.filter((w) => !m.onlyA.includes(w));
+      return `Keeps ${kept.length} of ${topic.words.length} topic words of ${quote(d.topicQuery ?? '')} (${list(kept)}; word forms and typos count), so it refines that topic.`;
+    }
     case 'similar_spelling':
       return `Its topic words are spelled much like those of ${quote(d.topicQuery ?? '')} (character similarity ${d.similarity.toFixed(2)} where they differ), so it refines that topic.`;
     case 'long_gap':

@@ -14,7 +14,16 @@ from trainer.segmentation import (
     query_parts,
     session_boundaries,
 )
-from trainer.text_similarity import cosine, ngram_profile, same_word, singular, stem, text_similarity, token_similarity
+from trainer.text_similarity import (
+    cosine,
+    ngram_profile,
+    overlap_coefficient,
+    same_word,
+    singular,
+    stem,
+    text_similarity,
+    token_similarity,
+)
 from trainer.tokenizer import tokenize
 
 FIXTURES = Path(__file__).resolve().parents[2] / "test/fixtures"
@@ -40,6 +49,11 @@ def test_text_similarity():
         assert text_similarity(v["a"], v["b"]) == v["textSimilarity"], (v["a"], v["b"])
         stems = lambda s: [stem(t) for t in tokenize(s)]  # noqa: E731
         assert cosine(ngram_profile(stems(v["a"])), ngram_profile(stems(v["b"]))) == v["cosineStems"]
+
+
+def test_overlap_coefficient():
+    assert overlap_coefficient({"a", "b"}, {"b", "c", "d"}) == 0.5
+    assert overlap_coefficient(set(), {"a"}) == 0.0
 
 
 def test_intent_phrases_are_the_typescript_list():

@@ -7,6 +7,7 @@ import { tokenize } from '../../../src-common/tokenizer.ts';
 import {
   cosine,
   ngramProfile,
+  overlapCoefficient,
   sameWord,
   singular,
   stem,
@@ -64,6 +65,8 @@ describe('text-similarity vectors', () => {
     expect(sameWord('jacket', 'racket')).toBe(false);
     expect(sameWord('rating', 'rats')).toBe(true); // stems collide (rat): why intent phrases match on singulars
     expect(singular('rating')).not.toBe(singular('rats'));
+    expect(overlapCoefficient(new Set(['a', 'b']), new Set(['b', 'c', 'd']))).toBe(0.5);
+    expect(overlapCoefficient(new Set(), new Set(['a']))).toBe(0);
   });
 });
 
@@ -127,6 +130,9 @@ describe('decisions and their one-sentence explanations', () => {
     expect([...seen].sort()).toEqual([...BOUNDARY_REASONS].sort());
     expect(explainBoundary(decide('sony wh-1000xm5', 'review'), 'review')).toBe(
       'Only intent words (“review”), so it continues the topic of “sony wh-1000xm5”.',
+    );
+    expect(explainBoundary(decide('running shoes', 'best shoe for runners'), 'best shoe for runners')).toBe(
+      'Keeps 2 of 2 topic words of “running shoes” (“running”, “shoes”; word forms and typos count), so it refines that topic.',
     );
     expect(explainBoundary(decide('trail running shoes', 'road running shoes'), 'road running shoes')).toBe(
       'Replaces “trail” with “road” in “trail running shoes”: a neighbouring topic.',
