@@ -77,6 +77,15 @@ describe('segmentation vectors', () => {
   it('query parts', () => {
     for (const { query, ...parts } of SEG.queryParts) expect(queryParts(query), query).toEqual(parts);
   });
+  it('holds every hand-built pair (else re-run: node trainer/make_segmentation_vectors.ts)', () => {
+    const pairs = readFileSync(new URL('../../fixtures/reformulations.tsv', import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split('\t').slice(1, 3).join('\t'));
+    const recorded = new Set(SEG.sessions.map((s) => s.turns.map((t) => t.query).join('\t')));
+    for (const p of pairs) expect(recorded.has(p), p).toBe(true);
+  });
   it('every session decides as recorded (kind, reason and evidence)', () => {
     for (const s of SEG.sessions) expect(classifySession(s.turns)).toEqual(s.decisions);
   });
