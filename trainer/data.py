@@ -17,7 +17,7 @@ import torch
 
 from .history import LONG_CLICK_MS, history_steps  # noqa: F401  (LONG_CLICK_MS re-exported)
 from .model import ACTION_CLICK, ACTION_LONG_CLICK, ACTION_NO_CLICK, DEMO_GROUPS
-from .segmentation import classify_boundary
+from .segmentation import session_boundaries
 from .tokenizer import TokenizerParams
 
 
@@ -134,13 +134,14 @@ def session_examples(session: dict, qrels: Dict[str, Dict[str, int]], tok: Token
     """One example per turn that has candidates and at least one judged candidate."""
     events = session["events"]
     split = session.get("split") or user_hash_split(session["user_id"])
+    boundaries = session_boundaries(events)
     for t, event in enumerate(events):
         results = sorted(event.get("results", []), key=lambda r: r["position"])[:max_candidates]
         qid = f"{session['session_id']}#{t}"
         judged = qrels.get(qid, {})
         if not results or not judged:
             continue
-        boundary = classify_boundary(events[t - 1]["query"] if t > 0 else None, event["query"])
+        boundary = boundaries[t]
         yield TurnExample(
             qid=qid,
             split=split,

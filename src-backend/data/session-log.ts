@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
 import type { ImportReport } from '../../src-common/api/types.ts';
-import { classifyBoundary, type BoundaryKind } from '../../src-common/segmentation.ts';
+import { classifySession } from '../../src-common/segmentation.ts';
 import type { Store } from '../store/store.ts';
 import { ItemResolver, prepareSessionInserts, readSession, type SessionInserts } from '../store/sessions.ts';
 import { FeatureSets } from '../store/features.ts';
@@ -85,17 +85,14 @@ class SessionWriter {
     if (this.ins.exists(s.session_id)) {
       return isDeepStrictEqual(storedComparable(this.db, s.session_id), comparable(s)) ? 'skipped' : 'conflict';
     }
-    const boundaries: BoundaryKind[] = [];
-    let prev: string | null = null;
+    // ts was validated as an ISO date-time, so Date.parse cannot fail here.
+    const boundaries = classifySession(s.events.map((e) => ({ query: e.query, time: Date.parse(e.ts) }))).map(
+      (d) => d.kind,
+    );
     let switches = 0;
     let clicks = 0;
-    for (const e of s.events) {
-      const b = classifyBoundary(prev, e.query);
-      if (b === 'switch') switches++;
-      boundaries.push(b);
-      prev = e.query;
-      for (const r of e.results) if (r.click) clicks++;
-    }
+    for (const b of boundaries) if (b === 'switch') switches++;
+    for (const e of s.events) for (const r of e.results) if (r.click) clicks++;
     const first = s.events[0]!;
     const sessionPk = this.ins.insertSession(
       {

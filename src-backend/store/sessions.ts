@@ -6,7 +6,7 @@
 // while an import is writing through its own connection.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { ApiError } from '../../src-common/errors.ts';
-import type { BoundaryKind } from '../../src-common/segmentation.ts';
+import { classifySession, type BoundaryKind } from '../../src-common/segmentation.ts';
 import type {
   SessionDetail,
   SessionMatch,
@@ -589,4 +589,37 @@ export function eachResultForExport(db: DatabaseSync): Iterable<ExportResultRow>
        ORDER BY s.session_pk, t.idx, r.position`,
     )
     .iterate() as Iterable<ExportResultRow>;
+}
+
+/**
+ * Recomputes every stored turn's boundary and every session's switch count with the current rule
+ * (src-common/segmentation.ts), from the stored queries and times. Run inside the caller's
+ * transaction (migration 004). Writes only rows whose value changes.
+ */
+export function recomputeBoundaries(db: DatabaseSync): { sessions: number; turns: number; changed: number } {
+  // Session keys first, then one session's turns at a time: bounded memory, and no update of a
+  // table while a read of it is still stepping.
+  const pks = db.prepare('SELECT session_pk FROM sessions ORDER BY session_pk').all() as Array<{ session_pk: number }>;
+  const turnsOf = db.prepare('SELECT turn_pk, ts, query, boundary FROM turns WHERE session_pk = ? ORDER BY idx');
+  const setTurn = db.prepare('UPDATE turns SET boundary = ? WHERE turn_pk = ?');
+  const setSwitches = db.prepare('UPDATE sessions SET switches = ? WHERE session_pk = ? AND switches != ?');
+  type Row = { turn_pk: number; ts: string; query: string; boundary: BoundaryKind };
+  let turns = 0;
+  let changed = 0;
+  for (const { session_pk } of pks) {
+    const rows = turnsOf.all(session_pk) as unknown as Row[];
+    const kinds = classifySession(rows.map((t) => ({ query: t.query, time: Date.parse(t.ts) })));
+    let switches = 0;
+    rows.forEach((t, i) => {
+      const kind = kinds[i]!.kind;
+      if (kind === 'switch') switches++;
+      if (kind !== t.boundary) {
+        setTurn.run(kind, t.turn_pk);
+        changed++;
+      }
+    });
+    setSwitches.run(switches, session_pk, switches);
+    turns += rows.length;
+  }
+  return { sessions: pks.length, turns, changed };
 }

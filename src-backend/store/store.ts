@@ -42,11 +42,17 @@ function userVersion(db: DatabaseSync): number {
 }
 
 /**
- * Applies pending migrations (SQL per version, `PRAGMA user_version` = how many are applied), each in
+ * One schema step: SQL, or a function for a step SQL cannot express (migration 004 recomputes stored
+ * boundaries with src-common/segmentation.ts). A function runs inside the step's transaction.
+ */
+export type Migration = string | ((db: DatabaseSync) => void);
+
+/**
+ * Applies pending migrations (one per version, `PRAGMA user_version` = how many are applied), each in
  * its own transaction together with its version bump, and refuses a file from a newer version. Shared
  * by the workspace and the labels database; `what` names the schema in messages.
  */
-export function migrate(db: DatabaseSync, path: string, migrations: readonly string[], what = 'schema'): void {
+export function migrate(db: DatabaseSync, path: string, migrations: readonly Migration[], what = 'schema'): void {
   const supported = migrations.length;
   const current = userVersion(db);
   if (current > supported) {
@@ -64,7 +70,9 @@ export function migrate(db: DatabaseSync, path: string, migrations: readonly str
         db.exec('ROLLBACK');
         return migrate(db, path, migrations, what);
       }
-      db.exec(migrations[v]!);
+      const step = migrations[v]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.exec(`PRAGMA user_version = ${v + 1}`);
       db.exec('COMMIT');
     } catch (err) {

@@ -116,6 +116,12 @@ test('clicking a turn on the timeline selects it, scrolls to it and puts it in t
   await eventually(async () =>
     assert.ok(((await page.getByRole('tooltip').textContent()) ?? '').includes(target.query)),
   );
+  // …and, in one sentence, why the boundary rule calls it a switch (docs/segmentation.md).
+  assert.match(
+    (await page.getByRole('tooltip').textContent()) ?? '',
+    /: a new topic\.|: a neighbouring topic\.|minutes later, so a new search\./,
+  );
+  await screenshot('timeline-boundary-reason');
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await eventually(async () =>
     assert.equal(new URL(page.url()).hash, `#/session/${encodeURIComponent(s.sessionId)}/turn/${target.index}`),

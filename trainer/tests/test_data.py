@@ -8,7 +8,7 @@ import numpy as np
 from trainer.data import assemble_history, collate, load_examples
 from trainer.make_assembly_vectors import SESSIONS, build_vectors
 from trainer.metrics import ndcg_at, reciprocal_rank
-from trainer.segmentation import classify_boundary
+from trainer.segmentation import classify_boundary, session_boundaries
 from trainer.tokenizer import TokenizerParams
 
 from .synthetic import write_workspace
@@ -42,10 +42,14 @@ def test_assembly_fixture_is_current():
 
 
 def test_boundary_rule_matches_typescript_doc():
-    assert classify_boundary(None, "a b") == "start"
-    assert classify_boundary("Trail Shoes", "trail  shoes!") == "repeat"
-    assert classify_boundary("trail running shoes", "trail shoes women") == "refinement"
-    assert classify_boundary("trail running shoes", "espresso machine") == "switch"
+    kind = lambda prev, cur: classify_boundary(prev and (prev, None), (cur, None)).kind  # noqa: E731
+    assert kind(None, "a b") == "start"
+    assert kind("Trail Shoes", "trail  shoes!") == "repeat"
+    assert kind("trail running shoes", "trail shoes women") == "refinement"
+    assert kind("trail running shoes", "espresso machine") == "switch"
+    # Examples use the session's topic across an intent-only follow-up (docs/segmentation.md).
+    events = [{"query": q, "ts": "2026-03-01T09:00:00.000Z"} for q in ("espresso machine", "review", "descaling an espresso machine")]
+    assert session_boundaries(events) == ["start", "refinement", "refinement"]
 
 
 def test_metrics_match_hand_computed_values():

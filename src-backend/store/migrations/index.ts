@@ -3,6 +3,8 @@
 import m001 from './001_init.ts';
 import m002 from './002_inference.ts';
 import m003 from './003_variants.ts';
+import m004 from './004_boundary_v2.ts';
+import type { Migration } from '../store.ts';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,7 +13,7 @@
 // 0.. over the whole session in time order, so the history of turn t is exactly the steps of turns
 // before t, with the same numbers the scoring API reports.
 import type { Turn } from '../../../src-common/api/types.ts';
-import type { BoundaryKind } from '../../../src-common/segmentation.ts';
+import { classifySession, explainBoundary, type BoundaryKind } from '../../../src-common/segmentation.ts';
 import { historySteps, type HistoryStep } from '../../../src-common/history.ts';
 export { LONG_CLICK_MS, type HistoryStep, type StepAction } from '../../../src-common/history.ts';
 
@@ -30,6 +30,22 @@ export interface Segment {
   query: string;
   /** 'start' for the first segment, 'switch' for every later one. */
   opener: Extract<BoundaryKind, 'start' | 'switch'>;
+}
+
+/**
+ * The one-sentence reason for each turn's stored boundary (src-common/segmentation.ts
+ * explainBoundary), for the hover card. The kind itself stays the stored one: where the rule today
+ * decides differently (a workspace not yet migrated), the sentence says so instead of explaining a
+ * decision the view does not show.
+ */
+export function boundaryReasons(turns: readonly Turn[]): string[] {
+  const decisions = classifySession(turns.map((t) => ({ query: t.query, time: Date.parse(t.ts) })));
+  return turns.map((t, i) => {
+    const d = decisions[i]!;
+    return d.kind === t.boundary
+      ? explainBoundary(d, t.query)
+      : `Stored as ${t.boundary} by an earlier boundary rule; the current rule says ${d.kind}.`;
+  });
 }
 
 /** Topic segments: split before every `switch` turn. */

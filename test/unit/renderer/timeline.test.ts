@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultRow, Turn } from '../../../src-common/api/types.ts';
 import type { ModelTurnScores, ScoredCandidate } from '../../../src-common/api/contract.ts';
-import { classifyBoundary } from '../../../src-common/segmentation.ts';
+import { classifySession } from '../../../src-common/segmentation.ts';
 import {
+  boundaryReasons,
   initialWindow,
   nearest,
   segmentOfTurn,
@@ -17,12 +18,14 @@ function r(itemId: string, position: number, click = false, dwellMs: number | nu
   return { itemId, title: itemId, position, click, dwellMs, features: {} };
 }
 function session(spec: [string, ResultRow[]][]): Turn[] {
+  const ts = (i: number) => Date.UTC(2026, 0, 1, 0, 0, i * 30);
+  const kinds = classifySession(spec.map(([query], i) => ({ query, time: ts(i) })));
   return spec.map(([query, results], i) => ({
     turnId: `s#${i}`,
     index: i,
-    ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i * 30)).toISOString(),
+    ts: new Date(ts(i)).toISOString(),
     query,
-    boundary: classifyBoundary(i ? spec[i - 1]![0] : null, query),
+    boundary: kinds[i]!.kind,
     results,
   }));
 }
@@ -36,6 +39,17 @@ const turns = session([
 ]);
 
 describe('timeline segments and steps', () => {
+  it('explains each stored boundary in one sentence, and says when it was stored by an earlier rule', () => {
+    const reasons = boundaryReasons(turns);
+    expect(reasons[0]).toBe('First query of the session.');
+    expect(reasons[2]).toBe('Topic words “espresso”, “grinder” are not in “best trail running shoes”: a new topic.');
+    expect(reasons[4]).toBe('Same words as the previous query (a re-issue or the next page).');
+    const v1 = turns.map((t, i) => (i === 3 ? { ...t, query: 'review', boundary: 'switch' as const } : t));
+    expect(boundaryReasons(v1)[3]).toBe(
+      'Stored as switch by an earlier boundary rule; the current rule says refinement.',
+    );
+  });
+
   it('splits topic segments at switches only', () => {
     expect(turns.map((t) => t.boundary)).toEqual(['start', 'refinement', 'switch', 'refinement', 'repeat']);
     const segs = segmentsOf(turns);

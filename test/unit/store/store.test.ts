@@ -88,7 +88,7 @@ describe('openStore', () => {
   it('upgrades an older database in order, keeping its data', () => {
     const path = join(tempDir(), 'old.db');
     const raw = new DatabaseSync(path);
-    raw.exec(MIGRATIONS[0]!); // a workspace written by a build that only knew migration 1
+    raw.exec(MIGRATIONS[0] as string); // a workspace written by a build that only knew migration 1
     raw.exec('PRAGMA user_version = 1');
     raw.exec("INSERT INTO feature_names (name) VALUES ('bm25')");
     raw.close();
