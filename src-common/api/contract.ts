@@ -554,6 +554,18 @@ export const contract = {
   'arena.record': method<L.LabelAck & { outcome: L.ArenaOutcome }>()(L.arenaRecordInput),
   /** Win rate per model pair (Wilson 95% interval), split by turn kind. */
   'arena.stats': method<L.ArenaPairStats[]>()(L.arenaStatsInput),
+  // ---- Team: label-event files and team sync (docs/team.md) ----
+  /** Write label events (mine, one annotator's or everyone's) as a versioned JSONL file another workspace can import. */
+  'labels.exportEvents': method<L.LabelsExportReport>()(L.labelsExportEventsInput, { job: true }),
+  /** Import a label-event file: all or nothing, idempotent by event id; reports events for turns or items this workspace lacks. */
+  'labels.importEvents': method<L.LabelsImportReport>()(L.labelsImportEventsInput, { job: true }),
+  /** Point this workspace at a team PostgreSQL database (migrating its schema); the password is kept in memory only. */
+  'team.connect': method<L.TeamStatus>()(L.teamConnectInput),
+  'team.disconnect': method<L.TeamStatus>()(z.object({}).strict()),
+  /** Sync state: pending events, last synced, last error, paused reason. */
+  'team.status': method<L.TeamStatus>()(z.object({}).strict()),
+  /** Push and pull now (also retries a paused sync); the background loop does this on its own. */
+  'team.syncNow': method<L.TeamSyncReport>()(z.object({}).strict()),
 } as const;
 
 export type Contract = typeof contract;
