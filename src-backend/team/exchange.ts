@@ -83,7 +83,7 @@ export async function exportEvents(
   let done = 0;
   async function* lines(): AsyncGenerator<string> {
     yield JSON.stringify(header);
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       if (opts.signal?.aborted) throw new ApiError('cancelled', 'export cancelled; no file was written');
       const page = T.eventsPage(l, after, PAGE, annotatorId);
       if (!page.length) return;
@@ -176,7 +176,8 @@ export async function importEvents(
       }
       const parsed = wireHeader.safeParse(json);
       if (!parsed.success) {
-        for (const p of issueProblems(parsed.error.issues, json)) problem({ where: `${name}:1:${p.where}`, message: p.message });
+        for (const p of issueProblems(parsed.error.issues, json))
+          problem({ where: `${name}:1:${p.where}`, message: p.message });
         break;
       }
       header = parsed.data;
@@ -190,7 +191,8 @@ export async function importEvents(
     }
     events.push({ line: lineNo, e: parsed.data });
   }
-  if (!header && !problems.length) problem({ where: `${name}:1`, message: 'the file is empty: expected a header line' });
+  if (!header && !problems.length)
+    problem({ where: `${name}:1`, message: 'the file is empty: expected a header line' });
   if (problems.length) throw fileError(name, problems, problemCount);
 
   opts.onProgress?.({ phase: 'apply', done: 0, total: events.length, unit: 'events' });

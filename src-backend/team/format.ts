@@ -80,9 +80,11 @@ export const wireEvent = z
     const need = (field: keyof typeof e, why: string) => {
       if (e[field] === null) ctx.addIssue({ code: 'custom', path: [field], message: `${why} needs ${field}` });
     };
-    if (e.kind === 'grade') (need('itemId', 'a grade'), need('scale', 'a grade'), need('value', 'a grade'), need('gain', 'a grade'));
+    if (e.kind === 'grade')
+      (need('itemId', 'a grade'), need('scale', 'a grade'), need('value', 'a grade'), need('gain', 'a grade'));
     if (e.kind === 'undo') need('undoes', 'an undo');
-    if (e.kind === 'pairwise') (need('outcome', 'a pairwise pick'), need('modelA', 'a pairwise pick'), need('modelB', 'a pairwise pick'));
+    if (e.kind === 'pairwise')
+      (need('outcome', 'a pairwise pick'), need('modelA', 'a pairwise pick'), need('modelB', 'a pairwise pick'));
   });
 
 export const wireHeader = z

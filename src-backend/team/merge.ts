@@ -39,7 +39,17 @@ export function emptyCounts(): MergeCounts {
   };
 }
 
-const SAME_FIELDS = ['annotatorId', 'taskId', 'turnId', 'itemId', 'kind', 'value', 'outcome', 'note', 'undoes'] as const;
+const SAME_FIELDS = [
+  'annotatorId',
+  'taskId',
+  'turnId',
+  'itemId',
+  'kind',
+  'value',
+  'outcome',
+  'note',
+  'undoes',
+] as const;
 
 export class Merger {
   readonly counts = emptyCounts();
@@ -79,7 +89,8 @@ export class Merger {
   task(t: WireTask): { taskId: number } | { problem: string } {
     const known = this.taskId(t.taskUid);
     if (known !== null) return { taskId: known };
-    if (!L.findScale(this.l, t.scale)) return { problem: `task "${t.name}" uses scale "${t.scale}", which is not defined` };
+    if (!L.findScale(this.l, t.scale))
+      return { problem: `task "${t.name}" uses scale "${t.scale}", which is not defined` };
     const name = T.freeTaskName(this.l, t.name, t.taskUid);
     const taskId = L.insertTaskInTx(
       this.l,
@@ -109,16 +120,21 @@ export class Merger {
   event(e: WireEvent, remoteId: number | null = null): Problem[] {
     const problems: Problem[] = [];
     if (!L.findAnnotator(this.l, e.annotatorId))
-      problems.push({ where: 'annotatorId', message: `unknown annotator "${e.annotatorId}" (not in the header, not known here)` });
+      problems.push({
+        where: 'annotatorId',
+        message: `unknown annotator "${e.annotatorId}" (not in the header, not known here)`,
+      });
     let taskId = 0;
     if (e.taskUid !== null) {
       const id = this.taskId(e.taskUid);
-      if (id === null) problems.push({ where: 'taskUid', message: `unknown task "${e.taskUid}" (not in the header, not known here)` });
+      if (id === null)
+        problems.push({ where: 'taskUid', message: `unknown task "${e.taskUid}" (not in the header, not known here)` });
       else taskId = id;
     }
     if (e.kind === 'grade') {
       const scale = L.findScale(this.l, e.scale!);
-      if (!scale) problems.push({ where: 'scale', message: `unknown scale "${e.scale}" (not in the header, not known here)` });
+      if (!scale)
+        problems.push({ where: 'scale', message: `unknown scale "${e.scale}" (not in the header, not known here)` });
       else if (!scale.levels.some((lv) => lv.value === e.value))
         problems.push({
           where: 'value',
@@ -158,7 +174,12 @@ export class Merger {
       return [];
     }
     if (e.kind === 'undo' && !L.findEvent(this.l, e.undoes!))
-      return [{ where: 'undoes', message: `undoes event "${e.undoes}", which is neither earlier in the events nor known here` }];
+      return [
+        {
+          where: 'undoes',
+          message: `undoes event "${e.undoes}", which is neither earlier in the events nor known here`,
+        },
+      ];
     this.checkWorkspace(taskId, e);
     L.appendEventInTx(this.l, ev, { createdAt: e.createdAt, remoteId });
     this.counts.inserted++;
@@ -196,7 +217,9 @@ export class Merger {
 
 function sameLevels(a: Scale, b: WireScale): boolean {
   const norm = (lv: WireScale['levels']) =>
-    JSON.stringify(lv.map((x) => [x.key, x.value, x.gain, x.label]).sort((p, q) => (p[1] as number) - (q[1] as number)));
+    JSON.stringify(
+      lv.map((x) => [x.key, x.value, x.gain, x.label]).sort((p, q) => (p[1] as number) - (q[1] as number)),
+    );
   return norm(a.levels) === norm(b.levels);
 }
 

@@ -97,7 +97,11 @@ export function describeFailure(err: unknown, u: TeamUrl, password: string | nul
     error: new ApiError(c, message, [{ where: 'url', message }]),
   });
   if (code === 'ECONNREFUSED')
-    return mk('invalid_input', `cannot reach PostgreSQL at ${at}: connection refused (is the server running, is the port right?)`, false);
+    return mk(
+      'invalid_input',
+      `cannot reach PostgreSQL at ${at}: connection refused (is the server running, is the port right?)`,
+      false,
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return mk('invalid_input', `cannot find the host "${u.host}" (check the URL or the network)`, false);
   if (code === '28P01' || code === '28000')
@@ -113,7 +117,11 @@ export function describeFailure(err: unknown, u: TeamUrl, password: string | nul
       true,
     );
   if (code === '3D000')
-    return mk('invalid_input', `the database "${u.database}" does not exist on ${at} (create it, or fix the URL)`, true);
+    return mk(
+      'invalid_input',
+      `the database "${u.database}" does not exist on ${at} (create it, or fix the URL)`,
+      true,
+    );
   if (code === '42501')
     return mk('unauthorized', `user "${u.user}" may not use the team tables in "${u.database}": ${raw}`, true);
   if (isConnectionLoss(err))
@@ -124,7 +132,9 @@ export function describeFailure(err: unknown, u: TeamUrl, password: string | nul
 /** The connection went away (server restart, network cut, admin termination): a new one may work. */
 function isConnectionLoss(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  return /timeout|ETIMEDOUT|ECONNRESET|EPIPE|terminat|not queryable|57P0[123]/i.test(`${e.code ?? ''} ${e.message ?? ''}`);
+  return /timeout|ETIMEDOUT|ECONNRESET|EPIPE|terminat|not queryable|57P0[123]/i.test(
+    `${e.code ?? ''} ${e.message ?? ''}`,
+  );
 }
 
 type Round = TeamSyncReport['round'];
@@ -231,9 +241,11 @@ export class TeamSync {
   async syncNow(): Promise<TeamSyncReport> {
     const st = T.syncState(this.l);
     if (!st)
-      throw new ApiError('invalid_input', 'this workspace is not connected to a team database: run team connect URL first', [
-        { where: 'url', message: 'not connected' },
-      ]);
+      throw new ApiError(
+        'invalid_input',
+        'this workspace is not connected to a team database: run team connect URL first',
+        [{ where: 'url', message: 'not connected' }],
+      );
     if (st.pausedReason) T.markSync(this.l, { pausedReason: null });
     if (this.inflight) await this.inflight.catch(() => {});
     const round = await this.runRound();
@@ -326,9 +338,11 @@ export class TeamSync {
       }
     })();
     this.inflight = p;
-    void p.finally(() => {
-      if (this.inflight === p) this.inflight = null;
-    }).catch(() => {});
+    void p
+      .finally(() => {
+        if (this.inflight === p) this.inflight = null;
+      })
+      .catch(() => {});
     return p;
   }
 
@@ -392,11 +406,13 @@ export class TeamSync {
       // Read after the events: a task or annotator an event names was committed before it.
       const tasks = await pullTasks(c, st.pulledTaskId);
       const annotators = (
-        await c.query<{ annotator_id: string; display_name: string }>('SELECT annotator_id, display_name FROM qgs_annotators')
+        await c.query<{ annotator_id: string; display_name: string }>(
+          'SELECT annotator_id, display_name FROM qgs_annotators',
+        )
       ).rows.map((r) => wireAnnotator.parse({ annotatorId: r.annotator_id, displayName: r.display_name }));
-      const scales = (await c.query<{ name: string; description: string; levels: unknown }>('SELECT * FROM qgs_scales')).rows.map(
-        (r) => wireScale.parse(r),
-      );
+      const scales = (
+        await c.query<{ name: string; description: string; levels: unknown }>('SELECT * FROM qgs_scales')
+      ).rows.map((r) => wireScale.parse(r));
       const known = new Map(L.listAnnotators(this.l).map((a) => [a.annotatorId, a.displayName]));
       const me = T.localAnnotatorId(this.l);
       const annotatorNews = annotators.filter(
@@ -414,12 +430,19 @@ export class TeamSync {
         }
         for (const t of tasks) {
           const r = m.task(t.task);
-          if ('problem' in r) throw new ApiError('conflict', `team database: ${r.problem}`, [{ where: `task ${t.task.taskUid}`, message: r.problem }]);
+          if ('problem' in r)
+            throw new ApiError('conflict', `team database: ${r.problem}`, [
+              { where: `task ${t.task.taskUid}`, message: r.problem },
+            ]);
         }
         for (const { id, e } of events) {
           const problems = m.event(e, id);
           if (problems.length)
-            throw new ApiError('conflict', `team database event ${e.eventId} (server id ${id}): ${problems[0]!.message}`, problems);
+            throw new ApiError(
+              'conflict',
+              `team database event ${e.eventId} (server id ${id}): ${problems[0]!.message}`,
+              problems,
+            );
         }
         T.markSync(this.l, {
           ...(events.length ? { pulledEventId: events.at(-1)!.id } : {}),

@@ -237,12 +237,22 @@ export function insertTaskInTx(
     .prepare(
       'INSERT INTO tasks (name, scale, spec, instructions, hide_scores, created_at, task_uid) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
-    .run(t.name, t.scale, JSON.stringify(t.spec), t.instructions, t.hideScores ? 1 : 0, origin.createdAt, origin.taskUid);
+    .run(
+      t.name,
+      t.scale,
+      JSON.stringify(t.spec),
+      t.instructions,
+      t.hideScores ? 1 : 0,
+      origin.createdAt,
+      origin.taskUid,
+    );
   const taskId = Number(r.lastInsertRowid);
   const ins = l.db.prepare(
     'INSERT INTO task_turns (task_id, ordinal, turn_id, kind, pool, rankings) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  turns.forEach((tt, i) => ins.run(taskId, i, tt.turnId, tt.kind, JSON.stringify(tt.pool), JSON.stringify(tt.rankings)));
+  turns.forEach((tt, i) =>
+    ins.run(taskId, i, tt.turnId, tt.kind, JSON.stringify(tt.pool), JSON.stringify(tt.rankings)),
+  );
   return taskId;
 }
 

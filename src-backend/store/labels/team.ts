@@ -42,9 +42,7 @@ export function syncState(l: LabelsDb): SyncStateRow | null {
 export function saveConnection(l: LabelsDb, url: string, serverId: string): void {
   const prior = syncState(l);
   if (prior && prior.serverId === serverId) {
-    l.db
-      .prepare('UPDATE team_sync SET url = ?, last_error = NULL, paused_reason = NULL WHERE one = 1')
-      .run(url);
+    l.db.prepare('UPDATE team_sync SET url = ?, last_error = NULL, paused_reason = NULL WHERE one = 1').run(url);
     return;
   }
   l.db
@@ -61,7 +59,10 @@ export function clearConnection(l: LabelsDb): void {
 }
 
 type Mark = Partial<
-  Pick<SyncStateRow, 'pushedSeq' | 'pushedTaskId' | 'pulledEventId' | 'pulledTaskId' | 'lastSyncedAt' | 'lastError' | 'pausedReason'>
+  Pick<
+    SyncStateRow,
+    'pushedSeq' | 'pushedTaskId' | 'pulledEventId' | 'pulledTaskId' | 'lastSyncedAt' | 'lastError' | 'pausedReason'
+  >
 >;
 const COLUMN: Record<keyof Mark, string> = {
   pushedSeq: 'pushed_seq',
@@ -154,14 +155,14 @@ export function taskDefinitions(
     instructions: r.instructions,
     hideScores: r.hide_scores === 1,
     createdAt: r.created_at,
-    turns: (turns.all(r.task_id) as { turn_id: string; kind: TaskTurnRow['kind']; pool: string; rankings: string }[]).map(
-      (t) => ({
-        turnId: t.turn_id,
-        kind: t.kind,
-        pool: JSON.parse(t.pool) as string[],
-        rankings: JSON.parse(t.rankings) as Record<string, string[]>,
-      }),
-    ),
+    turns: (
+      turns.all(r.task_id) as { turn_id: string; kind: TaskTurnRow['kind']; pool: string; rankings: string }[]
+    ).map((t) => ({
+      turnId: t.turn_id,
+      kind: t.kind,
+      pool: JSON.parse(t.pool) as string[],
+      rankings: JSON.parse(t.rankings) as Record<string, string[]>,
+    })),
   }));
 }
 
@@ -204,7 +205,8 @@ export function insertForeignScale(l: LabelsDb, s: { name: string; description: 
 
 /** The local annotator ("me"), or null before one exists. */
 export function localAnnotatorId(l: LabelsDb): string | null {
-  const r = l.db.prepare('SELECT annotator_id FROM identity WHERE one = 1').get() as { annotator_id: string } | undefined;
+  const r = l.db.prepare('SELECT annotator_id FROM identity WHERE one = 1').get() as
+    { annotator_id: string } | undefined;
   return r?.annotator_id ?? null;
 }
 

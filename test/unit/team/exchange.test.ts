@@ -23,13 +23,24 @@ async function labelled(): Promise<{ a: Ws; taskId: number; file: string }> {
       { key: 'c', value: 2, gain: 4, label: 'Yes' },
     ],
   });
-  const task = await a.call('tasks.create', { name: 'T', scale: 'tri', from: { kind: 'turns', turnIds: ['s1#0', 's1#2'] } });
+  const task = await a.call('tasks.create', {
+    name: 'T',
+    scale: 'tri',
+    from: { kind: 'turns', turnIds: ['s1#0', 's1#2'] },
+  });
   await grade(a, task.taskId, 's1#0', 'a', 2);
   await grade(a, task.taskId, 's1#0', 'b', 1);
   await grade(a, task.taskId, 's1#0', 'b', 0);
   await a.call('labels.undo', { eventId: uuid(), taskId: task.taskId, turnId: 's1#0' });
   await a.call('labels.record', { eventId: uuid(), taskId: task.taskId, turnId: 's1#2', kind: 'skip' });
-  await a.call('labels.record', { eventId: uuid(), taskId: task.taskId, turnId: 's1#2', kind: 'flag', tags: ['x'], note: 'odd' });
+  await a.call('labels.record', {
+    eventId: uuid(),
+    taskId: task.taskId,
+    turnId: 's1#2',
+    kind: 'flag',
+    tags: ['x'],
+    note: 'odd',
+  });
   await grade(a, undefined, 's2#0', 'f', 3);
   const file = join(a.dir, 'ana.labels.jsonl');
   const r = await a.call('labels.exportEvents', { path: file });
@@ -38,7 +49,11 @@ async function labelled(): Promise<{ a: Ws; taskId: number; file: string }> {
 }
 
 const lines = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n');
-const rewrite = (file: string, to: string, edit: (ls: Record<string, unknown>[]) => (Record<string, unknown> | string)[]) => {
+const rewrite = (
+  file: string,
+  to: string,
+  edit: (ls: Record<string, unknown>[]) => (Record<string, unknown> | string)[],
+) => {
   const out = edit(lines(file).map((l) => JSON.parse(l) as Record<string, unknown>));
   writeFileSync(to, out.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n') + '\n');
   return to;
@@ -79,11 +94,30 @@ describe('label-event files', () => {
     const { a, file } = await labelled();
     const b = await teamWorkspace();
     const ev = (turnId: string, itemId: string) => ({
-      eventId: uuid(), annotatorId: (JSON.parse(lines(file)[0]!) as { annotators: { annotatorId: string }[] }).annotators[0]!.annotatorId,
-      createdAt: '2026-01-01T00:00:00.000Z', taskUid: null, turnId, itemId, kind: 'grade', scale: 'graded-0-3', value: 1, gain: 1,
-      outcome: null, modelA: null, modelB: null, tags: null, note: null, undoes: null,
+      eventId: uuid(),
+      annotatorId: (JSON.parse(lines(file)[0]!) as { annotators: { annotatorId: string }[] }).annotators[0]!
+        .annotatorId,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      taskUid: null,
+      turnId,
+      itemId,
+      kind: 'grade',
+      scale: 'graded-0-3',
+      value: 1,
+      gain: 1,
+      outcome: null,
+      modelA: null,
+      modelB: null,
+      tags: null,
+      note: null,
+      undoes: null,
     });
-    const f = rewrite(file, join(a.dir, 'missing.jsonl'), (ls) => [...ls, ev('zz#0', 'q'), ev('zz#1', 'q'), ev('s1#0', 'not-there')]);
+    const f = rewrite(file, join(a.dir, 'missing.jsonl'), (ls) => [
+      ...ls,
+      ev('zz#0', 'q'),
+      ev('zz#1', 'q'),
+      ev('s1#0', 'not-there'),
+    ]);
     const r = await b.call('labels.importEvents', { path: f });
     expect(r.inserted).toBe(10);
     expect(r.missingTurns).toEqual({ events: 2, turnIds: ['zz#0', 'zz#1'] });
@@ -98,15 +132,62 @@ describe('label-event files', () => {
     const before = labelsContentHash(b.labelsPath);
     const name = (n: string) => join(a.dir, n);
     const cases: [string, string, string, RegExp][] = [
-      [rewrite(file, name('newer.jsonl'), ([h, ...r]) => [{ ...h, version: 2 }, ...r]), 'unsupported', 'newer.jsonl:1:version', /format version 2.*reads up to version 1/],
-      [rewrite(file, name('who.jsonl'), (ls) => ls.map((l, i) => (i === 3 ? { ...l, annotatorId: 'nobody-known' } : l))), 'invalid_file', 'who.jsonl:4:annotatorId', /unknown annotator "nobody-known"/],
-      [rewrite(file, name('scale.jsonl'), (ls) => ls.map((l, i) => (i === 1 ? { ...l, scale: 'no-such-scale' } : l))), 'invalid_file', 'scale.jsonl:2:scale', /unknown scale "no-such-scale"/],
-      [rewrite(file, name('task.jsonl'), (ls) => ls.map((l, i) => (i === 2 ? { ...l, taskUid: 'ffffffff-task' } : l))), 'invalid_file', 'task.jsonl:3:taskUid', /unknown task "ffffffff-task"/],
-      [rewrite(file, name('malformed.jsonl'), (ls) => ls.map((l, i) => (i === 3 ? '{"eventId": "abc' : l))), 'invalid_file', 'malformed.jsonl:4', /not JSON/],
-      [rewrite(file, name('value.jsonl'), (ls) => ls.map((l, i) => (i === 1 ? { ...l, value: 7 } : l))), 'invalid_file', 'value.jsonl:2:value', /7 is not on scale tri/],
-      [rewrite(file, name('field.jsonl'), (ls) => ls.map((l, i) => (i === 2 ? { ...l, kind: 'vote' } : l))), 'invalid_file', 'field.jsonl:3:kind', /./],
-      [rewrite(file, name('last.jsonl'), (ls) => [...ls, { ...ls[1]!, eventId: uuid(), itemId: null }]), 'invalid_file', 'last.jsonl:9:itemId', /a grade needs itemId/],
-      [rewrite(file, name('header.jsonl'), ([, ...r]) => r), 'invalid_file', 'header.jsonl:1:format', /not a label-event file/],
+      [
+        rewrite(file, name('newer.jsonl'), ([h, ...r]) => [{ ...h, version: 2 }, ...r]),
+        'unsupported',
+        'newer.jsonl:1:version',
+        /format version 2.*reads up to version 1/,
+      ],
+      [
+        rewrite(file, name('who.jsonl'), (ls) =>
+          ls.map((l, i) => (i === 3 ? { ...l, annotatorId: 'nobody-known' } : l)),
+        ),
+        'invalid_file',
+        'who.jsonl:4:annotatorId',
+        /unknown annotator "nobody-known"/,
+      ],
+      [
+        rewrite(file, name('scale.jsonl'), (ls) => ls.map((l, i) => (i === 1 ? { ...l, scale: 'no-such-scale' } : l))),
+        'invalid_file',
+        'scale.jsonl:2:scale',
+        /unknown scale "no-such-scale"/,
+      ],
+      [
+        rewrite(file, name('task.jsonl'), (ls) => ls.map((l, i) => (i === 2 ? { ...l, taskUid: 'ffffffff-task' } : l))),
+        'invalid_file',
+        'task.jsonl:3:taskUid',
+        /unknown task "ffffffff-task"/,
+      ],
+      [
+        rewrite(file, name('malformed.jsonl'), (ls) => ls.map((l, i) => (i === 3 ? '{"eventId": "abc' : l))),
+        'invalid_file',
+        'malformed.jsonl:4',
+        /not JSON/,
+      ],
+      [
+        rewrite(file, name('value.jsonl'), (ls) => ls.map((l, i) => (i === 1 ? { ...l, value: 7 } : l))),
+        'invalid_file',
+        'value.jsonl:2:value',
+        /7 is not on scale tri/,
+      ],
+      [
+        rewrite(file, name('field.jsonl'), (ls) => ls.map((l, i) => (i === 2 ? { ...l, kind: 'vote' } : l))),
+        'invalid_file',
+        'field.jsonl:3:kind',
+        /./,
+      ],
+      [
+        rewrite(file, name('last.jsonl'), (ls) => [...ls, { ...ls[1]!, eventId: uuid(), itemId: null }]),
+        'invalid_file',
+        'last.jsonl:9:itemId',
+        /a grade needs itemId/,
+      ],
+      [
+        rewrite(file, name('header.jsonl'), ([, ...r]) => r),
+        'invalid_file',
+        'header.jsonl:1:format',
+        /not a label-event file/,
+      ],
     ];
     for (const [path, code, where, msg] of cases) {
       const err = await rejection(b.call('labels.importEvents', { path }));
@@ -118,7 +199,11 @@ describe('label-event files', () => {
     // A reused event id with other content, after the file's valid events were applied in the same transaction.
     await b.call('labels.importEvents', { path: file });
     const afterGood = labelsContentHash(b.labelsPath);
-    const clash = rewrite(file, name('clash.jsonl'), (ls) => [...ls, { ...ls[7]!, eventId: uuid() }, { ...ls[1]!, value: 0 }]);
+    const clash = rewrite(file, name('clash.jsonl'), (ls) => [
+      ...ls,
+      { ...ls[7]!, eventId: uuid() },
+      { ...ls[1]!, value: 0 },
+    ]);
     const err = await rejection(b.call('labels.importEvents', { path: clash }));
     expect(err.problems[0]?.where).toBe('clash.jsonl:10:eventId');
     expect(err.message).toMatch(/already recorded here with other content \(value\)/);
@@ -140,14 +225,27 @@ describe('label-event files', () => {
     const im = run(b.dir, 'labels', 'import-events', out);
     expect(im.status, im.stderr).toBe(0);
     expect(im.stdout).toMatch(/7 events: 7 new, 0 already here/);
-    const bad = run(b.dir, 'labels', 'import-events', rewrite(out, join(a.dir, 'v9.jsonl'), ([h, ...r]) => [{ ...h, version: 9 }, ...r]));
+    const bad = run(
+      b.dir,
+      'labels',
+      'import-events',
+      rewrite(out, join(a.dir, 'v9.jsonl'), ([h, ...r]) => [{ ...h, version: 9 }, ...r]),
+    );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/error \(unsupported\): v9\.jsonl is label-event format version 9/);
   });
 
   it('the JSON Schema in docs/schema says what the reader accepts (version, kinds)', () => {
-    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'schema', 'label-events-v1.schema.json'), 'utf8')) as {
-      $defs: { header: { properties: { version: { const: number } } }; event: { properties: { kind: { enum: string[] } } } };
+    const schema = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '..', '..', '..', 'docs', 'schema', 'label-events-v1.schema.json'),
+        'utf8',
+      ),
+    ) as {
+      $defs: {
+        header: { properties: { version: { const: number } } };
+        event: { properties: { kind: { enum: string[] } } };
+      };
     };
     expect(schema.$defs.header.properties.version.const).toBe(EXCHANGE_VERSION);
     expect(schema.$defs.event.properties.kind.enum).toEqual([...EVENT_KINDS]);

@@ -57,7 +57,10 @@ export async function scratchDb(label: string): Promise<ScratchDb> {
     },
     async drop() {
       await admin(async (c) => {
-        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
         await c.query(`DROP DATABASE IF EXISTS ${name}`);
       });
     },
@@ -67,7 +70,10 @@ export async function scratchDb(label: string): Promise<ScratchDb> {
 /** Disconnects every session on a database (a server-side drop, as a restart or network cut does). */
 export async function terminateConnections(dbName: string): Promise<number> {
   return admin(async (c) => {
-    const r = await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+    const r = await c.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [dbName],
+    );
     return r.rowCount ?? 0;
   });
 }
@@ -77,7 +83,16 @@ export function labelsContentHash(path: string): string {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
     const h = createHash('sha256');
-    for (const t of ['annotators', 'identity', 'scales', 'tasks', 'task_turns', 'label_events', 'current_labels', 'turn_status']) {
+    for (const t of [
+      'annotators',
+      'identity',
+      'scales',
+      'tasks',
+      'task_turns',
+      'label_events',
+      'current_labels',
+      'turn_status',
+    ]) {
       h.update(`${t}\n`);
       for (const r of db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()) h.update(JSON.stringify(r) + '\n');
     }

@@ -45,7 +45,9 @@ describe('team sync: connect', () => {
       expect(r.round).toMatchObject({ pushedEvents: 3, pushedTasks: 1, pulledEvents: 0 });
       expect(r.pending).toBe(0);
       expect(r.lastSyncedAt).not.toBeNull();
-      const server = await db.query<{ event_id: string; task_uid: string | null }>('SELECT event_id, task_uid FROM qgs_label_events ORDER BY id');
+      const server = await db.query<{ event_id: string; task_uid: string | null }>(
+        'SELECT event_id, task_uid FROM qgs_label_events ORDER BY id',
+      );
       expect(server.map((x) => x.event_id).sort()).toEqual(eventSet(a));
       expect((await db.query('SELECT name FROM qgs_tasks')).map((x) => x.name)).toEqual(['T1']);
       // A second workspace pulls the task and the labels.
@@ -122,9 +124,21 @@ describe('team sync: connect', () => {
       ['not a url', 'invalid_input', /not a URL/],
       ['http://127.0.0.1/x', 'invalid_input', /postgres:\/\//],
       [`postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/`, 'invalid_input', /no database name/],
-      [`postgres://${PG_USER}:pw@${PG_HOST}:1/qgs`, 'invalid_input', /cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/],
-      [`postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/qgs_no_such_db_${uuid().slice(0, 6)}`, 'invalid_input', /database "qgs_no_such_db_\w+" does not exist/],
-      [`postgres://qgs_no_such_role:pw@${PG_HOST}:${PG_PORT}/${db.name}`, 'unauthorized', /refused the credentials of user "qgs_no_such_role"/],
+      [
+        `postgres://${PG_USER}:pw@${PG_HOST}:1/qgs`,
+        'invalid_input',
+        /cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/,
+      ],
+      [
+        `postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/qgs_no_such_db_${uuid().slice(0, 6)}`,
+        'invalid_input',
+        /database "qgs_no_such_db_\w+" does not exist/,
+      ],
+      [
+        `postgres://qgs_no_such_role:pw@${PG_HOST}:${PG_PORT}/${db.name}`,
+        'unauthorized',
+        /refused the credentials of user "qgs_no_such_role"/,
+      ],
     ];
     for (const [url, code, msg] of cases) {
       const err = await rejection(a.call('team.connect', { url }));
@@ -146,11 +160,17 @@ describe('team sync: background loop', () => {
       const a = await teamWorkspace({ background: true, intervalMs: 50 });
       await a.call('team.connect', { url: s.url });
       await grade(a, undefined, 's1#0', 'a', 1);
-      await waitFor('the first label on the server', async () => (await s.query('SELECT 1 FROM qgs_label_events')).length === 1);
+      await waitFor(
+        'the first label on the server',
+        async () => (await s.query('SELECT 1 FROM qgs_label_events')).length === 1,
+      );
       // The server drops every connection (a restart or a network cut): the loop reconnects.
       await terminateConnections(s.name);
       await grade(a, undefined, 's1#0', 'b', 2);
-      await waitFor('the label after the drop', async () => (await s.query('SELECT 1 FROM qgs_label_events')).length === 2);
+      await waitFor(
+        'the label after the drop',
+        async () => (await s.query('SELECT 1 FROM qgs_label_events')).length === 2,
+      );
       // Unreachable (the stored URL now names a closed port): labels are still acknowledged at once.
       const l = a.b.labeling.labels;
       l.db.prepare('UPDATE team_sync SET url = ?').run(s.url.replace(`:${PG_PORT}/`, ':1/'));
@@ -198,7 +218,16 @@ describe('team sync: background loop', () => {
       await waitFor('B to get the task', async () => (await b.call('tasks.list', {})).length === 1);
       const taskB = (await b.call('tasks.list', {}))[0]!.taskId;
       const cells: [string, string][] = [
-        ['s1#0', 'a'], ['s1#0', 'b'], ['s1#0', 'c'], ['s1#1', 'a'], ['s1#1', 'b'], ['s1#1', 'c'], ['s1#2', 'd'], ['s1#2', 'e'], ['s2#0', 'f'], ['s2#0', 'g'],
+        ['s1#0', 'a'],
+        ['s1#0', 'b'],
+        ['s1#0', 'c'],
+        ['s1#1', 'a'],
+        ['s1#1', 'b'],
+        ['s1#1', 'c'],
+        ['s1#2', 'd'],
+        ['s1#2', 'e'],
+        ['s2#0', 'f'],
+        ['s2#0', 'g'],
       ];
       // Interleaved, while both loops push and pull: grades, re-grades, undos, a skip and a flag.
       for (let round = 0; round < 4; round++) {
@@ -208,15 +237,28 @@ describe('team sync: background loop', () => {
             await a.call('labels.undo', { eventId: uuid(), taskId: task.taskId, turnId: 's1#0' });
           })(),
           (async () => {
-            for (const [i, [turn, item]] of [...cells].reverse().entries()) await grade(b, taskB, turn, item, (i * 3 + round) % 4);
+            for (const [i, [turn, item]] of [...cells].reverse().entries())
+              await grade(b, taskB, turn, item, (i * 3 + round) % 4);
             await b.call('labels.undo', { eventId: uuid(), taskId: taskB, turnId: 's2#0' });
-            if (round === 2) await b.call('labels.record', { eventId: uuid(), taskId: taskB, turnId: 's1#2', kind: 'flag', tags: ['spam'] });
+            if (round === 2)
+              await b.call('labels.record', {
+                eventId: uuid(),
+                taskId: taskB,
+                turnId: 's1#2',
+                kind: 'flag',
+                tags: ['spam'],
+              });
           })(),
         ]);
       }
-      await waitFor('both to hold the same events', () => eventSet(a).length === 2 * 4 * 11 + 1 && eventSet(a).join() === eventSet(b).join());
+      await waitFor(
+        'both to hold the same events',
+        () => eventSet(a).length === 2 * 4 * 11 + 1 && eventSet(a).join() === eventSet(b).join(),
+      );
       expect(eventSet(a)).toEqual(eventSet(b));
-      const server = (await s.query<{ event_id: string }>('SELECT event_id FROM qgs_label_events')).map((r) => r.event_id).sort();
+      const server = (await s.query<{ event_id: string }>('SELECT event_id FROM qgs_label_events'))
+        .map((r) => r.event_id)
+        .sort();
       expect(server).toEqual(eventSet(a));
       expect(await currentLabels(a)).toEqual(await currentLabels(b));
       // Progress per annotator agrees too (turn_status derived the same way on both sides).
