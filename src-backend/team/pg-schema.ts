@@ -78,9 +78,18 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 export const LOCK_MIGRATE = 7_150_001;
 export const LOCK_WRITE = 7_150_002;
 
-export function newerSchemaError(found: number): ApiError {
-  return new ApiError(
-    'unsupported',
+/** The team database was set up by a newer app: this one must not write to it. */
+export class NewerSchemaError extends ApiError {
+  readonly found: number;
+  constructor(found: number, message: string, problems: ApiError['problems']) {
+    super('unsupported', message, problems);
+    this.found = found;
+  }
+}
+
+export function newerSchemaError(found: number): NewerSchemaError {
+  return new NewerSchemaError(
+    found,
     `the team database has schema version ${found}, set up by a newer QGS Workbench; this version understands up to ${PG_SCHEMA_VERSION}. Update the workbench on this machine; sync is paused and local labels are untouched.`,
     [{ where: 'url', message: `server schema ${found} > supported ${PG_SCHEMA_VERSION}` }],
   );

@@ -22,7 +22,7 @@ import * as L from '../store/labels/labels.ts';
 import * as T from '../store/labels/team.ts';
 import { wireAnnotator, wireEvent, wireScale, wireTask, type WireEvent, type WireTask } from './format.ts';
 import { Merger, toWire } from './merge.ts';
-import { LOCK_WRITE, migratePg, PG_SCHEMA_VERSION } from './pg-schema.ts';
+import { LOCK_WRITE, migratePg, NewerSchemaError, PG_SCHEMA_VERSION } from './pg-schema.ts';
 
 export interface TeamUrl {
   /** The URL with the password removed: what is stored and shown. */
@@ -359,6 +359,7 @@ export class TeamSync {
       // Another database behind the same URL (recreated, restored): start the watermarks over.
       if (server.serverId !== st.serverId) T.saveConnection(this.l, st.url, server.serverId);
     } catch (err) {
+      if (err instanceof NewerSchemaError) this.serverSchemaVersion = err.found;
       await c.end().catch(() => {});
       throw err;
     }

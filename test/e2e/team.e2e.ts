@@ -67,34 +67,58 @@ test('team: name, refused and good connections, background sync state, indicator
     const detail = await api.call('sessions.get', { sessionId: sessions.rows[0]!.sessionId });
     const turn = detail.turns[0]!;
     for (const [i, r] of turn.results.slice(0, 3).entries())
-      await api.call('labels.record', { eventId: crypto.randomUUID(), turnId: turn.turnId, kind: 'grade', itemId: r.itemId, value: i % 4 });
+      await api.call('labels.record', {
+        eventId: crypto.randomUUID(),
+        turnId: turn.turnId,
+        kind: 'grade',
+        itemId: r.itemId,
+        value: i % 4,
+      });
+    // No one asked for a sync: the background loop pushes them.
+    await eventually(async () => {
+      const onServer = await db.query<{ n: string }>('SELECT count(*) AS n FROM qgs_label_events');
+      assert.ok(Number(onServer[0]!.n) >= 3, 'the labels reached the server');
+    }, 20_000);
     await eventually(async () => {
       assert.equal(await page.getByTestId('team-pending').textContent(), '0 label events');
       assert.equal(await page.getByTestId('team-sync-state').getAttribute('data-state'), 'idle');
     }, 20_000);
-    const onServer = await db.query<{ n: string }>('SELECT count(*) AS n FROM qgs_label_events');
-    assert.ok(Number(onServer[0]!.n) >= 3, 'the labels reached the server');
     await page.getByTestId('team-sync-now').click();
-    await eventually(async () => assert.match((await page.getByTestId('team-last-synced').textContent()) ?? '', /just now/));
+    await eventually(async () =>
+      assert.match((await page.getByTestId('team-last-synced').textContent()) ?? '', /just now/),
+    );
     await shots(page, 'team-synced');
 
     // The labeling views carry the compact indicator.
     await page.getByTestId('nav-labeling').click();
     await page.getByTestId('task-list').waitFor();
-    await eventually(async () => assert.equal(await page.getByTestId('sync-indicator').getAttribute('data-tone'), 'ok'));
+    await eventually(async () =>
+      assert.equal(await page.getByTestId('sync-indicator').getAttribute('data-tone'), 'ok'),
+    );
     await shots(page, 'tasks-indicator-synced');
 
     // The server is upgraded by a newer app: sync pauses and says why; labeling goes on.
     await db.query('INSERT INTO qgs_schema_version (version) VALUES (99)');
     await terminateConnections(db.name);
-    await api.call('labels.record', { eventId: crypto.randomUUID(), turnId: turn.turnId, kind: 'grade', itemId: turn.results[0]!.itemId, value: 3 });
-    await eventually(async () => assert.equal(await page.getByTestId('sync-indicator').getAttribute('data-tone'), 'error'), 20_000);
+    await api.call('labels.record', {
+      eventId: crypto.randomUUID(),
+      turnId: turn.turnId,
+      kind: 'grade',
+      itemId: turn.results[0]!.itemId,
+      value: 3,
+    });
+    await eventually(
+      async () => assert.equal(await page.getByTestId('sync-indicator').getAttribute('data-tone'), 'error'),
+      20_000,
+    );
     assert.match((await page.getByTestId('sync-indicator').textContent()) ?? '', /sync paused/);
     await shots(page, 'tasks-indicator-paused');
     await page.getByTestId('sync-indicator').click();
     await page.getByTestId('team-settings').waitFor();
-    await eventually(async () => assert.match((await page.getByTestId('team-paused').textContent()) ?? '', /schema version 99/));
-    assert.equal(await page.getByTestId('team-pending').textContent(), '1 label events');
+    await eventually(async () =>
+      assert.match((await page.getByTestId('team-paused').textContent()) ?? '', /schema version 99/),
+    );
+    assert.equal(await page.getByTestId('team-pending').textContent(), '1 label event');
     await shots(page, 'team-paused');
 
     await page.getByTestId('team-disconnect').click();

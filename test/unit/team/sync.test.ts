@@ -106,6 +106,7 @@ describe('team sync: connect', () => {
       const sa = await a.call('team.status', {});
       expect(sa.state).toBe('paused');
       expect(sa.pausedReason).toMatch(/schema version 99/);
+      expect(sa.serverSchemaVersion).toBe(99);
       expect(sa.pending).toBe(1);
       expect(labelsContentHash(a.labelsPath)).toBe(beforeA);
       // Labeling goes on while paused.

@@ -12,7 +12,7 @@ export interface SyncSummary {
   detail: string;
 }
 
-const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`;
 
 /** "just now", "2 min ago", "3 h ago", else the local date and time. */
 export function ago(iso: string | null, now = Date.now()): string {
@@ -34,12 +34,14 @@ export function syncSummary(s: TeamStatus, now = Date.now()): SyncSummary {
       tone: 'error',
       detail: `Paused: ${s.pausedReason ?? 'unknown reason'} (${pending}).`,
     };
-  if (s.state === 'retrying')
+  if (s.state === 'retrying') {
+    const next = s.retryAt ? `Next try at ${new Date(s.retryAt).toLocaleTimeString()}` : 'Retrying';
     return {
       label: s.pending ? `${plural(s.pending, 'label')} not synced` : 'sync retrying',
       tone: 'warn',
-      detail: `${s.lastError ?? 'The last attempt failed'}. ${s.retryAt ? `Next try ${ago(s.retryAt, now).replace(' ago', '') === 'just now' ? 'now' : `at ${new Date(s.retryAt).toLocaleTimeString()}`}` : 'Retrying'}; ${pending}.`,
+      detail: `${s.lastError ?? 'The last attempt failed'}. ${next}; ${pending}.`,
     };
+  }
   if (s.pending > 0)
     return {
       label: `${plural(s.pending, 'label')} to push`,
