@@ -68,6 +68,7 @@ export const PG_MIGRATIONS: readonly string[] = [
     tags          jsonb,
     note          text,
     undoes        text,
+    origin        text,          -- the pushing labels file (team_sync.client_id): its own pulls skip these
     received_at   timestamptz NOT NULL DEFAULT now()
   );
   `,

@@ -389,7 +389,7 @@ export class TeamSync {
       const uids = T.taskUidMap(this.l);
       const rows = batch.map((e) => toWire(e, (id) => uids.get(id)));
       await inPgTransaction(c, async () => {
-        await c.query(INSERT_EVENTS, [JSON.stringify(rows)]);
+        await c.query(INSERT_EVENTS, [JSON.stringify(rows), st.clientId]);
       });
       // Only now: a kill before this line re-sends the batch, which the server ignores.
       T.markSync(this.l, { pushedSeq: batch.at(-1)!.seq });
@@ -400,10 +400,22 @@ export class TeamSync {
     for (;;) {
       if (this.closed) return round;
       const st = T.syncState(this.l)!;
-      const ev = await c.query<Record<string, unknown>>(
-        'SELECT * FROM qgs_label_events WHERE id > $1 ORDER BY id LIMIT $2',
-        [st.pulledEventId, this.opts.batchSize],
-      );
+      // The next batch of server ids, then the events in it that another labels file pushed (ours
+      // are here already); the watermark moves past the whole batch.
+      const span = (
+        await c.query<{ last: string | null; n: string }>(
+          'SELECT max(id) AS last, count(*) AS n FROM (SELECT id FROM qgs_label_events WHERE id > $1 ORDER BY id LIMIT $2) b',
+          [st.pulledEventId, this.opts.batchSize],
+        )
+      ).rows[0]!;
+      const lastId = span.last === null ? null : Number(span.last);
+      const ev =
+        lastId === null
+          ? { rows: [] as Record<string, unknown>[] }
+          : await c.query<Record<string, unknown>>(
+              'SELECT * FROM qgs_label_events WHERE id > $1 AND id <= $2 AND origin IS DISTINCT FROM $3 ORDER BY id',
+              [st.pulledEventId, lastId, st.clientId],
+            );
       // Read after the events: a task or annotator an event names was committed before it.
       const tasks = await pullTasks(c, st.pulledTaskId);
       const annotators = (
@@ -420,7 +432,7 @@ export class TeamSync {
         (a) => !known.has(a.annotatorId) || (a.annotatorId !== me && known.get(a.annotatorId) !== a.displayName),
       );
       const scaleNews = scales.filter((s) => !L.findScale(this.l, s.name));
-      if (!ev.rows.length && !tasks.length && !annotatorNews.length && !scaleNews.length) break;
+      if (lastId === null && !tasks.length && !annotatorNews.length && !scaleNews.length) break;
       const events = ev.rows.map(fromPgEvent);
       const applied = inTransaction(this.l, () => {
         const m = new Merger(this.l, null);
@@ -446,7 +458,7 @@ export class TeamSync {
             );
         }
         T.markSync(this.l, {
-          ...(events.length ? { pulledEventId: events.at(-1)!.id } : {}),
+          ...(lastId !== null ? { pulledEventId: lastId } : {}),
           ...(tasks.length ? { pulledTaskId: tasks.at(-1)!.id } : {}),
         });
         return m.counts.inserted;
@@ -454,7 +466,7 @@ export class TeamSync {
       round.pulledEvents += applied;
       round.pulledTasks += tasks.length;
       this.totals.pulled += applied;
-      if (ev.rows.length < this.opts.batchSize) break;
+      if (Number(span.n) < this.opts.batchSize) break;
       // Keep the event loop free between batches: labeling requests go first.
       await new Promise((r) => setImmediate(r));
     }
@@ -518,10 +530,10 @@ export class TeamSync {
   }
 }
 
-const INSERT_EVENTS = `INSERT INTO qgs_label_events (event_id, annotator_id, created_at, task_uid, turn_id, item_id, kind, scale, value, gain, outcome, model_a, model_b, tags, note, undoes)
+const INSERT_EVENTS = `INSERT INTO qgs_label_events (event_id, annotator_id, created_at, task_uid, turn_id, item_id, kind, scale, value, gain, outcome, model_a, model_b, tags, note, undoes, origin)
   SELECT e->>'eventId', e->>'annotatorId', e->>'createdAt', e->>'taskUid', e->>'turnId', e->>'itemId', e->>'kind', e->>'scale',
          (e->>'value')::integer, (e->>'gain')::double precision, e->>'outcome', e->>'modelA', e->>'modelB',
-         nullif(e->'tags', 'null'::jsonb), e->>'note', e->>'undoes'
+         nullif(e->'tags', 'null'::jsonb), e->>'note', e->>'undoes', $2
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord) ORDER BY ord
   ON CONFLICT (event_id) DO NOTHING`;
 

@@ -1,6 +1,7 @@
 // Labels SQL for team sync and file exchange (docs/team.md): the sync state row, tasks by their
 // global id, and the batches a push or an export reads. Events are written only through
 // labels.ts's appendEventInTx (the path every label takes).
+import { randomUUID } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
 import type { LabelsDb } from './db.ts';
 import type { StoredEvent, TaskTurnRow } from './labels.ts';
@@ -11,6 +12,7 @@ import type { LabelEvent, TaskSpec } from '../../../src-common/api/labeling-type
 export interface SyncStateRow {
   url: string;
   serverId: string;
+  clientId: string;
   pushedSeq: number;
   pushedTaskId: number;
   pulledEventId: number;
@@ -27,6 +29,7 @@ export function syncState(l: LabelsDb): SyncStateRow | null {
   return {
     url: r.url as string,
     serverId: r.server_id as string,
+    clientId: r.client_id as string,
     pushedSeq: r.pushed_seq as number,
     pushedTaskId: r.pushed_task_id as number,
     pulledEventId: r.pulled_event_id as number,
@@ -47,11 +50,11 @@ export function saveConnection(l: LabelsDb, url: string, serverId: string): void
   }
   l.db
     .prepare(
-      `INSERT INTO team_sync (one, url, server_id, connected_at) VALUES (1, ?, ?, ?)
-       ON CONFLICT (one) DO UPDATE SET url = excluded.url, server_id = excluded.server_id, connected_at = excluded.connected_at,
+      `INSERT INTO team_sync (one, url, server_id, client_id, connected_at) VALUES (1, ?, ?, ?, ?)
+       ON CONFLICT (one) DO UPDATE SET url = excluded.url, server_id = excluded.server_id, client_id = excluded.client_id, connected_at = excluded.connected_at,
          pushed_seq = 0, pushed_task_id = 0, pulled_event_id = 0, pulled_task_id = 0, last_synced_at = NULL, last_error = NULL, paused_reason = NULL`,
     )
-    .run(url, serverId, new Date().toISOString());
+    .run(url, serverId, randomUUID(), new Date().toISOString());
 }
 
 export function clearConnection(l: LabelsDb): void {

@@ -16,6 +16,7 @@ CREATE TABLE team_sync (
   one              INTEGER PRIMARY KEY CHECK (one = 1),
   url              TEXT NOT NULL,      -- connection URL with the password removed
   server_id        TEXT NOT NULL,      -- the team database's identity (qgs_team.server_id); a new one resets the watermarks
+  client_id        TEXT NOT NULL,      -- this labels file on that server: its pushes carry it, its pulls skip them
   pushed_seq       INTEGER NOT NULL DEFAULT 0,   -- local label_events.seq pushed and committed on the server
   pushed_task_id   INTEGER NOT NULL DEFAULT 0,   -- local tasks.task_id pushed
   pulled_event_id  INTEGER NOT NULL DEFAULT 0,   -- server label_events.id applied here
