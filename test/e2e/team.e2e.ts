@@ -29,7 +29,16 @@ test('team: name, refused and good connections, background sync state, indicator
   const db = await scratchDb('e2e');
   const password = 'e2e-Secret-' + Math.random().toString(36).slice(2, 10);
   try {
-    await openApp('#/settings/team');
+    // First run: the labeling views ask for a name while it is the default one.
+    await api.call('annotator.set', { displayName: 'Annotator' });
+    await openApp('#/tasks');
+    await page.getByTestId('identity-prompt').waitFor();
+    await shots(page, 'identity-prompt');
+    await page.getByTestId('identity-name').fill('Ana First');
+    await page.getByTestId('identity-save').click();
+    await page.getByTestId('identity-prompt').waitFor({ state: 'detached' });
+    assert.equal((await api.call('annotator.get', {})).displayName, 'Ana First');
+    await page.getByTestId('nav-team').click();
     await page.getByTestId('team-settings').waitFor();
     await page.getByTestId('nav-team').waitFor();
     assert.equal(await page.getByTestId('nav-team').getAttribute('aria-current'), 'page');
