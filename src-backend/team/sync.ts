@@ -248,8 +248,15 @@ export class TeamSync {
       );
     if (st.pausedReason) T.markSync(this.l, { pausedReason: null });
     if (this.inflight) await this.inflight.catch(() => {});
-    const round = await this.runRound();
-    return { ...this.status(), round };
+    try {
+      const round = await this.runRound();
+      this.backoffMs = 0;
+      return { ...this.status(), round };
+    } finally {
+      // A sync that was paused (no timer) runs on its own again, unless this round paused it.
+      if (!this.timer && !this.closed && !T.syncState(this.l)?.pausedReason)
+        this.schedule(this.backoffMs || this.opts.intervalMs);
+    }
   }
 
   /** Stops the loop and closes the connection (the backend is closing). */

@@ -285,6 +285,15 @@ export function eventsPage(l: LabelsDb, afterSeq: number, limit: number, annotat
   return (rows as unknown as EventDbRow[]).map(toStored);
 }
 
+/** How many events an export writes: everyone's, or one annotator's. */
+export function eventCountFor(l: LabelsDb, annotatorId?: string): number {
+  const r =
+    annotatorId === undefined
+      ? l.db.prepare('SELECT count(*) AS n FROM label_events').get()
+      : l.db.prepare('SELECT count(*) AS n FROM label_events WHERE annotator_id = ?').get(annotatorId);
+  return (r as { n: number }).n;
+}
+
 /** Distinct tasks, annotators and grade scales some events refer to (an export's header). */
 export function eventReferences(
   l: LabelsDb,
@@ -304,12 +313,7 @@ export function eventReferences(
   };
 }
 
-/** Local seq of the latest event (sync status, tests). */
-export function lastSeq(l: LabelsDb): number {
-  return (l.db.prepare('SELECT coalesce(max(seq), 0) AS s FROM label_events').get() as { s: number }).s;
-}
-
-/** Every event id with its content, sorted by id (convergence tests and the bench compare these). */
+/** Every event id, sorted (convergence tests and the bench compare these sets). */
 export function eventSet(l: LabelsDb): string[] {
   return (l.db.prepare('SELECT event_id FROM label_events ORDER BY event_id').all() as { event_id: string }[]).map(
     (r) => r.event_id,
