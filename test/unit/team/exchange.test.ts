@@ -90,6 +90,16 @@ describe('label-event files', () => {
     expect(await currentLabels(a)).toEqual(await currentLabels(b));
   });
 
+  it('a task whose name is taken here keeps its global id and gets the id in its name', async () => {
+    const { file } = await labelled();
+    const b = await teamWorkspace();
+    await b.call('tasks.create', { name: 'T', from: { kind: 'turns', turnIds: ['s2#0'] } });
+    const r = await b.call('labels.importEvents', { path: file });
+    const uid = (JSON.parse(lines(file)[0]!) as { tasks: { taskUid: string }[] }).tasks[0]!.taskUid;
+    expect(r.tasksAdded).toEqual([{ taskUid: uid, name: `T · ${uid.slice(0, 8)}`, taskId: 2 }]);
+    expect((await b.call('tasks.list', {})).map((t) => t.name).sort()).toEqual(['T', `T · ${uid.slice(0, 8)}`]);
+  });
+
   it('events for turns or items this workspace lacks are stored and reported, not dropped', async () => {
     const { a, file } = await labelled();
     const b = await teamWorkspace();
