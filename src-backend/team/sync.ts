@@ -10,7 +10,9 @@
 //  - errors: network-type failures retry with backoff (1 s doubling to 60 s); refused credentials,
 //    a missing database or a newer server schema pause sync with the reason until someone acts.
 // The password is never written anywhere: the stored URL has it removed; it stays in this object's
-// memory, or pg reads PGPASSWORD / ~/.pgpass.
+// memory, or pg reads PGPASSWORD / ~/.pgpass. Desktop app, later: Electron's safeStorage in src-main
+// would keep it encrypted in the user-data folder and call team.connect with it at start; nothing
+// here changes (docs/team.md "Secrets").
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
