@@ -4,8 +4,8 @@
 // labeling views show the compact indicator, a server with a newer schema pauses sync with the
 // reason, disconnect. Screenshots in test-results/screenshots/team/ (QGS_SHOTS overrides).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { eventually, test, shotsDir } from './harness.ts';
 import { scratchDb, terminateConnections, PG_PORT } from '../unit/team/pg.ts';
@@ -135,5 +135,64 @@ test('team: name, refused and good connections, background sync state, indicator
   } finally {
     await api.call('team.disconnect', {}).catch(() => {});
     await db.drop();
+  }
+});
+
+test('team: label-event files — export mine, re-import (all duplicates), a newer-version file refused with nothing changed', async ({
+  page,
+  api,
+  openApp,
+}) => {
+  const dir = dirname((await api.call('app.info', {})).workspacePath);
+  const file = join(dir, `e2e-team-${Math.random().toString(36).slice(2, 8)}.jsonl`);
+  const sessions = await api.call('sessions.list', { limit: 3 });
+  const detail = await api.call('sessions.get', { sessionId: sessions.rows[2]!.sessionId });
+  const turn = detail.turns[0]!;
+  await api.call('labels.record', {
+    eventId: crypto.randomUUID(),
+    turnId: turn.turnId,
+    kind: 'grade',
+    itemId: turn.results[0]!.itemId,
+    value: 2,
+  });
+  const events = async () => (await api.call('labels.forTurn', { turnId: turn.turnId, events: true })).events!.length;
+  try {
+    await openApp('#/settings/team');
+    await page.getByTestId('team-files').waitFor();
+    await page.getByTestId('files-export-path').fill(file);
+    await page.getByTestId('files-export').click();
+    const wrote = await eventually(async () => {
+      const t = (await page.getByTestId('files-result').textContent()) ?? '';
+      assert.match(t, /Wrote \d+ label events \(format version 1/);
+      return t;
+    });
+    const n = Number(/Wrote (\d+)/.exec(wrote)![1]);
+    assert.ok(n >= 1);
+    await page.getByTestId('files-import-path').fill(file);
+    await page.getByTestId('files-import').click();
+    await eventually(async () =>
+      assert.match(
+        (await page.getByTestId('files-result').textContent()) ?? '',
+        new RegExp(`${n} events: 0 new, ${n} already here`),
+      ),
+    );
+    await shots(page, 'files-imported');
+    // A file from a newer version: refused, nothing changed.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const header = JSON.parse(lines[0]!) as Record<string, unknown>;
+    writeFileSync(file, [JSON.stringify({ ...header, version: 2 }), ...lines.slice(1)].join('\n'));
+    const before = await events();
+    await page.getByTestId('files-import').click();
+    await eventually(async () =>
+      assert.match(
+        (await page.getByTestId('files-problem').textContent()) ?? '',
+        /format version 2, written by a newer QGS Workbench.*nothing was imported/,
+      ),
+    );
+    assert.equal(await events(), before);
+    assert.equal(await page.getByTestId('files-result').count(), 0, 'the earlier result is gone');
+    await shots(page, 'files-refused');
+  } finally {
+    rmSync(file, { force: true });
   }
 });
