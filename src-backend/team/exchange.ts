@@ -9,7 +9,7 @@ import { ApiError, type Problem } from '../../src-common/errors.ts';
 import type { Progress } from '../../src-common/api/types.ts';
 import type { LabelsExportReport, LabelsImportReport } from '../../src-common/api/labeling-types.ts';
 import { issueProblems } from '../../src-common/api/issues.ts';
-import { inTransaction, type LabelsDb } from '../store/labels/db.ts';
+import type { LabelsDb } from '../store/labels/db.ts';
 import * as L from '../store/labels/labels.ts';
 import * as T from '../store/labels/team.ts';
 import type { Store } from '../store/store.ts';
@@ -23,7 +23,7 @@ import {
   type WireHeader,
   type WireTask,
 } from './format.ts';
-import { Merger, toWire } from './merge.ts';
+import { inTransactionForgetting, Merger, toWire } from './merge.ts';
 
 const PAGE = 2000;
 /** Problems listed at most in one error (the count says how many there were). */
@@ -197,7 +197,7 @@ export async function importEvents(
 
   opts.onProgress?.({ phase: 'apply', done: 0, total: events.length, unit: 'events' });
   const h = header!;
-  const counts = inTransaction(l, () => {
+  const counts = inTransactionForgetting(l, () => {
     const m = new Merger(l, store);
     for (const a of h.annotators) m.annotator(a, false);
     h.scales.forEach((s, i) => {

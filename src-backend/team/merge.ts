@@ -5,12 +5,22 @@
 // status are derived the same way as for a label given here.
 import type { Problem } from '../../src-common/errors.ts';
 import type { Scale } from '../../src-common/api/labeling-types.ts';
-import type { LabelsDb } from '../store/labels/db.ts';
+import { inTransaction, type LabelsDb } from '../store/labels/db.ts';
 import * as L from '../store/labels/labels.ts';
 import * as T from '../store/labels/team.ts';
 import type { Store } from '../store/store.ts';
 import { findTurn, loggedItems } from '../store/sessions.ts';
 import type { WireAnnotator, WireEvent, WireScale, WireTask } from './format.ts';
+
+/** A merge transaction: rolled back whole on any throw, and then no cache remembers its tasks. */
+export function inTransactionForgetting<T>(l: LabelsDb, fn: () => T): T {
+  try {
+    return inTransaction(l, fn);
+  } catch (err) {
+    L.forgetCachesAfterRollback(l);
+    throw err;
+  }
+}
 
 /** How many missing turns / items a report lists by name (the counts are always whole). */
 const LIST_AT_MOST = 100;

@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ApiError } from '../../src-common/errors.ts';
 import type { TeamStatus, TeamSyncReport, TeamSyncState } from '../../src-common/api/labeling-types.ts';
-import { inTransaction, type LabelsDb } from '../store/labels/db.ts';
+import type { LabelsDb } from '../store/labels/db.ts';
 import * as L from '../store/labels/labels.ts';
 import * as T from '../store/labels/team.ts';
 import { wireAnnotator, wireEvent, wireScale, wireTask, type WireEvent, type WireTask } from './format.ts';
-import { Merger, toWire } from './merge.ts';
+import { inTransactionForgetting, Merger, toWire } from './merge.ts';
 import { LOCK_WRITE, migratePg, NewerSchemaError, PG_SCHEMA_VERSION } from './pg-schema.ts';
 
 export interface TeamUrl {
@@ -443,7 +443,7 @@ export class TeamSync {
       const scaleNews = scales.filter((s) => !L.findScale(this.l, s.name));
       if (lastId === null && !tasks.length && !annotatorNews.length && !scaleNews.length) break;
       const events = ev.rows.map(fromPgEvent);
-      const applied = inTransaction(this.l, () => {
+      const applied = inTransactionForgetting(this.l, () => {
         const m = new Merger(this.l, null);
         for (const a of annotatorNews) m.annotator(a, true);
         for (const s of scaleNews) {

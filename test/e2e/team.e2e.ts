@@ -67,6 +67,7 @@ test('team: name, refused and good connections, background sync state, indicator
     await page.getByTestId('team-connect').click();
     await eventually(async () => assert.equal(await page.getByTestId('team-url').textContent(), db.url));
     assert.equal(await page.getByTestId('team-password-input').inputValue(), '', 'the password field is cleared');
+    assert.equal(await page.getByTestId('team-url-input').inputValue(), '', 'so is the URL field');
     assert.ok(!(await page.content()).includes(password), 'the password is nowhere in the page');
     const st = await api.call('team.status', {});
     assert.equal(st.passwordSource, 'memory');

@@ -322,6 +322,16 @@ const poolSizes = new WeakMap<
   LabelsDb,
   Map<number, { byTurn: Map<string, number>; total: number; kinds: Map<string, TurnKindL> }>
 >();
+/**
+ * Forgets this connection's caches after a rolled-back transaction (a refused import or pull): the
+ * built-in scales may have been seeded inside it, and SQLite hands a rolled-back task's id out
+ * again, so nothing cached may describe what was rolled back.
+ */
+export function forgetCachesAfterRollback(l: LabelsDb): void {
+  poolSizes.delete(l);
+  seeded.delete(l);
+}
+
 export function taskPoolSizes(
   l: LabelsDb,
   taskId: number,

@@ -220,6 +220,26 @@ describe('label-event files', () => {
     expect(labelsContentHash(b.labelsPath)).toBe(afterGood);
   });
 
+  it('a refused import that had added a task leaves no trace: the next task made here (same id) is itself', async () => {
+    const { a, file } = await labelled();
+    const b = await teamWorkspace();
+    // Found while applying (the task and 7 events were already in the transaction), not while reading.
+    const bad = rewrite(file, join(a.dir, 'late.jsonl'), (ls) => [
+      ...ls,
+      { ...ls[1]!, eventId: uuid(), annotatorId: 'nobody-known' },
+    ]);
+    expect((await rejection(b.call('labels.importEvents', { path: bad }))).problems[0]?.where).toBe(
+      'late.jsonl:9:annotatorId',
+    );
+    expect(await b.call('tasks.list', {})).toEqual([]);
+    // SQLite hands out the rolled-back task's id again; nothing cached may describe the old task.
+    const t = await b.call('tasks.create', { name: 'mine', from: { kind: 'turns', turnIds: ['s2#0'] } });
+    expect(t).toMatchObject({ taskId: 1, turns: 1, candidates: 2 });
+    await grade(b, t.taskId, 's2#0', 'f', 1);
+    await grade(b, t.taskId, 's2#0', 'g', 0);
+    expect((await b.call('tasks.get', { taskId: t.taskId })).progress[0]).toMatchObject({ turnsDone: 1, labels: 2 });
+  });
+
   it('the CLI exports and imports', async () => {
     const { a, file } = await labelled();
     await a.b.close();
