@@ -62,6 +62,13 @@ describe('team sync: connect', () => {
       expect(bt[0]!.progress[0]).toMatchObject({ labels: 2 });
       // Pulled events are not pushed back.
       expect((await b.call('team.syncNow', {})).round.pushedEvents).toBe(0);
+      // A renamed annotator travels: the owner's install is authoritative for its own name.
+      const me = await a.call('annotator.set', { displayName: 'Ana R.' });
+      await a.call('team.syncNow', {});
+      await b.call('team.syncNow', {});
+      expect((await b.call('annotator.get', {})).all.find((x) => x.annotatorId === me.annotatorId)?.displayName).toBe(
+        'Ana R.',
+      );
       await b.b.close();
     } finally {
       spyErr.mockRestore();
