@@ -25,7 +25,7 @@ module.exports = {
       from: { path: '^src-backend/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
-        pathNot: ['^node_modules/(onnxruntime-node|zod|hyparquet-writer)/'],
+        pathNot: ['^node_modules/(onnxruntime-node|zod|hyparquet-writer|pg)/'],
       },
     },
     {

@@ -29,6 +29,8 @@ import { defaultModelsDir } from './inference/registry.ts';
 import type { EngineOptions } from './inference/engine.ts';
 import { LabelingService } from './labeling/service.ts';
 import { labelsPathFor } from './store/labels/db.ts';
+import { TeamSync, type TeamSyncOptions } from './team/sync.ts';
+import { exportEvents, importEvents } from './team/exchange.ts';
 
 /** The folder holding package.json: the repo in development, the app folder when bundled. */
 export const REPO_ROOT = ((): string => {
@@ -48,6 +50,8 @@ export interface BackendOptions {
   grants?: GrantList | null;
   /** Shipped resources (models, demo); default <repo>/resources. Packaged app: process.resourcesPath. */
   resourcesDir?: string;
+  /** Team sync (docs/team.md): default a background loop except in the CLI, which syncs on request. */
+  teamSync?: Partial<TeamSyncOptions>;
 }
 
 export interface Backend {
@@ -55,6 +59,7 @@ export interface Backend {
   store: Store;
   inference: InferenceService;
   labeling: LabelingService;
+  team: TeamSync;
   /** Closes the store; the inference worker is terminated (await the promise to know it is gone). */
   close(): Promise<void>;
 }
@@ -110,6 +115,10 @@ export function openBackend(opts: BackendOptions): Backend {
       return page.rows.map((r) => r.turnId);
     },
   });
+
+  // The sync loop runs on timers beside the request handlers; a label never waits for it.
+  const team = new TeamSync(labeling.labels, { background: opts.host !== 'cli', ...opts.teamSync });
+  team.start();
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -291,6 +300,25 @@ export function openBackend(opts: BackendOptions): Backend {
     'agreement.task': (input) => labeling.agreementTask(input),
     'disagreements.list': (input) => labeling.disagreementsList(input),
     'labels.adjudicate': (input) => labeling.labelsAdjudicate(input),
+
+    // ---- Team (docs/team.md) ----
+    'labels.exportEvents': (input, ctx) =>
+      exportEvents(
+        labeling.labels,
+        resolveWritable(policy, input.path),
+        input.all ? 'all' : { annotatorId: input.annotatorId ?? labeling.annotatorGet().annotatorId },
+        `QGS Workbench ${version}`,
+        { signal: ctx.signal, onProgress: ctx.progress },
+      ),
+    'labels.importEvents': (input, ctx) =>
+      importEvents(labeling.labels, store, resolveReadable(policy, input.path), {
+        signal: ctx.signal,
+        onProgress: ctx.progress,
+      }),
+    'team.connect': (input) => team.connect(input.url),
+    'team.disconnect': () => team.disconnect(),
+    'team.status': () => team.status(),
+    'team.syncNow': () => team.syncNow(),
   };
 
   return {
@@ -298,13 +326,15 @@ export function openBackend(opts: BackendOptions): Backend {
     store,
     inference,
     labeling,
+    team,
     // Synchronous part first (process 'exit' handlers cannot await): queued scoring is rejected,
     // the worker is told to terminate, the store is closed.
     close: () => {
       const stopped = inference.close();
+      const synced = team.close();
       labeling.close();
       store.close();
-      return stopped;
+      return Promise.all([stopped, synced]).then(() => {});
     },
   };
 }

@@ -30,6 +30,7 @@ import {
   type TurnMetricsPage,
   type TurnScoring,
 } from '../../src-common/api/contract.ts';
+import type { LabelsImportReport, TeamStatus } from '../../src-common/api/labeling-types.ts';
 
 const DEFAULT_WORKSPACE = join(REPO_ROOT, '.workspace', 'demo.db');
 const DEMO_DIR = join(REPO_ROOT, 'resources', 'demo');
@@ -71,6 +72,15 @@ commands:
   regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]
                                            per-turn NDCG@10 / MRR of two batch-scored models: means by
                                            turn kind, then the turns where B is worst against A
+  labels  export-events FILE [--all | --annotator ID] | import-events FILE
+                                           label events as a versioned JSONL file (docs/team.md):
+                                           export mine (or everyone's / one annotator's), import
+                                           another annotator's file (all or nothing, idempotent)
+  team    connect URL | status | sync | disconnect
+                                           team sync on PostgreSQL (docs/team.md): URL is
+                                           postgres://user[:password]@host:5432/database; the
+                                           password is never stored (the CLI then needs PGPASSWORD
+                                           or ~/.pgpass for later syncs)
   call    METHOD [JSON]                    call any API method (see src-common/api/contract.ts)
 
 common options:
@@ -102,6 +112,8 @@ const { values: opt, positionals } = parseArgs({
     'max-history': { type: 'string' },
     kind: { type: 'string' },
     limit: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    annotator: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     // evaluate: trec_eval's own option letters
     q: { type: 'boolean', short: 'q', default: false },
@@ -507,6 +519,54 @@ async function main(): Promise<void> {
       }
       return;
     }
+    case 'labels': {
+      const [sub, file] = args;
+      const usage = 'usage: labels export-events FILE [--all | --annotator ID] | import-events FILE';
+      if (!sub || !file) fail(usage);
+      const backend = open('cli');
+      try {
+        if (sub === 'export-events') {
+          const r = await call(backend, 'labels.exportEvents', {
+            path: resolve(file),
+            all: opt.all,
+            ...(opt.annotator ? { annotatorId: opt.annotator } : {}),
+          });
+          print(
+            r,
+            (x) =>
+              `wrote ${x.events.toLocaleString('en')} label events (format version ${x.version}; ${x.annotators} annotators, ${x.tasks} tasks, ${x.scales} scales) to ${x.path}`,
+          );
+        } else if (sub === 'import-events') {
+          print(await call(backend, 'labels.importEvents', { path: resolve(file) }), describeLabelImport);
+        } else fail(usage);
+      } finally {
+        await backend.close();
+      }
+      return;
+    }
+    case 'team': {
+      const [sub, url] = args;
+      const usage = 'usage: team connect URL | status | sync | disconnect';
+      const backend = open('cli');
+      try {
+        if (sub === 'connect') {
+          if (!url) fail(usage);
+          print(await call(backend, 'team.connect', { url }), describeTeam);
+        } else if (sub === 'status') print(await call(backend, 'team.status', {}), describeTeam);
+        else if (sub === 'sync') {
+          const r = await call(backend, 'team.syncNow', {});
+          print(
+            r,
+            (x) =>
+              `pushed ${x.round.pushedEvents} events and ${x.round.pushedTasks} tasks, pulled ${x.round.pulledEvents} events and ${x.round.pulledTasks} tasks\n${describeTeam(x)}`,
+          );
+        } else if (sub === 'disconnect') print(await call(backend, 'team.disconnect', {}), describeTeam);
+        else fail(usage);
+      } finally {
+        await backend.close();
+      }
+      return;
+    }
     case 'call': {
       const [method, json] = args;
       if (!method) fail('usage: call METHOD [JSON]');
@@ -622,6 +682,36 @@ function describeTurn(r: TurnScoring): string {
     if (m.candidates.length > 20) lines.push(`  … ${m.candidates.length - 20} more`);
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function describeTeam(s: TeamStatus): string {
+  if (!s.connected) return `not connected to a team database${s.lastError ? ` (last attempt: ${s.lastError})` : ''}`;
+  const lines = [
+    `team database ${s.url} (password: ${s.passwordSource === 'memory' ? 'given for this session' : s.passwordSource === 'environment' ? 'PGPASSWORD / ~/.pgpass' : 'none'})`,
+    `state: ${s.state}; ${s.pending.toLocaleString('en')} events waiting to be pushed; last synced ${s.lastSyncedAt ?? 'never'}`,
+  ];
+  if (s.pausedReason) lines.push(`paused: ${s.pausedReason}`);
+  else if (s.lastError) lines.push(`last error: ${s.lastError}`);
+  return lines.join('\n');
+}
+
+function describeLabelImport(r: LabelsImportReport): string {
+  const lines = [
+    `${r.path}: ${r.events.toLocaleString('en')} events: ${r.inserted.toLocaleString('en')} new, ${r.duplicates.toLocaleString('en')} already here; ${r.annotatorsAdded} annotators, ${r.scalesAdded} scales and ${r.tasksAdded.length} tasks added`,
+  ];
+  for (const t of r.tasksAdded) lines.push(`  task ${t.taskId}: ${t.name}`);
+  if (r.missingTurns.events)
+    lines.push(
+      `  warning: ${r.missingTurns.events} events are for ${r.missingTurns.turnIds.length}${r.missingTurns.turnIds.length === 100 ? '+' : ''} turns this workspace does not hold (stored; first: ${r.missingTurns.turnIds.slice(0, 5).join(', ')})`,
+    );
+  if (r.missingItems.events)
+    lines.push(
+      `  warning: ${r.missingItems.events} events grade items that are not candidates of their turn here (stored; first: ${r.missingItems.items
+        .slice(0, 5)
+        .map((i) => `${i.turnId} ${i.itemId}`)
+        .join(', ')})`,
+    );
   return lines.join('\n');
 }
 

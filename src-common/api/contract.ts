@@ -571,6 +571,18 @@ export const contract = {
   'features.spec': method<FeatureSpecInfo>()(z.object({}).strict()),
   /** Validate a feature spec file (docs/schema/feature-spec-v2.schema.json) and make it the workspace's; on error nothing changes. */
   'features.setSpec': method<FeatureSpecInfo>()(z.object({ path }).strict()),
+  // ---- Team: label-event files and team sync (docs/team.md) ----
+  /** Write label events (mine, one annotator's or everyone's) as a versioned JSONL file another workspace can import. */
+  'labels.exportEvents': method<L.LabelsExportReport>()(L.labelsExportEventsInput, { job: true }),
+  /** Import a label-event file: all or nothing, idempotent by event id; reports events for turns or items this workspace lacks. */
+  'labels.importEvents': method<L.LabelsImportReport>()(L.labelsImportEventsInput, { job: true }),
+  /** Point this workspace at a team PostgreSQL database (migrating its schema); the password is kept in memory only. */
+  'team.connect': method<L.TeamStatus>()(L.teamConnectInput),
+  'team.disconnect': method<L.TeamStatus>()(z.object({}).strict()),
+  /** Sync state: pending events, last synced, last error, paused reason. */
+  'team.status': method<L.TeamStatus>()(z.object({}).strict()),
+  /** Push and pull now (also retries a paused sync); the background loop does this on its own. */
+  'team.syncNow': method<L.TeamSyncReport>()(z.object({}).strict()),
 } as const;
 
 export type Contract = typeof contract;

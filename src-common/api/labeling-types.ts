@@ -503,3 +503,81 @@ export interface AdjudicateAck extends LabelAck {
   /** The item's adjudication in effect after the write. */
   adjudication: Adjudication | null;
 }
+
+// ---- Team: label-event files and team sync (docs/team.md) ----
+
+export const labelsExportEventsInput = z
+  .object({
+    path: z.string().min(1).max(4096),
+    /** Whose events: one annotator's (default: me) or everyone's in this labels file. */
+    annotatorId: annotatorId.optional(),
+    all: z.boolean().default(false),
+  })
+  .strict();
+
+export interface LabelsExportReport {
+  path: string;
+  /** Exchange format version written. */
+  version: number;
+  events: number;
+  annotators: number;
+  tasks: number;
+  scales: number;
+}
+
+export const labelsImportEventsInput = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+export interface LabelsImportReport {
+  path: string;
+  version: number;
+  /** Event lines in the file. */
+  events: number;
+  /** New here. */
+  inserted: number;
+  /** Already recorded (same event id, same content): nothing written. */
+  duplicates: number;
+  annotatorsAdded: number;
+  scalesAdded: number;
+  tasksAdded: { taskUid: string; name: string; taskId: number }[];
+  /** Stored, but for turns this workspace does not hold (first 100 listed). */
+  missingTurns: { events: number; turnIds: string[] };
+  /** Stored, but for items that are not a candidate of their turn here (first 100 listed). */
+  missingItems: { events: number; items: { turnId: string; itemId: string }[] };
+}
+
+export const teamConnectInput = z
+  .object({
+    /** postgres://user[:password]@host[:port]/database — the password is kept in memory only. */
+    url: z.string().min(1).max(2000),
+  })
+  .strict();
+
+export type TeamSyncState = 'off' | 'connecting' | 'syncing' | 'idle' | 'retrying' | 'paused';
+
+export interface TeamStatus {
+  /** Whether this labels file is pointed at a team database. */
+  connected: boolean;
+  /** The connection URL without its password (null when not connected). */
+  url: string | null;
+  state: TeamSyncState;
+  /** Where the password comes from: given at connect (memory), PGPASSWORD / ~/.pgpass (environment), or none. */
+  passwordSource: 'memory' | 'environment' | 'none';
+  /** Events made or imported here that the server has not acknowledged. */
+  pending: number;
+  lastSyncedAt: string | null;
+  lastError: string | null;
+  /** Why sync stopped until someone acts (newer server schema, refused credentials, missing database). */
+  pausedReason: string | null;
+  /** Next automatic attempt after an error (ISO time), null when none is scheduled. */
+  retryAt: string | null;
+  serverSchemaVersion: number | null;
+  appSchemaVersion: number;
+  /** Totals since this backend started. */
+  pushed: number;
+  pulled: number;
+}
+
+export interface TeamSyncReport extends TeamStatus {
+  /** This round. */
+  round: { pushedEvents: number; pulledEvents: number; pushedTasks: number; pulledTasks: number };
+}

@@ -219,19 +219,41 @@ export function insertTask(
   t: Omit<TaskRow, 'taskId' | 'createdAt'>,
   turns: Omit<TaskTurnRow, 'ordinal'>[],
 ): number {
-  return inTransaction(l, () => {
-    const r = l.db
-      .prepare('INSERT INTO tasks (name, scale, spec, instructions, hide_scores, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(t.name, t.scale, JSON.stringify(t.spec), t.instructions, t.hideScores ? 1 : 0, now());
-    const taskId = Number(r.lastInsertRowid);
-    const ins = l.db.prepare(
-      'INSERT INTO task_turns (task_id, ordinal, turn_id, kind, pool, rankings) VALUES (?, ?, ?, ?, ?, ?)',
+  return inTransaction(l, () => insertTaskInTx(l, t, turns, { taskUid: randomUUID(), createdAt: now() }));
+}
+
+/**
+ * insertTask inside the caller's transaction, with the task's global id and creation time given:
+ * a task made here gets a new UUID; one from an exchange file or the team server keeps its own
+ * (docs/team.md).
+ */
+export function insertTaskInTx(
+  l: LabelsDb,
+  t: Omit<TaskRow, 'taskId' | 'createdAt'>,
+  turns: Omit<TaskTurnRow, 'ordinal'>[],
+  origin: { taskUid: string; createdAt: string },
+): number {
+  const r = l.db
+    .prepare(
+      'INSERT INTO tasks (name, scale, spec, instructions, hide_scores, created_at, task_uid) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(
+      t.name,
+      t.scale,
+      JSON.stringify(t.spec),
+      t.instructions,
+      t.hideScores ? 1 : 0,
+      origin.createdAt,
+      origin.taskUid,
     );
-    turns.forEach((tt, i) =>
-      ins.run(taskId, i, tt.turnId, tt.kind, JSON.stringify(tt.pool), JSON.stringify(tt.rankings)),
-    );
-    return taskId;
-  });
+  const taskId = Number(r.lastInsertRowid);
+  const ins = l.db.prepare(
+    'INSERT INTO task_turns (task_id, ordinal, turn_id, kind, pool, rankings) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  turns.forEach((tt, i) =>
+    ins.run(taskId, i, tt.turnId, tt.kind, JSON.stringify(tt.pool), JSON.stringify(tt.rankings)),
+  );
+  return taskId;
 }
 
 interface TaskDbRow {
@@ -300,6 +322,16 @@ const poolSizes = new WeakMap<
   LabelsDb,
   Map<number, { byTurn: Map<string, number>; total: number; kinds: Map<string, TurnKindL> }>
 >();
+/**
+ * Forgets this connection's caches after a rolled-back transaction (a refused import or pull): the
+ * built-in scales may have been seeded inside it, and SQLite hands a rolled-back task's id out
+ * again, so nothing cached may describe what was rolled back.
+ */
+export function forgetCachesAfterRollback(l: LabelsDb): void {
+  poolSizes.delete(l);
+  seeded.delete(l);
+}
+
 export function taskPoolSizes(
   l: LabelsDb,
   taskId: number,
@@ -452,40 +484,53 @@ function refreshCurrent(
  * synchronous=FULL before this returns). For undo, `undoes` must already be resolved.
  */
 export function appendEvent(l: LabelsDb, e: NewEvent): StoredEvent {
-  return inTransaction(l, () => {
-    const createdAt = now();
-    const r = l.db
-      .prepare(
-        `INSERT INTO label_events (event_id, annotator_id, created_at, task_id, turn_id, item_id, kind, scale, value, gain, outcome, model_a, model_b, tags, note, undoes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        e.eventId,
-        e.annotatorId,
-        createdAt,
-        e.taskId,
-        e.turnId,
-        e.itemId,
-        e.kind,
-        e.scale,
-        e.value,
-        e.gain,
-        e.outcome,
-        e.modelA,
-        e.modelB,
-        e.tags === null ? null : JSON.stringify(e.tags),
-        e.note,
-        e.undoes,
-      );
-    const stored: StoredEvent = { ...e, seq: Number(r.lastInsertRowid), createdAt };
-    const undone = e.kind === 'undo' ? findEvent(l, e.undoes!) : null;
-    const target = undone ?? stored;
-    const events = keyEvents(l, e.taskId, e.annotatorId, e.turnId);
-    if (target.kind === 'grade') refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, target.itemId!, events);
-    else if (target.kind === 'adjudicate') refreshAdjudication(l, e.taskId, e.turnId, target.itemId!);
-    if (e.taskId !== 0) refreshStatus(l, e.taskId, e.annotatorId, e.turnId, events);
-    return stored;
-  });
+  return inTransaction(l, () => appendEventInTx(l, e));
+}
+
+/**
+ * appendEvent inside the caller's transaction. Every event takes this path — recorded here, imported
+ * from a file or pulled from the team server (docs/team.md) — so current_labels and turn_status are
+ * derived the same way. `origin`: an event made elsewhere keeps its creation time; `remoteId` is the
+ * team server's id of a pulled event (never pushed back).
+ */
+export function appendEventInTx(
+  l: LabelsDb,
+  e: NewEvent,
+  origin?: { createdAt: string; remoteId?: number | null },
+): StoredEvent {
+  const createdAt = origin?.createdAt ?? now();
+  const r = l.db
+    .prepare(
+      `INSERT INTO label_events (event_id, annotator_id, created_at, task_id, turn_id, item_id, kind, scale, value, gain, outcome, model_a, model_b, tags, note, undoes, remote_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      e.eventId,
+      e.annotatorId,
+      createdAt,
+      e.taskId,
+      e.turnId,
+      e.itemId,
+      e.kind,
+      e.scale,
+      e.value,
+      e.gain,
+      e.outcome,
+      e.modelA,
+      e.modelB,
+      e.tags === null ? null : JSON.stringify(e.tags),
+      e.note,
+      e.undoes,
+      origin?.remoteId ?? null,
+    );
+  const stored: StoredEvent = { ...e, seq: Number(r.lastInsertRowid), createdAt };
+  const undone = e.kind === 'undo' ? findEvent(l, e.undoes!) : null;
+  const target = undone ?? stored;
+  const events = keyEvents(l, e.taskId, e.annotatorId, e.turnId);
+  if (target.kind === 'grade') refreshCurrent(l, e.taskId, e.annotatorId, e.turnId, target.itemId!, events);
+  else if (target.kind === 'adjudicate') refreshAdjudication(l, e.taskId, e.turnId, target.itemId!);
+  if (e.taskId !== 0) refreshStatus(l, e.taskId, e.annotatorId, e.turnId, events);
+  return stored;
 }
 
 /** The final grade of one task item: the latest adjudicate event on it not undone, whoever the lead. */

@@ -1,5 +1,5 @@
-// Bench group `team-agreement` (issue 10, "agreement over 100,000 labels ≤ 1 s"; the lead folds it
-// into group `team`): `agreement.task` through the real dispatcher (input validation included) for
+// Agreement figures of bench group `team` (issue 10, "agreement over 100,000 labels ≤ 1 s"; run by
+// bench/groups/team.ts): `agreement.task` through the real dispatcher (input validation included) for
 // one task holding 100,000 current labels from six annotators with missing labels, on the bundled
 // demo workspace. Reference in the same run: a naive implementation over the same rows (per pair, a
 // Map join of the two annotators' labels and κ from the paired lists; α from every value pair of
@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { BenchContext, Figure } from '../types.ts';
-import { REPO_ROOT } from '../../test/e2e/build-renderer.ts';
-import { openBackend } from '../../src-backend/backend.ts';
-import { cohenKappa, krippendorffAlpha } from '../../src-backend/ranking/agreement.ts';
-import { taskLabelValues } from '../../src-backend/store/labels/labels.ts';
-import { Rng } from '../../src-common/prng.ts';
+import type { BenchContext, Figure } from './types.ts';
+import { REPO_ROOT } from '../test/e2e/build-renderer.ts';
+import { openBackend } from '../src-backend/backend.ts';
+import { cohenKappa, krippendorffAlpha } from '../src-backend/ranking/agreement.ts';
+import { taskLabelValues } from '../src-backend/store/labels/labels.ts';
+import { Rng } from '../src-common/prng.ts';
 
 const CLI = join(REPO_ROOT, 'src-backend', 'hosts', 'cli.ts');
 const LABELS = Number(process.env.QGS_BENCH_AGREEMENT_LABELS ?? 100_000);
