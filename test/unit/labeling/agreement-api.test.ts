@@ -11,6 +11,7 @@ import { resolveJudgments } from '../../../src-backend/data/judgments.ts';
 import { cohenKappa, krippendorffAlpha } from '../../../src-backend/ranking/agreement.ts';
 import { openLabelsDb } from '../../../src-backend/store/labels/db.ts';
 import m001 from '../../../src-backend/store/labels/migrations/001_labels.ts';
+import { LABELS_SCHEMA_VERSION } from '../../../src-backend/store/labels/migrations/index.ts';
 import { ndcgAt } from '../../../src-common/metrics.ts';
 import { snapshot } from '../import/helpers.ts';
 import { rejection, tempDir, tinyWorkspace, uuid, type Tiny } from './helpers.ts';
@@ -358,8 +359,13 @@ describe('labels migration 002 (adjudication)', () => {
     db.close();
 
     const l = openLabelsDb(path);
-    expect((l.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
-    expect(l.db.prepare('SELECT * FROM label_events ORDER BY seq').all()).toEqual(rows);
+    // Opened at the current version: 002 rebuilt the table, 003 (team sync) added remote_id.
+    expect((l.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(
+      LABELS_SCHEMA_VERSION,
+    );
+    expect(l.db.prepare('SELECT * FROM label_events ORDER BY seq').all()).toEqual(
+      rows.map((r) => ({ ...r, remote_id: null })),
+    );
     const idx = (
       l.db
         .prepare(
