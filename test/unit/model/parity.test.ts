@@ -110,6 +110,16 @@ describe('PyTorch ↔ onnxruntime-node parity', () => {
     },
   );
 
+  // The shipped files themselves (what users run): PyTorch on the weights recovered from each file's
+  // initializers (trainer/weights_from_onnx.py) must reproduce the file's outputs. Catches a
+  // re-export with a graph that computes something else, with no checkpoint needed.
+  it.each(['qgs-linear', 'qgs-softmax', 'baseline-flat'])(
+    'shipped %s agrees to 1e-4 with PyTorch on its own weights',
+    async (name) => {
+      await checkParity(`shipped-${name}`, ['--onnx', join(repo, 'resources/models', `${name}.onnx`)]);
+    },
+  );
+
   for (const [name, path] of trained) {
     it(`trained ${name} agrees to 1e-4 on every output`, async () => {
       await checkParity(name, ['--checkpoint', path]);
