@@ -87,76 +87,101 @@ def pool_tokens(emb: nn.Embedding, tokens: torch.Tensor) -> torch.Tensor:
     """Mean of the embeddings of the non-padding tokens ([..., T] → [..., d]); zeros when empty."""
     # Row 0 of every token table is zero (padding_idx=0 keeps it so), so padding adds nothing to the
     # sum and needs no mask multiply (which cost as much as the gather at long L).
-    count = (tokens > 0).to(torch.float32).sum(dim=-1, keepdim=True)
-    return emb(tokens).sum(dim=-2) / count.clamp(min=1.0)
+    real = tokens > 0
+    count = real.to(torch.float32).sum(dim=-1, keepdim=True)
+    # Token columns after the last real token anywhere in the tensor are padding everywhere: leave
+    # them out of the gather (its [..., T, d] output is the largest tensor of the whole model; real
+    # queries and titles use a few of their 16/24 slots). Exact: dropped columns only hold token 0.
+    T = int(tokens.shape[-1])  # fixed by the tokenizer (a constant in the exported graph)
+    used = (real.to(torch.int64) * torch.arange(1, T + 1, device=tokens.device)).max()
+    return emb(tokens[..., :used]).sum(dim=-2) / count.clamp(min=1.0)
 
 
 def feature_map(x: torch.Tensor) -> torch.Tensor:
-    """φ(x) = elu(x) + 1: positive, so linear-attention weights are non-negative shares."""
-    return F.elu(x) + 1.0
+    """φ(x) = elu(x) + 1: positive, so linear-attention weights are non-negative shares.
+    Computed as exp(min(x, 0)) + max(x, 0) (the same function: elu(x) + 1 = eˣ for x ≤ 0, x + 1
+    above): onnxruntime's Exp/Relu are vectorised where its Elu is not."""
+    return torch.exp(torch.clamp(x, max=0.0)) + F.relu(x)
 
 
-def linear_attention(q, k, v, log_decay, valid, chunk: int, scan_steps: int):
-    """Causal normalised linear attention with per-step decay, chunked so memory and time are O(L).
+class ChunkDecay:
+    """Decay structure of a chunked linear-attention pass, shared by every layer and head.
 
-    q, k: [B,H,T,dk] (already through φ); v: [B,H,T,dv]; log_decay: [B,H,T] (log γ_h where the step
+    Built from inclusive within-chunk cumulative amounts `cum` [..., B, N, c]: either cumulative
+    log γ (generic per-step decays) or valid-step counts (the model: log γ_h is constant per head, so
+    every decay is exp(log γ_h · count) and one structure of counts serves all layers and heads).
+    Chunks are flattened to M = B·N rows (batch row b owns rows b·N … b·N+N−1), so the per-chunk
+    work needs no dynamic shapes; only the carry across chunks is laid out [..., B, N, N].
+    All exponents are ≤ 0 once scaled by log γ ≤ 0: nothing overflows at any L.
+      within [..., M, c, c]: amount from step j to step i of a chunk (i ≥ j; 0 above the diagonal)
+      tail   [..., M, c]:    amount from step i to the chunk's end (what its contribution decays by)
+      cum    [..., M, c]:    amount from the chunk's start to step i (decays the state carried in)
+      carry  [..., B, N, N]: amount from the end of chunk m to the start of chunk n (m < n; else 0)
+      ends   [..., B, N]:    amount from the row's start to the end of chunk n
+    """
+
+    def __init__(self, cum: torch.Tensor):
+        c = cum.shape[-1]
+        lead = tuple(int(x) for x in cum.shape[:-3])  # () for the model; (H,) for per-head decays
+        causal = torch.tril(torch.ones(c, c, dtype=torch.bool, device=cum.device))
+        self.causal = causal.to(cum.dtype)
+        flat = cum.reshape(lead + (-1, c))
+        self.within = torch.where(causal, flat.unsqueeze(-1) - flat.unsqueeze(-2), torch.zeros((), dtype=cum.dtype))
+        total = cum[..., -1]  # [..., B, N]
+        self.tail = (total.unsqueeze(-1) - cum).reshape(lead + (-1, c))
+        self.cum = flat
+        ends = torch.cumsum(total, dim=-1)  # amount up to the end of chunk n
+        starts = ends - total  # up to the start of chunk n
+        self.ends = ends
+        N = total.shape[-1]
+        idx = torch.arange(N, device=cum.device)
+        before = idx.view(-1, 1) > idx.view(1, -1)  # m < n
+        self.before = before.to(cum.dtype)
+        self.carry = torch.where(before, starts.unsqueeze(-1) - ends.unsqueeze(-2), torch.zeros((), dtype=cum.dtype))
+
+
+def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None):
+    """Causal normalised linear attention on chunked inputs, O(T·c + N²) for N = T/c chunks per row.
+
+    q, k: [H, M, c, dk] (through φ; k already zero on padded steps); v: [H, M, c, dv], M = B·N chunks
+    (ChunkDecay's layout); scale: log γ_h [H] when d holds step counts (None: d holds log decays).
+    S_t = γ_t·S_{t-1} + k_t v_tᵀ,  z_t = γ_t·z_{t-1} + k_t,  o_t = q_tᵀS_t / (q_tᵀz_t + ε):
+    inside a chunk a c×c decay-weighted matrix; across chunks one N×N matrix of chunk-to-chunk decays
+    applied to the chunks' own state contributions — a handful of graph nodes at any L, where a
+    scan over chunks needs a fixed number of steps in a static graph. Returns [H, M, c, dv].
+    """
+    H, dk, dv = int(q.shape[0]), int(k.shape[-1]), int(v.shape[-1])
+    s = (lambda x: x) if scale is None else (lambda x: x * scale.view((-1,) + (1,) * x.dim()))
+    v1 = torch.cat([v, torch.ones_like(v[..., :1])], dim=-1)  # extra column carries the normaliser z
+    decay = torch.exp(s(d.within)) * d.causal  # the mask zeroes i < j (their exponent was set to 0)
+    out = torch.matmul(torch.matmul(q, k.transpose(-1, -2)) * decay, v1)  # intra-chunk [H,M,c,dv+1]
+    # Each chunk's contribution to the state at its end, then the state entering every chunk.
+    contrib = torch.matmul((k * torch.exp(s(d.tail)).unsqueeze(-1)).transpose(-1, -2), v1)  # [H,M,dk,dv+1]
+    contrib = contrib.reshape(H, d.carry.shape[-3], -1, dk * (dv + 1))  # [H,B,N,·]
+    carry = torch.exp(s(d.carry)) * d.before  # [H,B,N,N]
+    carried = torch.matmul(carry, contrib).reshape(H, -1, dk, dv + 1)
+    out = out + torch.matmul(q * torch.exp(s(d.cum)).unsqueeze(-1), carried)
+    return out[..., :dv] / (out[..., dv:] + 1e-6)
+
+
+def linear_attention(q, k, v, log_decay, valid, chunk: int, scan_steps: int = 0):
+    """Causal normalised linear attention with per-step decay on [B,H,T,·] tensors (any T).
+
+    q, k: [B,H,T,dk] (already through φ); v: [B,H,T,dv]; log_decay: [B,H,T] (log γ where the step
     is valid, 0 where padded: padding neither decays nor contributes); valid: [B,1,T,1] float.
-
-    S_t = exp(log_decay_t)·S_{t-1} + k_t v_tᵀ,  z_t = exp(log_decay_t)·z_{t-1} + k_t,
-    o_t = q_tᵀS_t / (q_tᵀz_t + ε).
-    Within a chunk the decays form a chunk×chunk lower-triangular matrix; across chunks the state is
-    carried by a Hillis–Steele scan (log2(#chunks) shift-and-add steps). Every exponent is a sum of
-    log γ ≤ 0, so nothing overflows however long the sequence is.
+    `scan_steps` is accepted for old callers and unused (the carry across chunks is a matrix now).
     """
     B, H, T, dk = q.shape
-    dv = v.shape[-1]
-    k = k * valid
-    v = v * valid
     pad = (chunk - T % chunk) % chunk
+    k = F.pad(k * valid, (0, 0, 0, pad))
     q = F.pad(q, (0, 0, 0, pad))
-    k = F.pad(k, (0, 0, 0, pad))
     v = F.pad(v, (0, 0, 0, pad))
     log_decay = F.pad(log_decay, (0, pad))
     N = q.shape[2] // chunk
-    q = q.reshape(B, H, N, chunk, dk)
-    k = k.reshape(B, H, N, chunk, dk)
-    v = v.reshape(B, H, N, chunk, dv)
-    v1 = torch.cat([v, torch.ones_like(v[..., :1])], dim=-1)  # extra column carries the normaliser z
-    cum = torch.cumsum(log_decay.reshape(B, H, N, chunk), dim=-1)  # decay from chunk start to step j
-    total = cum[..., -1:]  # [B,H,N,1] decay over the whole chunk
-
-    # Intra-chunk: weight of step i on step j (i ≤ j) is exp(cum_j − cum_i) ≤ 1.
-    rel = cum.unsqueeze(-1) - cum.unsqueeze(-2)  # [B,H,N,c,c]
-    causal = torch.tril(torch.ones(chunk, chunk, dtype=torch.bool, device=q.device))
-    decay = torch.where(causal, torch.exp(torch.where(causal, rel, torch.zeros_like(rel))), torch.zeros_like(rel))
-    scores = torch.matmul(q, k.transpose(-1, -2)) * decay
-    out = torch.matmul(scores, v1)  # [B,H,N,c,dv+1]
-
-    # Each chunk's own contribution to the state at its end: Σ_i exp(total − cum_i) k_i v1_iᵀ.
-    kw = k * torch.exp(total - cum).unsqueeze(-1)
-    contrib = torch.matmul(kw.transpose(-1, -2), v1)  # [B,H,N,dk,dv+1]
-    # Inclusive scan over chunks: E_n = exp(total_n)·E_{n-1} + contrib_n (Hillis–Steele: after step
-    # s, E_n covers chunks n-2^(s+1)+1..n). Eager mode stops once the span covers every chunk; the
-    # exported graph runs a fixed number of steps (extra steps only add zeros) so it works for any L.
-    state = contrib
-    a = total.unsqueeze(-1)  # log of the decay across the span each E_n already covers
-    idx = torch.arange(N, device=q.device)
-    steps = scan_steps if torch.jit.is_tracing() else max(0, math.ceil(math.log2(max(N, 1))))
-    shift = 1
-    for _ in range(steps):
-        src = idx - shift
-        has_prev = (src >= 0).to(q.dtype).view(1, 1, -1, 1, 1)
-        src = src.clamp(min=0)
-        prev_state = state.index_select(2, src) * has_prev
-        prev_a = a.index_select(2, src) * has_prev
-        state = state + torch.exp(a) * prev_state
-        a = a + prev_a
-        shift *= 2
-    # State entering chunk n is E_{n-1}; step j of chunk n sees it decayed by exp(cum_j).
-    carried = F.pad(state, (0, 0, 0, 0, 1, 0))[:, :, :N]
-    out = out + torch.matmul(q * torch.exp(cum).unsqueeze(-1), carried)
-    out = out.reshape(B, H, N * chunk, dv + 1)[:, :, :T]
-    return out[..., :dv] / (out[..., dv:] + 1e-6)
+    to_chunks = lambda t: t.transpose(0, 1).reshape(H, B * N, chunk, t.shape[-1])  # noqa: E731
+    d = ChunkDecay(torch.cumsum(log_decay.reshape(B, H, N, chunk), dim=-1).transpose(0, 1))
+    out = chunked_linear_attention(to_chunks(q), to_chunks(k), to_chunks(v), d)
+    return out.reshape(H, B, N * chunk, -1).transpose(0, 1)[:, :, :T]
 
 
 def target_linear_weights(q_last, k, log_decay, valid):
@@ -202,28 +227,79 @@ class HSTUBlock(nn.Module):
         init = torch.linspace(0.7, 0.98, cfg.heads)
         self.decay_logit = nn.Parameter(torch.log(init / (1 - init)))
 
-    def forward(self, x, valid, positions):
+    def forward(self, x, valid, positions, plan: "LinearPlan" = None, weights: bool = True):
         """x [B,T,d]; valid [B,T] bool; positions [B,T] float (count of valid steps so far).
-        Returns (y, weights of the last position over all positions [B,H,T])."""
+        Returns (y, weights of the last position over all positions [B,H,T], or None if not asked).
+        Linear blocks take the model's LinearPlan (x already left-padded to whole chunks); without
+        one (a block used on its own) they pad and unpad here."""
+        if self.linear:
+            if plan is not None:
+                return self._linear(x, plan, weights)
+            plan = LinearPlan(valid, self.cfg.chunk)
+            y, w = self._linear(plan.to_rows(x), plan, weights)
+            return plan.from_rows(y)[:, plan.pad:], (None if w is None else w.transpose(0, 1)[..., plan.pad:])
         B, T, d = x.shape
         H = self.cfg.heads
         u, v, q, k = torch.chunk(F.silu(self.uvqk(self.norm_in(x))), 4, dim=-1)
         split = lambda t: t.reshape(B, T, H, d // H).transpose(1, 2)  # noqa: E731
         q, k, v = split(q), split(k), split(v)
         log_gamma = F.logsigmoid(self.decay_logit)  # [H], ≤ 0
-        if self.linear:
-            validf = valid.to(x.dtype)
-            log_decay = log_gamma.view(1, H, 1) * validf.unsqueeze(1)  # padded steps do not decay the state
-            fq, fk = feature_map(q), feature_map(k)
-            vmask = validf.view(B, 1, T, 1)
-            a = linear_attention(fq, fk, v, log_decay, vmask, self.cfg.chunk, self.cfg.scan_steps)
-            w = target_linear_weights(fq[:, :, -1], fk, log_decay, vmask)
-        else:
-            a, attn = softmax_attention(q, k, v, positions, log_gamma, valid)
-            w = attn[:, :, -1, :]
+        a, attn = softmax_attention(q, k, v, positions, log_gamma, valid)
+        w = attn[:, :, -1, :]
         a = a.transpose(1, 2).reshape(B, T, d)
         y = self.out(self.drop(self.norm_attn(a) * u)) + x
         return y, w
+
+    def _linear(self, x, plan: "LinearPlan", weights: bool):
+        """The linear block on chunk rows x [M, c, d] (M = B·N, LinearPlan's layout, target last).
+        Per-position layers do not care about the layout, so no dynamic reshape happens here."""
+        M, c, d = x.shape
+        H = self.cfg.heads
+        u, vqk = torch.split(F.silu(self.uvqk(self.norm_in(x))), [d, 3 * d], dim=-1)
+        # v, q, k straight into [3, H, M, c, d/H]: one reshape and one transpose for all three.
+        vqk = vqk.reshape(-1, c, 3, H, d // H).permute(2, 3, 0, 1, 4)
+        v = vqk[0]
+        qk = feature_map(vqk[1:])
+        q, k = qk[0], qk[1] * plan.kmask  # padded steps contribute nothing
+        log_gamma = F.logsigmoid(self.decay_logit)  # [H], ≤ 0
+        a = chunked_linear_attention(q, k, v, plan.decay, log_gamma)  # [H,M,c,dv]
+        w = None
+        if weights:
+            # Share of each step in the target's (last position's) output: γ^(valid steps after) · φ(q_T)·φ(k_s).
+            kb = k.reshape(H, plan.B, -1, d // H)  # [H,B,T,dk]
+            q_last = q.reshape(H, plan.B, -1, d // H)[:, :, -1].unsqueeze(-1)  # [H,B,dk,1]
+            w = torch.exp(plan.after * log_gamma.view(H, 1, 1)) * torch.matmul(kb, q_last).squeeze(-1)  # [H,B,T]
+        a = a.permute(1, 2, 0, 3).reshape(-1, c, d)
+        return self.out(self.drop(self.norm_attn(a) * u)) + x, w
+
+
+class LinearPlan:
+    """What every linear block of one forward pass shares: the left padding to whole chunks, the
+    chunk-row layout [B·N, c, d], the mask of padded steps, and the decay structure in valid-step
+    counts (log γ_h scales it per head and layer)."""
+
+    def __init__(self, valid: torch.Tensor, chunk: int):
+        T = valid.shape[1]
+        self.B = valid.shape[0]
+        self.chunk = chunk
+        self.pad = (chunk - T % chunk) % chunk
+        # Padding goes in front, so the target stays last; padded steps are invalid: no decay, no contribution.
+        vf = F.pad(valid.to(torch.float32), (self.pad, 0))
+        self.kmask = vf.reshape(-1, chunk, 1)  # [M,c,1]
+        counts = torch.cumsum(vf.reshape(self.B, -1, chunk), dim=-1)  # [B,N,c]
+        self.decay = ChunkDecay(counts)
+        # Valid steps after each step up to the end (the target): total − count so far.
+        ends = self.decay.ends
+        so_far = counts + (ends - counts[..., -1]).unsqueeze(-1)
+        self.after = (ends[..., -1:].unsqueeze(-1) - so_far).reshape(self.B, -1)  # [B,T]
+
+    def to_rows(self, x: torch.Tensor) -> torch.Tensor:
+        """[B,T,d] → left-padded chunk rows [B·N, c, d]."""
+        return F.pad(x, (0, 0, self.pad, 0)).reshape(-1, self.chunk, x.shape[-1])
+
+    def from_rows(self, x: torch.Tensor) -> torch.Tensor:
+        """Chunk rows → [B, T_padded, d] (the padding still in front)."""
+        return x.reshape(self.B, -1, x.shape[-1])
 
 
 class _NoFeatures(nn.Module):
@@ -318,7 +394,6 @@ class QGSModel(nn.Module):
         candidate_mask,
     ):
         flattened = self.cfg.encoder == "flattened"
-        B = target_query_tokens.shape[0]
         target_q = self.query_proj(pool_tokens(self.token_emb, target_query_tokens))  # [B,d]
         hist_q = self.query_proj(pool_tokens(self.token_emb, history_query_tokens))  # [B,L,d]
         if flattened:
@@ -327,17 +402,27 @@ class QGSModel(nn.Module):
         steps = self.pair_proj(torch.cat([hist_q, hist_item, self.action_emb(history_actions)], dim=-1))
         # The target pair-token: the next query (none for the baseline) with a null item, appended
         # last so the causal encoder reads the state with query t+1 given.
-        tq = torch.zeros_like(target_q) if flattened else target_q
-        null_item = self.item_proj(torch.zeros(B, 2 * self.cfg.dim, dtype=tq.dtype, device=tq.device))
-        target_action = self.action_emb(torch.full((B,), ACTION_TARGET, dtype=torch.long, device=tq.device))
-        target_tok = self.pair_proj(torch.cat([tq, null_item, target_action], dim=-1)).unsqueeze(1)
-        x = torch.cat([steps, target_tok], dim=1)  # [B,L+1,d]
+        # pair_proj([tq; null item; action TARGET]) with its constant part folded: the null item is
+        # item_proj(0) = its bias, the action row is fixed, so only the query term depends on input.
+        d = self.cfg.dim
+        W = self.pair_proj.weight
+        const = W[:, d:2 * d] @ self.item_proj.bias + W[:, 2 * d:] @ self.action_emb.weight[ACTION_TARGET] + self.pair_proj.bias
+        target_tok = const.expand_as(target_q) if flattened else F.linear(target_q, W[:, :d], const)
+        x = torch.cat([steps, target_tok.unsqueeze(1)], dim=1)  # [B,L+1,d]
         hist_valid = history_mask.to(torch.bool)
-        valid = torch.cat([hist_valid, torch.ones(B, 1, dtype=torch.bool, device=x.device)], dim=1)
-        positions = torch.cumsum(valid.to(x.dtype), dim=1)
-        w = None
-        for block in self.blocks:
-            x, w = block(x, valid, positions)
+        valid = F.pad(hist_valid, (0, 1), value=True)
+        last = len(self.blocks) - 1
+        if self.cfg.encoder == "linear":
+            plan = LinearPlan(valid, self.cfg.chunk)
+            rows = plan.to_rows(x)
+            for i, block in enumerate(self.blocks):
+                rows, w = block(rows, valid, None, plan=plan, weights=i == last)
+            x = plan.from_rows(rows)
+            w = w.transpose(0, 1)[:, :, plan.pad:]  # [B,H,L+1]
+        else:
+            positions = torch.cumsum(valid.to(x.dtype), dim=1)
+            for block in self.blocks:
+                x, w = block(x, valid, positions)
         user = self.final_norm(x[:, -1])  # [B,d]
         # history_weight: the last layer's attention of the target over history, mean over heads,
         # renormalised over valid history steps (all zeros when there is none).
@@ -349,7 +434,7 @@ class QGSModel(nn.Module):
         fused, ctx, group_weight = self.hfg(feats, user, target_q, cand)
         qc = target_q.unsqueeze(1) * cand
         score = self.head(torch.cat([fused, ctx, qc, user.unsqueeze(1) * cand], dim=-1)).squeeze(-1)
-        score = torch.where(candidate_mask.to(torch.bool), score, torch.full_like(score, MASKED_SCORE))
+        score = torch.where(candidate_mask.to(torch.bool), score, torch.tensor(MASKED_SCORE, dtype=score.dtype))
         return score, group_weight, history_weight
 
 
