@@ -140,7 +140,28 @@ class ChunkDecay:
         self.carry = torch.where(before, starts.unsqueeze(-1) - ends.unsqueeze(-2), torch.zeros((), dtype=cum.dtype))
 
 
-def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None):
+def _scaler(scale):
+    """x ↦ x · log γ_h with a head axis in front (identity when the decays are already logs)."""
+    return (lambda x: x) if scale is None else (lambda x: x * scale.view((-1,) + (1,) * x.dim()))
+
+
+def chunk_contributions(k, v1, d: ChunkDecay, scale=None):
+    """Each chunk's contribution to the state at its own end, Σ_i γ^(steps after i) k_i v1_iᵀ,
+    laid out [H, B, N, dk·(dv+1)] for the carry across chunks."""
+    H, dk, dv1 = int(k.shape[0]), int(k.shape[-1]), int(v1.shape[-1])
+    s = _scaler(scale)
+    contrib = torch.matmul((k * torch.exp(s(d.tail)).unsqueeze(-1)).transpose(-1, -2), v1)  # [H,M,dk,dv+1]
+    return contrib.reshape(H, d.carry.shape[-3], -1, dk * dv1)
+
+
+def final_state(contrib, to_end, scale=None):
+    """State after the last step of each row, [H, B, dk·(dv+1)]: Σ_n γ^(steps after chunk n) contrib_n.
+    contrib [H,B,N,·] (chunk_contributions); to_end [B,N] (amount after each chunk's end)."""
+    w = torch.exp(_scaler(scale)(to_end)).unsqueeze(-2)  # [H,B,1,N]
+    return torch.matmul(w, contrib).squeeze(-2)
+
+
+def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None, to_end=None):
     """Causal normalised linear attention on chunked inputs, O(T·c + N²) for N = T/c chunks per row.
 
     q, k: [H, M, c, dk] (through φ; k already zero on padded steps); v: [H, M, c, dv], M = B·N chunks
@@ -148,20 +169,22 @@ def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None):
     S_t = γ_t·S_{t-1} + k_t v_tᵀ,  z_t = γ_t·z_{t-1} + k_t,  o_t = q_tᵀS_t / (q_tᵀz_t + ε):
     inside a chunk a c×c decay-weighted matrix; across chunks one N×N matrix of chunk-to-chunk decays
     applied to the chunks' own state contributions — a handful of graph nodes at any L, where a
-    scan over chunks needs a fixed number of steps in a static graph. Returns [H, M, c, dv].
+    scan over chunks needs a fixed number of steps in a static graph. Returns [H, M, c, dv], and with
+    `to_end` ([B,N]) also the state after each row's last step ([H, B, dk·(dv+1)], S and z side by side).
     """
     H, dk, dv = int(q.shape[0]), int(k.shape[-1]), int(v.shape[-1])
-    s = (lambda x: x) if scale is None else (lambda x: x * scale.view((-1,) + (1,) * x.dim()))
+    s = _scaler(scale)
     v1 = torch.cat([v, torch.ones_like(v[..., :1])], dim=-1)  # extra column carries the normaliser z
     decay = torch.exp(s(d.within)) * d.causal  # the mask zeroes i < j (their exponent was set to 0)
     out = torch.matmul(torch.matmul(q, k.transpose(-1, -2)) * decay, v1)  # intra-chunk [H,M,c,dv+1]
-    # Each chunk's contribution to the state at its end, then the state entering every chunk.
-    contrib = torch.matmul((k * torch.exp(s(d.tail)).unsqueeze(-1)).transpose(-1, -2), v1)  # [H,M,dk,dv+1]
-    contrib = contrib.reshape(H, d.carry.shape[-3], -1, dk * (dv + 1))  # [H,B,N,·]
-    carry = torch.exp(s(d.carry)) * d.before  # [H,B,N,N]
+    contrib = chunk_contributions(k, v1, d, scale)  # [H,B,N,·]
+    carry = torch.exp(s(d.carry)) * d.before  # [H,B,N,N]: the state entering every chunk
     carried = torch.matmul(carry, contrib).reshape(H, -1, dk, dv + 1)
     out = out + torch.matmul(q * torch.exp(s(d.cum)).unsqueeze(-1), carried)
-    return out[..., :dv] / (out[..., dv:] + 1e-6)
+    out = out[..., :dv] / (out[..., dv:] + 1e-6)
+    if to_end is None:
+        return out
+    return out, final_state(contrib, to_end, scale)
 
 
 def linear_attention(q, k, v, log_decay, valid, chunk: int, scan_steps: int = 0):
@@ -227,71 +250,101 @@ class HSTUBlock(nn.Module):
         init = torch.linspace(0.7, 0.98, cfg.heads)
         self.decay_logit = nn.Parameter(torch.log(init / (1 - init)))
 
-    def forward(self, x, valid, positions, plan: "LinearPlan" = None, weights: bool = True):
+    def forward(self, x, valid, positions):
         """x [B,T,d]; valid [B,T] bool; positions [B,T] float (count of valid steps so far).
-        Returns (y, weights of the last position over all positions [B,H,T], or None if not asked).
-        Linear blocks take the model's LinearPlan (x already left-padded to whole chunks); without
-        one (a block used on its own) they pad and unpad here."""
-        if self.linear:
-            if plan is not None:
-                return self._linear(x, plan, weights)
-            plan = LinearPlan(valid, self.cfg.chunk)
-            y, w = self._linear(plan.to_rows(x), plan, weights)
-            return plan.from_rows(y)[:, plan.pad:], (None if w is None else w.transpose(0, 1)[..., plan.pad:])
+        Returns (y, weights of the last position over all positions [B,H,T]).
+        (QGSModel runs linear blocks through history_rows/target_step instead: same function.)"""
         B, T, d = x.shape
         H = self.cfg.heads
+        if self.linear:
+            plan = LinearPlan(valid, self.cfg.chunk)
+            rows, _, (k, q) = self.history_rows(plan.to_rows(x), plan, with_qk=True)
+            # Weights of the last position: γ^(valid steps after s) · φ(q_last)·φ(k_s).
+            q_last = q.reshape(H, B, -1, d // H)[:, :, -1].unsqueeze(-1)  # [H,B,dk,1]
+            w = torch.exp(plan.after * self.log_gamma().view(H, 1, 1)) * torch.matmul(k.reshape(H, B, -1, d // H), q_last).squeeze(-1)
+            return plan.from_rows(rows)[:, plan.pad:], w.transpose(0, 1)[..., plan.pad:]
         u, v, q, k = torch.chunk(F.silu(self.uvqk(self.norm_in(x))), 4, dim=-1)
         split = lambda t: t.reshape(B, T, H, d // H).transpose(1, 2)  # noqa: E731
         q, k, v = split(q), split(k), split(v)
-        log_gamma = F.logsigmoid(self.decay_logit)  # [H], ≤ 0
-        a, attn = softmax_attention(q, k, v, positions, log_gamma, valid)
+        a, attn = softmax_attention(q, k, v, positions, self.log_gamma(), valid)
         w = attn[:, :, -1, :]
         a = a.transpose(1, 2).reshape(B, T, d)
         y = self.out(self.drop(self.norm_attn(a) * u)) + x
         return y, w
 
-    def _linear(self, x, plan: "LinearPlan", weights: bool):
-        """The linear block on chunk rows x [M, c, d] (M = B·N, LinearPlan's layout, target last).
-        Per-position layers do not care about the layout, so no dynamic reshape happens here."""
-        M, c, d = x.shape
+    def log_gamma(self):
+        return F.logsigmoid(self.decay_logit)  # [H], ≤ 0
+
+    def history_rows(self, x, plan: "LinearPlan", outputs: bool = True, with_qk: bool = False):
+        """The linear block over history chunk rows x [M, c, d] (M = B·N, LinearPlan's layout).
+        Per-position layers do not care about the layout, so no dynamic reshape happens here.
+        Returns (y rows or None, the state after the history [H,B,dk·(dv+1)], (k, q) if asked or
+        (k, None) when outputs=False).
+        outputs=False (the last layer: only the target's output is used downstream) computes just
+        k and v of the history — what the state needs — and skips everything else."""
+        c, d = x.shape[1], x.shape[2]
         H = self.cfg.heads
-        u, vqk = torch.split(F.silu(self.uvqk(self.norm_in(x))), [d, 3 * d], dim=-1)
+        lg = self.log_gamma()
+        h = self.norm_in(x)
+        if not outputs:
+            # Only the v and k columns of uvqk (u, v, q, k order): one constant-folded weight slice.
+            W, bias = self.uvqk.weight, self.uvqk.bias
+            vk = F.silu(F.linear(h, torch.cat([W[d:2 * d], W[3 * d:]]), torch.cat([bias[d:2 * d], bias[3 * d:]])))
+            vk = vk.reshape(-1, c, 2, H, d // H).permute(2, 3, 0, 1, 4)  # [2,H,M,c,dh]
+            k = feature_map(vk[1]) * plan.kmask
+            v1 = torch.cat([vk[0], torch.ones_like(vk[0][..., :1])], dim=-1)
+            state = final_state(chunk_contributions(k, v1, plan.decay, lg), plan.to_end, lg)
+            return None, state, (k, None)
+        u, vqk = torch.split(F.silu(self.uvqk(h)), [d, 3 * d], dim=-1)
         # v, q, k straight into [3, H, M, c, d/H]: one reshape and one transpose for all three.
         vqk = vqk.reshape(-1, c, 3, H, d // H).permute(2, 3, 0, 1, 4)
         v = vqk[0]
         qk = feature_map(vqk[1:])
         q, k = qk[0], qk[1] * plan.kmask  # padded steps contribute nothing
-        log_gamma = F.logsigmoid(self.decay_logit)  # [H], ≤ 0
-        a = chunked_linear_attention(q, k, v, plan.decay, log_gamma)  # [H,M,c,dv]
-        w = None
-        if weights:
-            # Share of each step in the target's (last position's) output: γ^(valid steps after) · φ(q_T)·φ(k_s).
-            kb = k.reshape(H, plan.B, -1, d // H)  # [H,B,T,dk]
-            q_last = q.reshape(H, plan.B, -1, d // H)[:, :, -1].unsqueeze(-1)  # [H,B,dk,1]
-            w = torch.exp(plan.after * log_gamma.view(H, 1, 1)) * torch.matmul(kb, q_last).squeeze(-1)  # [H,B,T]
+        a, state = chunked_linear_attention(q, k, v, plan.decay, lg, plan.to_end)  # [H,M,c,dv]
         a = a.permute(1, 2, 0, 3).reshape(-1, c, d)
-        return self.out(self.drop(self.norm_attn(a) * u)) + x, w
+        y = self.out(self.drop(self.norm_attn(a) * u)) + x
+        return y, state, ((k, q) if with_qk else None)
+
+    def target_step(self, xt, state):
+        """The block at the target position xt [B,d], given the state after the history
+        [H,B,dk·(dv+1)]: S_T = γ·S + k_T v_Tᵀ, o_T = q_Tᵀ S_T / (q_Tᵀ z_T + ε) (the target is a valid
+        step, so it decays the history once). Returns (y [B,d], φ(q_T) [H,B,dk])."""
+        B, d = xt.shape
+        H = self.cfg.heads
+        dh = d // H
+        u, v, q, k = torch.chunk(F.silu(self.uvqk(self.norm_in(xt))), 4, dim=-1)
+        heads = lambda t: t.reshape(-1, H, dh).transpose(0, 1)  # noqa: E731  [H,B,dh]
+        q, k, v = feature_map(heads(q)), feature_map(heads(k)), heads(v)
+        v1 = torch.cat([v, torch.ones_like(v[..., :1])], dim=-1)
+        gamma = torch.exp(self.log_gamma()).view(H, 1, 1, 1)
+        S = gamma * state.reshape(H, -1, dh, dh + 1) + k.unsqueeze(-1) * v1.unsqueeze(-2)  # [H,B,dk,dv+1]
+        o = torch.matmul(q.unsqueeze(-2), S).squeeze(-2)  # [H,B,dv+1]
+        o = (o[..., :dh] / (o[..., dh:] + 1e-6)).transpose(0, 1).reshape(-1, d)
+        return self.out(self.drop(self.norm_attn(o) * u)) + xt, q
 
 
 class LinearPlan:
-    """What every linear block of one forward pass shares: the left padding to whole chunks, the
-    chunk-row layout [B·N, c, d], the mask of padded steps, and the decay structure in valid-step
-    counts (log γ_h scales it per head and layer)."""
+    """What every linear block of one forward pass shares: the left padding of the history to whole
+    chunks, the chunk-row layout [B·N, c, d], the mask of padded steps, and the decay structure in
+    valid-step counts (log γ_h scales it per head and layer)."""
 
     def __init__(self, valid: torch.Tensor, chunk: int):
         T = valid.shape[1]
         self.B = valid.shape[0]
         self.chunk = chunk
         self.pad = (chunk - T % chunk) % chunk
-        # Padding goes in front, so the target stays last; padded steps are invalid: no decay, no contribution.
+        # Padding goes in front (the last step stays last); padded steps are invalid: no decay, no contribution.
         vf = F.pad(valid.to(torch.float32), (self.pad, 0))
         self.kmask = vf.reshape(-1, chunk, 1)  # [M,c,1]
         counts = torch.cumsum(vf.reshape(self.B, -1, chunk), dim=-1)  # [B,N,c]
         self.decay = ChunkDecay(counts)
-        # Valid steps after each step up to the end (the target): total − count so far.
-        ends = self.decay.ends
+        ends = self.decay.ends  # [B,N]
+        total = ends[..., -1:]
+        self.to_end = total - ends  # valid steps after each chunk's end
+        # Valid steps after each step up to the end of the row.
         so_far = counts + (ends - counts[..., -1]).unsqueeze(-1)
-        self.after = (ends[..., -1:].unsqueeze(-1) - so_far).reshape(self.B, -1)  # [B,T]
+        self.after = (total.unsqueeze(-1) - so_far).reshape(self.B, -1)  # [B,T]
 
     def to_rows(self, x: torch.Tensor) -> torch.Tensor:
         """[B,T,d] → left-padded chunk rows [B·N, c, d]."""
@@ -408,25 +461,37 @@ class QGSModel(nn.Module):
         W = self.pair_proj.weight
         const = W[:, d:2 * d] @ self.item_proj.bias + W[:, 2 * d:] @ self.action_emb.weight[ACTION_TARGET] + self.pair_proj.bias
         target_tok = const.expand_as(target_q) if flattened else F.linear(target_q, W[:, :d], const)
-        x = torch.cat([steps, target_tok.unsqueeze(1)], dim=1)  # [B,L+1,d]
         hist_valid = history_mask.to(torch.bool)
-        valid = F.pad(hist_valid, (0, 1), value=True)
-        last = len(self.blocks) - 1
         if self.cfg.encoder == "linear":
-            plan = LinearPlan(valid, self.cfg.chunk)
-            rows = plan.to_rows(x)
+            # The target is the last step of the causal sequence, so every layer's target output is
+            # one step of the recurrence from the state after the history: the history runs as chunk
+            # rows (no padding to fit L+1 into chunks), and the last layer only needs the history's
+            # state (its per-step outputs feed nothing), so it computes just that.
+            plan = LinearPlan(hist_valid, self.cfg.chunk)
+            rows, xt = plan.to_rows(steps), target_tok
+            last = len(self.blocks) - 1
             for i, block in enumerate(self.blocks):
-                rows, w = block(rows, valid, None, plan=plan, weights=i == last)
-            x = plan.from_rows(rows)
-            w = w.transpose(0, 1)[:, :, plan.pad:]  # [B,H,L+1]
+                rows, state, kq = block.history_rows(rows, plan, outputs=i < last)
+                xt, q_t = block.target_step(xt, state)
+            user = self.final_norm(xt)  # [B,d]
+            # history_weight: the last layer's share of each history step in the target's output,
+            # γ^(valid steps after s, the target included)·φ(q_T)·φ(k_s), mean over heads,
+            # renormalised over valid steps (all zeros when there is none).
+            H, dh = self.cfg.heads, self.cfg.dim // self.cfg.heads
+            k = kq[0].reshape(H, plan.B, -1, dh)  # [H,B,T,dk], zero on padded steps
+            lg = self.blocks[last].log_gamma().view(H, 1, 1)
+            w = torch.exp((plan.after + 1.0) * lg) * torch.matmul(k, q_t.unsqueeze(-1)).squeeze(-1)  # [H,B,T]
+            hw = w.mean(dim=0)[:, plan.pad:]
         else:
+            x = torch.cat([steps, target_tok.unsqueeze(1)], dim=1)  # [B,L+1,d]
+            valid = F.pad(hist_valid, (0, 1), value=True)
             positions = torch.cumsum(valid.to(x.dtype), dim=1)
             for block in self.blocks:
                 x, w = block(x, valid, positions)
-        user = self.final_norm(x[:, -1])  # [B,d]
-        # history_weight: the last layer's attention of the target over history, mean over heads,
-        # renormalised over valid history steps (all zeros when there is none).
-        hw = w.mean(dim=1)[:, :-1] * hist_valid.to(x.dtype)
+            user = self.final_norm(x[:, -1])  # [B,d]
+            # history_weight: the last layer's attention of the target over history, mean over heads,
+            # renormalised over valid history steps (all zeros when there is none).
+            hw = w.mean(dim=1)[:, :-1] * hist_valid.to(x.dtype)
         history_weight = hw / hw.sum(dim=-1, keepdim=True).clamp(min=1e-12)
 
         cand = self.item_repr(candidate_item_tokens, candidate_item_ids)  # [B,C,d]
