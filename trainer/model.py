@@ -87,13 +87,14 @@ def pool_tokens(emb: nn.Embedding, tokens: torch.Tensor) -> torch.Tensor:
     """Mean of the embeddings of the non-padding tokens ([..., T] → [..., d]); zeros when empty."""
     # Row 0 of every token table is zero (padding_idx=0 keeps it so), so padding adds nothing to the
     # sum and needs no mask multiply (which cost as much as the gather at long L).
-    real = tokens > 0
-    count = real.to(torch.float32).sum(dim=-1, keepdim=True)
+    real = (tokens > 0).to(torch.float32)
+    count = real.sum(dim=-1, keepdim=True)
     # Token columns after the last real token anywhere in the tensor are padding everywhere: leave
     # them out of the gather (its [..., T, d] output is the largest tensor of the whole model; real
     # queries and titles use a few of their 16/24 slots). Exact: dropped columns only hold token 0.
     T = int(tokens.shape[-1])  # fixed by the tokenizer (a constant in the exported graph)
-    used = (real.to(torch.int64) * torch.arange(1, T + 1, device=tokens.device)).max()
+    column_used = real.reshape(-1, T).amax(dim=0)  # [T]: 1 where any row has a real token
+    used = (column_used * torch.arange(1, T + 1, dtype=torch.float32, device=tokens.device)).max().to(torch.int64)
     return emb(tokens[..., :used]).sum(dim=-2) / count.clamp(min=1.0)
 
 
