@@ -434,6 +434,43 @@ class QGSModel(nn.Module):
     def item_repr(self, item_tokens, item_ids):
         return self.item_proj(torch.cat([pool_tokens(self.token_emb, item_tokens), self.item_emb(item_ids)], dim=-1))
 
+    def encode_appended(self, steps, target_tok, hist_valid):
+        """User state and history_weight with the target appended after the history and every block
+        run over the whole sequence: how softmax and flattened encode, and the plain reference
+        for the linear encoder's faster form (encode_target_step; trainer test checks they agree)."""
+        x = torch.cat([steps, target_tok.unsqueeze(1)], dim=1)  # [B,L+1,d]
+        valid = F.pad(hist_valid, (0, 1), value=True)
+        positions = torch.cumsum(valid.to(x.dtype), dim=1)
+        for block in self.blocks:
+            x, w = block(x, valid, positions)
+        user = self.final_norm(x[:, -1])  # [B,d]
+        # history_weight: the last layer's attention of the target over history, mean over heads,
+        # renormalised over valid history steps (all zeros when there is none).
+        hw = w.mean(dim=1)[:, :-1] * hist_valid.to(x.dtype)
+        return user, hw / hw.sum(dim=-1, keepdim=True).clamp(min=1e-12)
+
+    def encode_target_step(self, steps, target_tok, hist_valid):
+        """The linear encoder, same function as encode_appended. The target is the last step of the
+        causal sequence, so every layer's target output is one step of the recurrence from the state
+        after the history: the history runs as chunk rows (no padding to make room for the target),
+        and the last layer only needs the history's state (its per-step outputs feed nothing)."""
+        plan = LinearPlan(hist_valid, self.cfg.chunk)
+        rows, xt = plan.to_rows(steps), target_tok
+        last = len(self.blocks) - 1
+        for i, block in enumerate(self.blocks):
+            rows, state, kq = block.history_rows(rows, plan, outputs=i < last)
+            xt, q_t = block.target_step(xt, state)
+        user = self.final_norm(xt)  # [B,d]
+        # history_weight: the last layer's share of each history step in the target's output,
+        # γ^(valid steps after s, the target included)·φ(q_T)·φ(k_s), mean over heads,
+        # renormalised over valid steps (all zeros when there is none).
+        H, dh = self.cfg.heads, self.cfg.dim // self.cfg.heads
+        k = kq[0].reshape(H, plan.B, -1, dh)  # [H,B,T,dk], zero on padded steps
+        lg = self.blocks[last].log_gamma().view(H, 1, 1)
+        w = torch.exp((plan.after + 1.0) * lg) * torch.matmul(k, q_t.unsqueeze(-1)).squeeze(-1)  # [H,B,T]
+        hw = w.mean(dim=0)[:, plan.pad:]
+        return user, hw / hw.sum(dim=-1, keepdim=True).clamp(min=1e-12)
+
     def forward(
         self,
         history_query_tokens,
@@ -454,8 +491,8 @@ class QGSModel(nn.Module):
             hist_q = torch.zeros_like(hist_q)  # item-only history
         hist_item = self.item_repr(history_item_tokens, history_item_ids)
         steps = self.pair_proj(torch.cat([hist_q, hist_item, self.action_emb(history_actions)], dim=-1))
-        # The target pair-token: the next query (none for the baseline) with a null item, appended
-        # last so the causal encoder reads the state with query t+1 given.
+        # The target pair-token: the next query (none for the baseline) with a null item, the last
+        # step of the causal sequence, so the encoder reads the state with query t+1 given.
         # pair_proj([tq; null item; action TARGET]) with its constant part folded: the null item is
         # item_proj(0) = its bias, the action row is fixed, so only the query term depends on input.
         d = self.cfg.dim
@@ -463,37 +500,8 @@ class QGSModel(nn.Module):
         const = W[:, d:2 * d] @ self.item_proj.bias + W[:, 2 * d:] @ self.action_emb.weight[ACTION_TARGET] + self.pair_proj.bias
         target_tok = const.expand_as(target_q) if flattened else F.linear(target_q, W[:, :d], const)
         hist_valid = history_mask.to(torch.bool)
-        if self.cfg.encoder == "linear":
-            # The target is the last step of the causal sequence, so every layer's target output is
-            # one step of the recurrence from the state after the history: the history runs as chunk
-            # rows (no padding to fit L+1 into chunks), and the last layer only needs the history's
-            # state (its per-step outputs feed nothing), so it computes just that.
-            plan = LinearPlan(hist_valid, self.cfg.chunk)
-            rows, xt = plan.to_rows(steps), target_tok
-            last = len(self.blocks) - 1
-            for i, block in enumerate(self.blocks):
-                rows, state, kq = block.history_rows(rows, plan, outputs=i < last)
-                xt, q_t = block.target_step(xt, state)
-            user = self.final_norm(xt)  # [B,d]
-            # history_weight: the last layer's share of each history step in the target's output,
-            # γ^(valid steps after s, the target included)·φ(q_T)·φ(k_s), mean over heads,
-            # renormalised over valid steps (all zeros when there is none).
-            H, dh = self.cfg.heads, self.cfg.dim // self.cfg.heads
-            k = kq[0].reshape(H, plan.B, -1, dh)  # [H,B,T,dk], zero on padded steps
-            lg = self.blocks[last].log_gamma().view(H, 1, 1)
-            w = torch.exp((plan.after + 1.0) * lg) * torch.matmul(k, q_t.unsqueeze(-1)).squeeze(-1)  # [H,B,T]
-            hw = w.mean(dim=0)[:, plan.pad:]
-        else:
-            x = torch.cat([steps, target_tok.unsqueeze(1)], dim=1)  # [B,L+1,d]
-            valid = F.pad(hist_valid, (0, 1), value=True)
-            positions = torch.cumsum(valid.to(x.dtype), dim=1)
-            for block in self.blocks:
-                x, w = block(x, valid, positions)
-            user = self.final_norm(x[:, -1])  # [B,d]
-            # history_weight: the last layer's attention of the target over history, mean over heads,
-            # renormalised over valid history steps (all zeros when there is none).
-            hw = w.mean(dim=1)[:, :-1] * hist_valid.to(x.dtype)
-        history_weight = hw / hw.sum(dim=-1, keepdim=True).clamp(min=1e-12)
+        encode = self.encode_target_step if self.cfg.encoder == "linear" else self.encode_appended
+        user, history_weight = encode(steps, target_tok, hist_valid)
 
         cand = self.item_repr(candidate_item_tokens, candidate_item_ids)  # [B,C,d]
         feats = ((candidate_features - self.feat_mean) / self.feat_std).clamp(-5.0, 5.0)

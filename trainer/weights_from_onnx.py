@@ -10,7 +10,9 @@ initializer shapes (dim, layers, heads). torch.onnx keeps most parameters under 
 names; a Linear applied to a 3-D input is exported as MatMul(x, Wᵀ) + bias with Wᵀ stored under a
 generated name (onnx::MatMul_N), so such a weight is found by following its MatMul to the Add that
 uses the Linear's (named) bias. Every state_dict entry must be found exactly once (or agree where it
-is found twice), else it fails naming the entry. The result is checked by trainer/parity.py
+is found twice), else it fails naming the entry. Constants folded from parameters (weight slices
+the graph multiplies by) are not parameters and are skipped. torch.onnx merges bit-identical
+initializers, so an untrained model (LayerNorms all ones) cannot be recovered; trained ones can. The result is checked by trainer/parity.py
 (--onnx-reference: PyTorch on the recovered weights vs the original file in onnxruntime-node).
 """
 from __future__ import annotations
@@ -87,7 +89,7 @@ def recover(path: Path) -> dict:
         adds = [n for n in consumers.get(node.output[0], []) if n.op_type == "Add"]
         biases = [i for a in adds for i in a.input if i.endswith(".bias") and i in wanted]
         if len(biases) != 1:
-            raise RecoverError(f"{path.name}: MatMul {node.name} uses {node.input[1]} but no single Linear bias follows it")
+            continue  # a constant the exporter folded from parameters (a weight slice): not a parameter itself
         put(biases[0][: -len(".bias")] + ".weight", inits[node.input[1]].T.copy(), f"initializer {node.input[1]}")
     missing = [n for n in wanted if n not in found]
     if missing:

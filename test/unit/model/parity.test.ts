@@ -50,13 +50,16 @@ function toTensor(name: string, t: TensorJson): ort.Tensor {
   );
 }
 
-// [B, L, C]: L=1, a padded batch, one chunk boundary (L+1 = 32), several chunks with C=50.
+// [B, L, C]: L=1, a padded batch, chunk boundaries (L = 31, 32), several chunks with C=50, and 22
+// chunks (the linear encoder's chunk-to-chunk carry matrix well beyond one chunk).
 const CASES = [
   [1, 1, 1],
   [1, 31, 3],
+  [2, 32, 2],
   [4, 9, 6],
   [3, 100, 50],
   [2, 300, 20],
+  [1, 700, 4],
 ];
 
 async function checkParity(label: string, args: string[]) {
