@@ -49,8 +49,8 @@ class ModelConfig:
     dim: int = 32
     heads: int = 2
     layers: int = 2
-    chunk: int = 32  # linear encoder chunk length (intra-chunk work is chunk×chunk per chunk)
-    scan_steps: int = 12  # linear encoder: log2 of the max number of chunks (max L = chunk·2^steps − 1)
+    chunk: int = 32  # linear encoder chunk length: a graph choice (no weight depends on it)
+    scan_steps: int = 12  # unused since the chunk carry became a matrix; kept so saved configs load
     dropout: float = 0.1
 
     def __post_init__(self):
@@ -64,10 +64,6 @@ class ModelConfig:
     @property
     def feature_names(self) -> List[str]:
         return [f for _, names in self.groups for f in names]
-
-    @property
-    def max_history(self) -> int:
-        return self.chunk * (2 ** self.scan_steps) - 1
 
     def to_json(self) -> dict:
         d = asdict(self)
