@@ -90,7 +90,8 @@ def pool_tokens(emb: nn.Embedding, tokens: torch.Tensor) -> torch.Tensor:
     # queries and titles use a few of their 16/24 slots). Exact: dropped columns only hold token 0.
     T = int(tokens.shape[-1])  # fixed by the tokenizer (a constant in the exported graph)
     column_used = real.reshape(-1, T).amax(dim=0)  # [T]: 1 where any row has a real token
-    used = (column_used * torch.arange(1, T + 1, dtype=torch.float32, device=tokens.device)).max().to(torch.int64)
+    used = (column_used * torch.arange(1, T + 1, dtype=torch.float32, device=tokens.device)).max().clamp(min=1.0)
+    used = used.to(torch.int64)  # ≥ 1: an empty gather would reduce to the wrong shape in onnxruntime
     return emb(tokens[..., :used]).sum(dim=-2) / count.clamp(min=1.0)
 
 

@@ -1,6 +1,7 @@
 """Writes an exported model plus PyTorch reference outputs for the TypeScript parity test.
 
 python3 -m trainer.parity --encoder linear --out DIR [--checkpoint model.pt | --onnx FILE] --cases '[[B,L,C],...]'
+(a case [B,L,C,"no-tokens"] zeroes every token input and the history mask)
 DIR gets model.onnx and cases.json: [{B,L,C, inputs: {name: {dims, data}}, outputs: {...}}].
 Without --checkpoint the model is a freshly initialised one (seeded), which is enough to check that
 the exported graph computes what PyTorch computes. With --onnx the PyTorch model gets the weights
@@ -50,8 +51,14 @@ def main(argv=None):
             model = QGSModel(ModelConfig(encoder=args.encoder, groups=DEMO_GROUPS, dropout=0.0)).eval()
         export_model(model, args.out / "model.onnx", contract_metadata(model.cfg, "parity", "0", "none"))
     cases = []
-    for i, (B, L, C) in enumerate(json.loads(args.cases)):
+    for i, case in enumerate(json.loads(args.cases)):
+        B, L, C = case[:3]
         inputs = example_inputs(model.cfg, B, L, C, seed=args.seed + 1 + i)
+        if "no-tokens" in case[3:]:  # every token 0: first turns (no history), empty queries and titles
+            for name in ("history_query_tokens", "history_item_tokens", "target_query_tokens", "candidate_item_tokens"):
+                inputs[name] = torch.zeros_like(inputs[name])
+            inputs["history_item_ids"] = torch.zeros_like(inputs["history_item_ids"])
+            inputs["history_mask"] = torch.zeros_like(inputs["history_mask"])
         with torch.no_grad():
             outputs = model(**inputs)
         cases.append({

@@ -51,7 +51,8 @@ function toTensor(name: string, t: TensorJson): ort.Tensor {
 }
 
 // [B, L, C]: L=1, a padded batch, chunk boundaries (L = 31, 32), several chunks with C=50, and 22
-// chunks (the linear encoder's chunk-to-chunk carry matrix well beyond one chunk).
+// chunks (the linear encoder's chunk-to-chunk carry matrix well beyond one chunk); and inputs
+// without a single real token.
 const CASES = [
   [1, 1, 1],
   [1, 31, 3],
@@ -60,6 +61,8 @@ const CASES = [
   [3, 100, 50],
   [2, 300, 20],
   [1, 700, 4],
+  [2, 1, 3, 'no-tokens'], // a session's first turn (no history) with empty titles: nothing to pool
+  [3, 5, 2, 'no-tokens'],
 ];
 
 async function checkParity(label: string, args: string[]) {
