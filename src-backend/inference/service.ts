@@ -46,8 +46,6 @@ export const DEFAULT_MAX_HISTORY = 64;
 export const MAX_CANDIDATES = 20_000;
 /** Turns per model run in a batch job. */
 export const BATCH_TURNS = 64;
-/** Turns a batch job sorts by history length and candidate count before cutting them into batches. */
-export const BUCKET_WINDOW = 4 * BATCH_TURNS;
 /** Turns per SQLite commit in a batch job (the unit of resumption). */
 export const COMMIT_TURNS = 512;
 /** Stored turns kept in memory for repeated interactive scoring. */
@@ -370,11 +368,12 @@ export class InferenceService {
       toWrite = [];
     };
 
-    type Assembled = { turn: StoredTurn; a: AssembledTurn };
-    let window: Assembled[] = [];
+    let pending: { turn: StoredTurn; a: AssembledTurn }[] = [];
     const inflight: Promise<void>[] = [];
     let failure: unknown = null;
-    const launch = (batch: Assembled[]) => {
+    const launch = () => {
+      const batch = pending;
+      pending = [];
       const p = this.engine
         .score(
           m.sha256,
@@ -397,25 +396,6 @@ export class InferenceService {
           failure ??= err;
         });
       inflight.push(p);
-    };
-    // Two batches in flight: the worker runs one while this thread assembles the next.
-    const launchAndWait = async (batch: Assembled[]) => {
-      launch(batch);
-      while (inflight.length >= 2) await inflight.shift();
-    };
-    // Turns of similar history length and candidate count go into the same batch: a batch is padded
-    // to its longest history and most candidates, and in session order most turns are much shorter
-    // than the longest of 64. Same scores (the models are padding-invariant), less model work.
-    const flush = async () => {
-      const turns = window;
-      window = [];
-      turns.sort(
-        (x, y) =>
-          x.a.tensors.historyLength - y.a.tensors.historyLength ||
-          x.a.tensors.candidateCount - y.a.tensors.candidateCount,
-      );
-      for (let i = 0; i < turns.length && !ctx.signal.aborted && !failure; i += BATCH_TURNS)
-        await launchAndWait(turns.slice(i, i + BATCH_TURNS));
     };
 
     try {
@@ -446,14 +426,16 @@ export class InferenceService {
           for (const f of a.report.missingFeatures)
             report.missingFeatures[f.feature] = (report.missingFeatures[f.feature] ?? 0) + f.candidates;
           // A turn with very many candidates runs alone: batching pads every turn to the largest C.
-          if (turn.candidates.length > LARGE_TURN) await launchAndWait([{ turn, a }]);
-          else {
-            window.push({ turn, a });
-            if (window.length >= BUCKET_WINDOW) await flush();
+          if (turn.candidates.length > LARGE_TURN && pending.length) launch();
+          pending.push({ turn, a });
+          if (pending.length >= BATCH_TURNS || turn.candidates.length > LARGE_TURN) {
+            launch();
+            // Two batches in flight: the worker runs one while this thread assembles the next.
+            while (inflight.length >= 2) await inflight.shift();
           }
         }
       }
-      if (window.length && !ctx.signal.aborted && !failure) await flush();
+      if (pending.length && !ctx.signal.aborted && !failure) launch();
       await Promise.all(inflight);
       if (failure) throw failure;
       commit();
