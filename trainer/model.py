@@ -143,12 +143,12 @@ def _scaler(scale):
     return (lambda x: x) if scale is None else (lambda x: x * scale.view((-1,) + (1,) * x.dim()))
 
 
-def chunk_contributions(k, v1, d: ChunkDecay, scale=None):
+def chunk_contributions(kt, v1, d: ChunkDecay, scale=None):
     """Each chunk's contribution to the state at its own end, Σ_i γ^(steps after i) k_i v1_iᵀ,
-    laid out [H, B, N, dk·(dv+1)] for the carry across chunks."""
-    H, dk, dv1 = int(k.shape[0]), int(k.shape[-1]), int(v1.shape[-1])
+    laid out [H, B, N, dk·(dv+1)] for the carry across chunks. kt: keys transposed, [H,M,dk,c]."""
+    H, dk, dv1 = int(kt.shape[0]), int(kt.shape[-2]), int(v1.shape[-1])
     s = _scaler(scale)
-    contrib = torch.matmul((k * torch.exp(s(d.tail)).unsqueeze(-1)).transpose(-1, -2), v1)  # [H,M,dk,dv+1]
+    contrib = torch.matmul(kt * torch.exp(s(d.tail)).unsqueeze(-2), v1)  # [H,M,dk,dv+1]
     return contrib.reshape(H, d.carry.shape[-3], -1, dk * dv1)
 
 
@@ -159,10 +159,11 @@ def final_state(contrib, to_end, scale=None):
     return torch.matmul(w, contrib).squeeze(-2)
 
 
-def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None, to_end=None):
+def chunked_linear_attention(q, kt, v, d: ChunkDecay, scale=None, to_end=None):
     """Causal normalised linear attention on chunked inputs, O(T·c + N²) for N = T/c chunks per row.
 
-    q, k: [H, M, c, dk] (through φ; k already zero on padded steps); v: [H, M, c, dv], M = B·N chunks
+    q: [H, M, c, dk] and keys transposed kt: [H, M, dk, c] (through φ; zero on padded steps) — the
+    layout both matmuls take without a transpose; v: [H, M, c, dv], M = B·N chunks
     (ChunkDecay's layout); scale: log γ_h [H] when d holds step counts (None: d holds log decays).
     S_t = γ_t·S_{t-1} + k_t v_tᵀ,  z_t = γ_t·z_{t-1} + k_t,  o_t = q_tᵀS_t / (q_tᵀz_t + ε):
     inside a chunk a c×c decay-weighted matrix; across chunks one N×N matrix of chunk-to-chunk decays
@@ -170,12 +171,12 @@ def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None, to_end=None):
     scan over chunks needs a fixed number of steps in a static graph. Returns [H, M, c, dv], and with
     `to_end` ([B,N]) also the state after each row's last step ([H, B, dk·(dv+1)], S and z side by side).
     """
-    H, dk, dv = int(q.shape[0]), int(k.shape[-1]), int(v.shape[-1])
+    H, dk, dv = int(q.shape[0]), int(kt.shape[-2]), int(v.shape[-1])
     s = _scaler(scale)
     v1 = torch.cat([v, torch.ones_like(v[..., :1])], dim=-1)  # extra column carries the normaliser z
     decay = torch.exp(s(d.within)) * d.causal  # the mask zeroes i < j (their exponent was set to 0)
-    out = torch.matmul(torch.matmul(q, k.transpose(-1, -2)) * decay, v1)  # intra-chunk [H,M,c,dv+1]
-    contrib = chunk_contributions(k, v1, d, scale)  # [H,B,N,·]
+    out = torch.matmul(torch.matmul(q, kt) * decay, v1)  # intra-chunk [H,M,c,dv+1]
+    contrib = chunk_contributions(kt, v1, d, scale)  # [H,B,N,·]
     carry = torch.exp(s(d.carry)) * d.before  # [H,B,N,N]: the state entering every chunk
     carried = torch.matmul(carry, contrib).reshape(H, -1, dk, dv + 1)
     out = out + torch.matmul(q * torch.exp(s(d.cum)).unsqueeze(-1), carried)
@@ -183,6 +184,13 @@ def chunked_linear_attention(q, k, v, d: ChunkDecay, scale=None, to_end=None):
     if to_end is None:
         return out
     return out, final_state(contrib, to_end, scale)
+
+
+def step_scores(kt, q, B):
+    """φ(q)·φ(k_s) for every step s of each row: kt [H, B·N, dk, c] (zero on padded steps), q [H,B,dk]
+    → [H, B, N·c]."""
+    H, dk, c = int(kt.shape[0]), int(kt.shape[-2]), int(kt.shape[-1])
+    return torch.matmul(q.reshape(H, -1, 1, 1, dk), kt.reshape(H, B, -1, dk, c)).reshape(H, B, -1)
 
 
 def linear_attention(q, k, v, log_decay, valid, chunk: int, scan_steps: int = 0):
@@ -201,7 +209,7 @@ def linear_attention(q, k, v, log_decay, valid, chunk: int, scan_steps: int = 0)
     N = q.shape[2] // chunk
     to_chunks = lambda t: t.transpose(0, 1).reshape(H, B * N, chunk, t.shape[-1])  # noqa: E731
     d = ChunkDecay(torch.cumsum(log_decay.reshape(B, H, N, chunk), dim=-1).transpose(0, 1))
-    out = chunked_linear_attention(to_chunks(q), to_chunks(k), to_chunks(v), d)
+    out = chunked_linear_attention(to_chunks(q), to_chunks(k).transpose(-1, -2), to_chunks(v), d)
     return out.reshape(H, B, N * chunk, -1).transpose(0, 1)[:, :, :T]
 
 
@@ -256,10 +264,10 @@ class HSTUBlock(nn.Module):
         H = self.cfg.heads
         if self.linear:
             plan = LinearPlan(valid, self.cfg.chunk)
-            rows, _, (k, q) = self.history_rows(plan.to_rows(x), plan, with_qk=True)
+            rows, _, (kt, q) = self.history_rows(plan.to_rows(x), plan, with_qk=True)
             # Weights of the last position: γ^(valid steps after s) · φ(q_last)·φ(k_s).
-            q_last = q.reshape(H, B, -1, d // H)[:, :, -1].unsqueeze(-1)  # [H,B,dk,1]
-            w = torch.exp(plan.after * self.log_gamma().view(H, 1, 1)) * torch.matmul(k.reshape(H, B, -1, d // H), q_last).squeeze(-1)
+            q_last = q.reshape(H, B, -1, d // H)[:, :, -1]  # [H,B,dk]
+            w = torch.exp(plan.after * self.log_gamma().view(H, 1, 1)) * step_scores(kt, q_last, B)
             return plan.from_rows(rows)[:, plan.pad:], w.transpose(0, 1)[..., plan.pad:]
         u, v, q, k = torch.chunk(F.silu(self.uvqk(self.norm_in(x))), 4, dim=-1)
         split = lambda t: t.reshape(B, T, H, d // H).transpose(1, 2)  # noqa: E731
@@ -276,8 +284,8 @@ class HSTUBlock(nn.Module):
     def history_rows(self, x, plan: "LinearPlan", outputs: bool = True, with_qk: bool = False):
         """The linear block over history chunk rows x [M, c, d] (M = B·N, LinearPlan's layout).
         Per-position layers do not care about the layout, so no dynamic reshape happens here.
-        Returns (y rows or None, the state after the history [H,B,dk·(dv+1)], (k, q) if asked or
-        (k, None) when outputs=False).
+        Returns (y rows or None, the state after the history [H,B,dk·(dv+1)], (kt, q) if asked or
+        (kt, None) when outputs=False; kt = φ(k) transposed, [H,M,dk,c]).
         outputs=False (the last layer: only the target's output is used downstream) computes just
         k and v of the history — what the state needs — and skips everything else."""
         c, d = x.shape[1], x.shape[2]
@@ -288,21 +296,22 @@ class HSTUBlock(nn.Module):
             # Only the v and k columns of uvqk (u, v, q, k order): one constant-folded weight slice.
             W, bias = self.uvqk.weight, self.uvqk.bias
             vk = F.silu(F.linear(h, torch.cat([W[d:2 * d], W[3 * d:]]), torch.cat([bias[d:2 * d], bias[3 * d:]])))
-            vk = vk.reshape(-1, c, 2, H, d // H).permute(2, 3, 0, 1, 4)  # [2,H,M,c,dh]
-            k = feature_map(vk[1]) * plan.kmask
-            v1 = torch.cat([vk[0], torch.ones_like(vk[0][..., :1])], dim=-1)
-            state = final_state(chunk_contributions(k, v1, plan.decay, lg), plan.to_end, lg)
-            return None, state, (k, None)
+            vk = vk.reshape(-1, c, 2, H, d // H)
+            v = vk[:, :, 0].permute(2, 0, 1, 3)  # [H,M,c,dh]
+            kt = feature_map(vk[:, :, 1].permute(2, 0, 3, 1)) * plan.kmask_t  # [H,M,dh,c]
+            v1 = torch.cat([v, torch.ones_like(v[..., :1])], dim=-1)
+            state = final_state(chunk_contributions(kt, v1, plan.decay, lg), plan.to_end, lg)
+            return None, state, (kt, None)
         u, vqk = torch.split(F.silu(self.uvqk(h)), [d, 3 * d], dim=-1)
-        # v, q, k straight into [3, H, M, c, d/H]: one reshape and one transpose for all three.
-        vqk = vqk.reshape(-1, c, 3, H, d // H).permute(2, 3, 0, 1, 4)
-        v = vqk[0]
-        qk = feature_map(vqk[1:])
-        q, k = qk[0], qk[1] * plan.kmask  # padded steps contribute nothing
-        a, state = chunked_linear_attention(q, k, v, plan.decay, lg, plan.to_end)  # [H,M,c,dv]
+        # v, q into [2, H, M, c, d/H] and k straight into [H, M, d/H, c]: what the matmuls take.
+        vqk = vqk.reshape(-1, c, 3, H, d // H)
+        vq = vqk[:, :, :2].permute(2, 3, 0, 1, 4)
+        v, q = vq[0], feature_map(vq[1])
+        kt = feature_map(vqk[:, :, 2].permute(2, 0, 3, 1)) * plan.kmask_t  # padded steps contribute nothing
+        a, state = chunked_linear_attention(q, kt, v, plan.decay, lg, plan.to_end)  # [H,M,c,dv]
         a = a.permute(1, 2, 0, 3).reshape(-1, c, d)
         y = self.out(self.drop(self.norm_attn(a) * u)) + x
-        return y, state, ((k, q) if with_qk else None)
+        return y, state, ((kt, q) if with_qk else None)
 
     def target_step(self, xt, state):
         """The block at the target position xt [B,d], given the state after the history
@@ -334,7 +343,7 @@ class LinearPlan:
         self.pad = (chunk - T % chunk) % chunk
         # Padding goes in front (the last step stays last); padded steps are invalid: no decay, no contribution.
         vf = F.pad(valid.to(torch.float32), (self.pad, 0))
-        self.kmask = vf.reshape(-1, chunk, 1)  # [M,c,1]
+        self.kmask_t = vf.reshape(-1, 1, chunk)  # [M,1,c]: masks transposed keys
         counts = torch.cumsum(vf.reshape(self.B, -1, chunk), dim=-1)  # [B,N,c]
         self.decay = ChunkDecay(counts)
         ends = self.decay.ends  # [B,N]
@@ -461,10 +470,9 @@ class QGSModel(nn.Module):
         # history_weight: the last layer's share of each history step in the target's output,
         # γ^(valid steps after s, the target included)·φ(q_T)·φ(k_s), mean over heads,
         # renormalised over valid steps (all zeros when there is none).
-        H, dh = self.cfg.heads, self.cfg.dim // self.cfg.heads
-        k = kq[0].reshape(H, plan.B, -1, dh)  # [H,B,T,dk], zero on padded steps
+        H = self.cfg.heads
         lg = self.blocks[last].log_gamma().view(H, 1, 1)
-        w = torch.exp((plan.after + 1.0) * lg) * torch.matmul(k, q_t.unsqueeze(-1)).squeeze(-1)  # [H,B,T]
+        w = torch.exp((plan.after + 1.0) * lg) * step_scores(kq[0], q_t, plan.B)  # [H,B,T]
         hw = w.mean(dim=0)[:, plan.pad:]
         return user, hw / hw.sum(dim=-1, keepdim=True).clamp(min=1e-12)
 
