@@ -1,10 +1,11 @@
 """PyTorch-eager reference for bench group `inference` (bench/groups/inference.ts).
 
-  /usr/bin/python3 bench/pytorch_eager.py export DIR [--encoder linear] [--checkpoint model.pt]
+  /usr/bin/python3 bench/pytorch_eager.py export DIR [--encoder linear] [--checkpoint model.pt | --onnx FILE]
       writes DIR/eager-<encoder>.pt (state dict) and DIR/eager-<encoder>.onnx (the same weights, through
-      trainer/export.py) so onnxruntime and PyTorch run the very same model. Weights come from a trainer
-      checkpoint when given, else a seeded random init of the shipped configuration (the speed of a
-      forward pass does not depend on the weight values).
+      trainer/export.py and the current graph code) so onnxruntime and PyTorch run the very same model.
+      Weights come from a trainer checkpoint, or from an exported model's initializers (--onnx, e.g. the
+      shipped resources/models/qgs-linear.onnx: trainer/weights_from_onnx.py), else a seeded random
+      init of the shipped configuration (the speed of a forward pass does not depend on the weights).
   /usr/bin/python3 bench/pytorch_eager.py time DIR BATCHES --threads N [--encoder linear]
       loads DIR/eager-<encoder>.pt, reads the packed batches the TypeScript side wrote to BATCHES
       (manifest.json + raw little-endian arrays: exactly what it fed onnxruntime), runs them through the
@@ -24,13 +25,19 @@ sys.path.insert(0, str(ROOT))
 from trainer.export import contract_metadata, export_model, load_checkpoint  # noqa: E402
 from trainer.model import DEMO_GROUPS, INPUT_NAMES, ModelConfig, QGSModel  # noqa: E402
 from trainer.tokenizer import TokenizerParams  # noqa: E402
+from trainer.weights_from_onnx import recover  # noqa: E402
 
 DTYPES = {"int64": np.int64, "bool": np.bool_, "float32": np.float32}
 
 
-def build(encoder: str, checkpoint):
+def build(encoder: str, checkpoint, onnx_file=None):
     if checkpoint:
         return load_checkpoint(Path(checkpoint))
+    if onnx_file:
+        ckpt = recover(Path(onnx_file))
+        model = QGSModel(ModelConfig.from_json(ckpt["config"]))
+        model.load_state_dict(ckpt["state"])
+        return model.eval()
     torch.manual_seed(0)
     return QGSModel(ModelConfig(encoder=encoder, groups=DEMO_GROUPS, tokenizer=TokenizerParams())).eval()
 
@@ -38,7 +45,7 @@ def build(encoder: str, checkpoint):
 def cmd_export(args):
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
-    model = build(args.encoder, args.checkpoint)
+    model = build(args.encoder, args.checkpoint, args.onnx)
     torch.save({"config": model.cfg.to_json(), "state": model.state_dict()}, out / f"eager-{args.encoder}.pt")
     meta = contract_metadata(model.cfg, f"eager-{args.encoder}", "bench", "0" * 64)
     export_model(model, out / f"eager-{args.encoder}.onnx", meta)
@@ -89,6 +96,7 @@ def main():
     e.add_argument("dir")
     e.add_argument("--encoder", default="linear")
     e.add_argument("--checkpoint", default=None)
+    e.add_argument("--onnx", default=None, help="take the weights from this exported model")
     t = sub.add_parser("time")
     t.add_argument("dir")
     t.add_argument("batches")

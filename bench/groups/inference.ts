@@ -5,6 +5,7 @@
 // idle after a burst. CPU only: this machine has no GPU. Inputs are cached under bench/.cache/inference.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,11 @@ const LATENCY_CALLS = 400;
 const EAGER_BATCHES = 24; // × 64 turns, for the forward-only comparison
 const ROUNDS = 3;
 
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const fig = (value: number, unit: string, target: string | null = null, reference: string | null = null): Figure => ({
   value,
   unit,
@@ -51,21 +57,20 @@ function python(args: string[], ctx: BenchContext): string {
   return last;
 }
 
-/** The same weights as ONNX and as a PyTorch state dict (exported once, cached). */
+/**
+ * The same weights as ONNX and as a PyTorch state dict. Exported on every run, so the ONNX graph is
+ * always the current trainer/model.py's (a cached export would time an old graph). Weights: the
+ * trainer's checkpoint when one exists, else the shipped model's own (recovered from its file).
+ */
 function eagerModels(ctx: BenchContext): { linear: string; flattened: string } {
   mkdirSync(CACHE, { recursive: true });
   const out = { linear: join(CACHE, 'eager-linear.onnx'), flattened: join(CACHE, 'eager-flattened.onnx') };
   for (const enc of ['linear', 'flattened'] as const) {
-    if (!existsSync(out[enc])) {
-      const ckpt = join(
-        ROOT,
-        'trainer',
-        '.runs',
-        `${enc === 'linear' ? 'qgs-linear' : 'baseline-flat'}-seed1`,
-        'model.pt',
-      );
-      python(['export', CACHE, '--encoder', enc, ...(existsSync(ckpt) ? ['--checkpoint', ckpt] : [])], ctx);
-    }
+    const name = enc === 'linear' ? 'qgs-linear' : 'baseline-flat';
+    const ckpt = join(ROOT, 'trainer', '.runs', `${name}-seed1`, 'model.pt');
+    const shipped = join(ROOT, 'resources', 'models', `${name}.onnx`);
+    const weights = existsSync(ckpt) ? ['--checkpoint', ckpt] : existsSync(shipped) ? ['--onnx', shipped] : [];
+    python(['export', CACHE, '--encoder', enc, ...weights], ctx);
   }
   return out;
 }
@@ -189,6 +194,7 @@ function writeBatches(
 
 export default async function inference(ctx: BenchContext): Promise<Record<string, Figure>> {
   const out: Record<string, Figure> = {};
+  ctx.log(`load average at start: ${loadavg()} (1, 5, 15 min) on ${os.availableParallelism()} cores`);
   const eager = eagerModels(ctx);
   const dbPath = await workspace(ctx);
   const b = openBackend({ workspacePath: dbPath, host: 'cli', pathRoots: null });
@@ -291,28 +297,23 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
     );
 
     // ---- batch scoring through the API (SQLite → assembly → worker → SQLite) ----
-    const bc0 = process.cpuUsage();
-    const rep = (await b.dispatcher.call('score.batch', {
-      model: eagerLinear.sha256,
-      split: 'test',
-      rescore: true,
-    })) as BatchScoreReport;
-    const bc = process.cpuUsage(bc0);
-    ctx.log(
-      `score.batch split=test: ${rep.scored} turns, ${rep.candidatesScored} candidates in ${(rep.durationMs / 1000).toFixed(1)} s on ${rep.provider}`,
-    );
-    out.batch_turns_per_s = fig(
-      rep.turnsPerSecond,
-      'turns/s',
-      '≥ 2000 turns/s',
-      'score.batch, split test of the 1M-row demo, stored in SQLite',
-    );
-    out.batch_turns_per_cpu_s = fig(
-      rep.scored / ((bc.user + bc.system) / 1e6),
-      'turns/CPU-s',
-      null,
-      'same job, process CPU (both threads; includes forgetting old scores)',
-    );
+    // Two runs, one before and one after the PyTorch rounds below; the best counts (other processes
+    // share this machine's cores; the least disturbed run is the fairest against eager's best round).
+    const batchRuns: { rep: BatchScoreReport; cpuS: number }[] = [];
+    const runBatch = async () => {
+      const bc0 = process.cpuUsage();
+      const rep = (await b.dispatcher.call('score.batch', {
+        model: eagerLinear.sha256,
+        split: 'test',
+        rescore: true,
+      })) as BatchScoreReport;
+      const bc = process.cpuUsage(bc0);
+      ctx.log(
+        `score.batch split=test: ${rep.scored} turns, ${rep.candidatesScored} candidates in ${(rep.durationMs / 1000).toFixed(1)} s on ${rep.provider} (${rep.turnsPerSecond.toFixed(0)} turns/s; load average ${loadavg()})`,
+      );
+      batchRuns.push({ rep, cpuS: (bc.user + bc.system) / 1e6 });
+    };
+    await runBatch();
 
     // ---- same model, same inputs: onnxruntime forward only vs PyTorch eager ----
     // Alternating rounds, best of each: other processes share this machine's two cores, and the
@@ -360,6 +361,21 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
       return { ortBest, eagerBest, ortCpu, eagerCpu };
     };
     const c64 = await compare(settings.maxHistory);
+    await runBatch();
+    const best = batchRuns.reduce((a, x) => (x.rep.turnsPerSecond > a.rep.turnsPerSecond ? x : a));
+    const rep = best.rep;
+    out.batch_turns_per_s = fig(
+      rep.turnsPerSecond,
+      'turns/s',
+      '≥ 2000 turns/s',
+      `score.batch, split test of the 1M-row demo, stored in SQLite (best of ${batchRuns.length}: ${batchRuns.map((x) => x.rep.turnsPerSecond.toFixed(0)).join(', ')})`,
+    );
+    out.batch_turns_per_cpu_s = fig(
+      rep.scored / best.cpuS,
+      'turns/CPU-s',
+      null,
+      'same job, process CPU (both threads; includes forgetting old scores)',
+    );
     out.pytorch_eager_turns_per_s = fig(
       c64.eagerBest,
       'turns/s',
@@ -450,5 +466,6 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
   } finally {
     await b.close();
   }
+  ctx.log(`load average at end: ${loadavg()}`);
   return out;
 }

@@ -78,10 +78,12 @@ export interface AssembledTurn {
   report: AssemblyReport;
 }
 
-/** Tokenisation cache: queries and titles repeat a lot inside a session and across turns. */
+/** Tokenisation cache: queries, titles and item ids repeat a lot inside a session and across turns. */
 export class TokenCache {
   /** One map per (maxTokens, buckets): no key concatenation on the hot path. */
   private readonly maps = new Map<number, Map<string, Int32Array>>();
+  /** Item id buckets, one map per bucket count (hashing a 256-step history's ids each call adds up). */
+  private readonly ids = new Map<number, Map<string, number>>();
   private size = 0;
   private readonly limit: number;
   constructor(limit = 50_000) {
@@ -100,6 +102,17 @@ export class TokenCache {
       }
       map.set(text, v);
       this.size++;
+    }
+    return v;
+  }
+  itemId(itemId: string, buckets: number): number {
+    let map = this.ids.get(buckets);
+    if (!map) this.ids.set(buckets, (map = new Map()));
+    let v = map.get(itemId);
+    if (v === undefined) {
+      v = encodeItemId(itemId, buckets);
+      if (map.size >= this.limit) map.clear();
+      map.set(itemId, v);
     }
     return v;
   }
@@ -181,7 +194,7 @@ export function assembleHistory(
     query.set(cache.encode(s.query, Tq, tok.tokenBuckets), i * Tq);
     if (s.itemId !== null) {
       item.set(cache.encode(keptTitles[i]!, Ti, tok.tokenBuckets), i * Ti);
-      ids[i] = encodeItemId(s.itemId, tok.itemBuckets);
+      ids[i] = cache.itemId(s.itemId, tok.itemBuckets);
     }
     actions[i] = ACTION_ID[s.action];
   }
@@ -214,7 +227,7 @@ export function assembleTurn(
   const missing = new Array<number>(F).fill(0);
   for (let c = 0; c < C; c++) {
     const cand = candidates[c]!;
-    candidateItemIds[c] = encodeItemId(cand.itemId, tok.itemBuckets);
+    candidateItemIds[c] = cache.itemId(cand.itemId, tok.itemBuckets);
     candidateItemTokens.set(cache.encode(cand.title, Ti, tok.tokenBuckets), c * Ti);
     const fv = cand.features;
     for (let f = 0; f < F; f++) {

@@ -115,7 +115,27 @@ export class ModelRegistry {
     this.validate = opts.validate ?? defaultValidator;
   }
 
+  /** Parsed rows by sha256: every score request looks its models up; parse JSON and stat once per row version. */
+  private readonly infoCache = new Map<string, { row: ModelRow; info: ModelInfo }>();
+
   private toInfo(r: ModelRow): ModelInfo {
+    const hit = this.infoCache.get(r.sha256);
+    if (
+      hit &&
+      hit.row.name === r.name &&
+      hit.row.metadata === r.metadata &&
+      hit.row.file_path === r.file_path &&
+      hit.row.version === r.version &&
+      hit.row.encoder === r.encoder &&
+      hit.row.added_at === r.added_at
+    )
+      return hit.info;
+    const info = this.parseRow(r);
+    this.infoCache.set(r.sha256, { row: r, info });
+    return info;
+  }
+
+  private parseRow(r: ModelRow): ModelInfo {
     const stored = JSON.parse(r.metadata) as {
       info: Omit<ModelInfo, 'sha256' | 'filePath' | 'bytes' | 'addedAt' | 'shipped' | 'name'>;
       bytes: number;

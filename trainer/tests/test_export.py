@@ -103,3 +103,27 @@ def test_no_op_of_the_linear_forward_makes_an_LxL_tensor():
     # Complements the ONNX check (whose shape inference leaves some dynamic shapes unknown).
     assert op_shapes("linear", L=700) == []
     assert op_shapes("softmax", L=700) != []
+
+
+@pytest.mark.parametrize("encoder", ["linear", "softmax", "flattened"])
+def test_weights_recovered_from_an_export_are_the_models_own(encoder, tmp_path):
+    """trainer/weights_from_onnx.py finds every parameter in an exported file, bit for bit, and its
+    in-place re-export keeps weights and metadata (how the shipped models get a new graph)."""
+    from trainer.weights_from_onnx import recover, reexport
+
+    model = build(encoder)
+    with torch.no_grad():  # as after training: no two parameters bit-identical (the exporter merges those)
+        for t in model.state_dict().values():
+            t.add_(torch.rand_like(t) * 0.01)
+        model.token_emb.weight[0].zero_()
+        model.item_emb.weight[0].zero_()
+    path = tmp_path / "m.onnx"
+    meta = contract_metadata(model.cfg, "m", "1.0.0", "cd" * 32, {"qgs.provenance": "{}"})
+    export_model(model, path, meta)
+    for _ in range(2):  # again after re-exporting in place
+        ckpt = recover(path)
+        assert ckpt["state"].keys() == model.state_dict().keys()
+        for name, value in model.state_dict().items():
+            assert torch.equal(ckpt["state"][name], value), name
+        assert ckpt["config"]["encoder"] == encoder and ckpt["info"]["metadata"] == meta
+        reexport(path)

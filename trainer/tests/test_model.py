@@ -148,3 +148,20 @@ def test_flattened_baseline_ignores_history_queries_and_target_in_state():
         _, _, h3 = model(**z)
     assert torch.allclose(s1, s2) and torch.allclose(h1, h2)
     assert torch.allclose(h1, h3), "baseline's history weights do not depend on the target query"
+
+
+@pytest.mark.parametrize("L,chunk", [(1, 32), (31, 32), (32, 32), (100, 16), (300, 32)])
+def test_linear_target_step_form_equals_appended_target(L, chunk):
+    """The exported linear encoder (target as one recurrence step, last layer state-only) computes
+    the same user state and history weights as running every block over history + appended target."""
+    model = make("linear", chunk=chunk)
+    x = example_inputs(model.cfg, B=3, L=L, C=2, seed=L)
+    x["history_mask"][2] = False  # a row without history
+    with torch.no_grad():
+        steps = torch.randn(3, L, model.cfg.dim)
+        target = torch.randn(3, model.cfg.dim)
+        u1, w1 = model.encode_appended(steps, target, x["history_mask"])
+        u2, w2 = model.encode_target_step(steps, target, x["history_mask"])
+    assert torch.allclose(u1, u2, atol=1e-5)
+    assert torch.allclose(w1, w2, atol=1e-6)
+    assert (w2[2] == 0).all()

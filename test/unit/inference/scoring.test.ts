@@ -160,6 +160,40 @@ describe('turn scoring', () => {
     );
   });
 
+  it('the shipped models score a first turn (no history at all) and a later one, alone and in a batch job', async () => {
+    // A first turn feeds one padded history step whose tokens are all 0: the graph must pool nothing
+    // without failing (onnxruntime once rejected the empty gather: "MatMul dimension mismatch").
+    const { b } = await workspace();
+    const shipped = (await b.dispatcher.call('models.registerShipped', {})) as ModelAddResult[];
+    expect(shipped.map((m) => m.encoder).sort()).toEqual(['flattened', 'linear', 'softmax']);
+    for (const m of shipped) {
+      for (const turnId of ['s0000#0', 's0001#4']) {
+        const r = (await b.dispatcher.call('score.turn', { turnId, models: [m.sha256] })) as TurnScoring;
+        const got = r.models[0]!;
+        expect(got.candidates.map((c) => c.rank)).toEqual([1, 2, 3, 4, 5]);
+        expect(got.candidates.every((c) => Number.isFinite(c.score))).toBe(true);
+        for (const c of got.candidates) expect(sum(c.groupWeight)).toBeCloseTo(1, 4);
+        expect(got.historyWeight).toHaveLength(r.history.length);
+        if (turnId.endsWith('#0')) expect(r.history).toEqual([]);
+        else expect(sum(got.historyWeight)).toBeCloseTo(1, 4);
+      }
+    }
+    const linear = shipped.find((m) => m.encoder === 'linear')!;
+    const rep = (await b.dispatcher.call('score.batch', { model: linear.sha256 })) as BatchScoreReport;
+    expect(rep.scored).toBe(rep.turns);
+    // batched (padded with other turns) and alone agree
+    const alone = (await b.dispatcher.call('score.turn', {
+      turnId: 's0001#4',
+      models: [linear.sha256],
+    })) as TurnScoring;
+    const stored = (await b.dispatcher.call('score.stored', {
+      turnId: 's0001#4',
+      model: linear.sha256,
+    })) as StoredTurnScores;
+    for (const c of alone.models[0]!.candidates)
+      expect(stored.candidates.find((x) => x.itemId === c.itemId)!.score).toBeCloseTo(c.score, 4);
+  });
+
   it('history assembled from the store equals the Python reference tensors (assembly-vectors.json)', async () => {
     const fx = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/assembly-vectors.json'), 'utf8')) as {
       tokenizer: { tokenBuckets: number; itemBuckets: number; queryTokens: number; titleTokens: number };

@@ -50,13 +50,19 @@ function toTensor(name: string, t: TensorJson): ort.Tensor {
   );
 }
 
-// [B, L, C]: L=1, a padded batch, one chunk boundary (L+1 = 32), several chunks with C=50.
+// [B, L, C]: L=1, a padded batch, chunk boundaries (L = 31, 32), several chunks with C=50, and 22
+// chunks (the linear encoder's chunk-to-chunk carry matrix well beyond one chunk); and inputs
+// without a single real token.
 const CASES = [
   [1, 1, 1],
   [1, 31, 3],
+  [2, 32, 2],
   [4, 9, 6],
   [3, 100, 50],
   [2, 300, 20],
+  [1, 700, 4],
+  [2, 1, 3, 'no-tokens'], // a session's first turn (no history) with empty titles: nothing to pool
+  [3, 5, 2, 'no-tokens'],
 ];
 
 async function checkParity(label: string, args: string[]) {
@@ -107,6 +113,16 @@ describe('PyTorch ↔ onnxruntime-node parity', () => {
     '%s encoder (fresh weights) agrees to 1e-4 on every output',
     async (encoder) => {
       await checkParity(encoder, ['--encoder', encoder]);
+    },
+  );
+
+  // The shipped files themselves (what users run): PyTorch on the weights recovered from each file's
+  // initializers (trainer/weights_from_onnx.py) must reproduce the file's outputs. Catches a
+  // re-export with a graph that computes something else, with no checkpoint needed.
+  it.each(['qgs-linear', 'qgs-softmax', 'baseline-flat'])(
+    'shipped %s agrees to 1e-4 with PyTorch on its own weights',
+    async (name) => {
+      await checkParity(`shipped-${name}`, ['--onnx', join(repo, 'resources/models', `${name}.onnx`)]);
     },
   );
 
