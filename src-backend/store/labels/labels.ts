@@ -357,7 +357,8 @@ export function taskPoolSizes(
 
 // ---- Events ----
 
-interface EventDbRow {
+/** A label_events row as SQLite returns it (store/labels/team.ts reads batches of them too). */
+export interface EventDbRow {
   seq: number;
   event_id: string;
   annotator_id: string;
@@ -400,7 +401,7 @@ export interface StoredEvent extends NewEvent {
   createdAt: string;
 }
 
-const toStored = (r: EventDbRow): StoredEvent => ({
+export const toStored = (r: EventDbRow): StoredEvent => ({
   seq: r.seq,
   createdAt: r.created_at,
   eventId: r.event_id,

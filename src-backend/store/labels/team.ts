@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
 import type { LabelsDb } from './db.ts';
-import type { StoredEvent, TaskTurnRow } from './labels.ts';
+import { toStored, type EventDbRow, type StoredEvent, type TaskTurnRow } from './labels.ts';
 import type { LabelEvent, TaskSpec } from '../../../src-common/api/labeling-types.ts';
 
 // ---- sync state ----
@@ -224,46 +224,6 @@ export function customScales(l: LabelsDb): { name: string; description: string; 
 }
 
 // ---- event batches (push, export) ----
-
-interface EventDbRow {
-  seq: number;
-  event_id: string;
-  annotator_id: string;
-  created_at: string;
-  task_id: number;
-  turn_id: string;
-  item_id: string | null;
-  kind: LabelEvent['kind'];
-  scale: string | null;
-  value: number | null;
-  gain: number | null;
-  outcome: string | null;
-  model_a: string | null;
-  model_b: string | null;
-  tags: string | null;
-  note: string | null;
-  undoes: string | null;
-}
-
-const toStored = (r: EventDbRow): StoredEvent => ({
-  seq: r.seq,
-  createdAt: r.created_at,
-  eventId: r.event_id,
-  annotatorId: r.annotator_id,
-  taskId: r.task_id,
-  turnId: r.turn_id,
-  itemId: r.item_id,
-  kind: r.kind,
-  scale: r.scale,
-  value: r.value,
-  gain: r.gain,
-  outcome: r.outcome,
-  modelA: r.model_a,
-  modelB: r.model_b,
-  tags: r.tags === null ? null : (JSON.parse(r.tags) as string[]),
-  note: r.note,
-  undoes: r.undoes,
-});
 
 /** The next events to push: made or imported here (not pulled), after `afterSeq`, oldest first. */
 export function eventsToPush(l: LabelsDb, afterSeq: number, limit: number): StoredEvent[] {
