@@ -1,7 +1,13 @@
-"""Regenerates the shipped models: demo workspace → train linear, softmax, flattened → evaluate on
-test → export to resources/models/*.onnx, and write trainer/.runs/quality.json (docs/model-quality.md).
+"""Regenerates the shipped models: the demo world → train linear, softmax, flattened (one or more
+seeds) → evaluate on the test split → export seed-N ONNX files, and write the per-seed numbers
+(docs/model-quality.md, docs/trainer.md).
 
-/usr/bin/python3 -m trainer.build_models [--sessions 8000] [--seed 1] [--data-seed 7]
+/usr/bin/python3 -m trainer.build_models [--seeds 1,2,3] [--sessions 12000] [--data-seed 7]
+    [--max-train-turns 30000] [--max-valid-turns 1000] [--ckpt-dir DIR]
+
+One world, one split: the training workspace is `cli-demo.ts --seed 7 --sessions 12000` (every
+user), the shipped demo (resources/demo) is the test-split users' sessions of that same run
+(`--only-split test`), so the test split here IS the shipped demo and item ids transfer.
 Needs Node 24 at node_modules/.bin/node for the demo generator (src-backend/data/demo/cli-demo.ts).
 """
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 
 import torch
 
+from .data import split_quota
 from .evaluate import evaluate
 from .export import contract_metadata, export_model
 from .model import ModelConfig
@@ -22,6 +29,8 @@ from .train import TrainSettings, load_workspace, save_checkpoint, train_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {"linear": "qgs-linear", "softmax": "qgs-softmax", "flattened": "baseline-flat"}
+DEFAULT_SESSIONS = 12000
+DEFAULT_DATA_SEED = 7
 
 
 def ensure_workspace(sessions: int, seed: int) -> Path:
@@ -34,42 +43,54 @@ def ensure_workspace(sessions: int, seed: int) -> Path:
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sessions", type=int, default=8000)
-    ap.add_argument("--data-seed", type=int, default=7)
-    ap.add_argument("--seed", type=int, default=1, help="training seed (init + shuffling)")
-    ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--max-minutes", type=float, default=20.0, help="per model; a safety cap (epochs decide)")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, default=DEFAULT_SESSIONS, help="sessions of the whole world")
+    ap.add_argument("--data-seed", type=int, default=DEFAULT_DATA_SEED)
+    ap.add_argument("--seeds", default="1", help="training seeds (init + shuffling), comma-separated")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--max-minutes", type=float, default=20.0, help="per model; a safety net only (the shipped run: every model ran all its epochs)")
+    ap.add_argument("--max-train-turns", type=int, default=30000, help="whole train-split sessions, in file order, up to this many turns")
+    ap.add_argument("--max-valid-turns", type=int, default=1000)
     ap.add_argument("--encoders", default="linear,softmax,flattened")
-    ap.add_argument("--version", default="1.0.0")
-    ap.add_argument("--out", type=Path, default=ROOT / "resources/models")
-    ap.add_argument("--no-export", action="store_true", help="train and evaluate only (e.g. extra seeds)")
+    ap.add_argument("--version", default="2.0.0")
+    ap.add_argument("--out", type=Path, default=ROOT / "resources/models", help="where the export seed's ONNX files go")
+    ap.add_argument("--export-seed", type=int, default=None, help="seed whose models go to --out (default: the first)")
+    ap.add_argument("--ckpt-dir", type=Path, default=ROOT / "trainer/.runs",
+                    help="<model>-seed<N>.pt, <model>-seed<N>.onnx and quality-seed<N>.json go here")
+    ap.add_argument("--no-export", action="store_true", help="write nothing to --out")
     args = ap.parse_args(argv)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    export_seed = args.export_seed if args.export_seed is not None else seeds[0]
     torch.set_num_threads(2)
     torch.set_flush_denormal(True)  # decays underflow to denormals, which are very slow on CPU
     data = ensure_workspace(args.sessions, args.data_seed)
     tok = TokenizerParams()
     t0 = time.monotonic()
-    groups, split, sha = load_workspace(data, tok, max_history=64)
+    keep = split_quota({"train": args.max_train_turns, "valid": args.max_valid_turns})
+    groups, split, sha = load_workspace(data, tok, max_history=64, keep=keep)
     print(f"workspace {data.name}: train {len(split['train'])}, valid {len(split['valid'])}, test {len(split['test'])} turns "
-          f"(loaded in {time.monotonic() - t0:.0f} s)")
-    report = {"workspace": data.name, "data_sha256": sha, "seed": args.seed, "data_seed": args.data_seed, "models": {}}
-    runs = ROOT / "trainer/.runs"
-    for encoder in args.encoders.split(","):
-        cfg = ModelConfig(encoder=encoder, groups=groups, tokenizer=tok)
-        model, info = train_model(cfg, split["train"], split["valid"],
-                                  TrainSettings(epochs=args.epochs, seed=args.seed, max_minutes=args.max_minutes))
-        name = SHIPPED[encoder]
-        save_checkpoint(runs / f"{name}-seed{args.seed}" / "model.pt", model, sha, info)
-        test = evaluate(model, split["test"])
-        report["models"][name] = {"encoder": encoder, "train": info, "test": test}
-        print(f"{name}: test {json.dumps(test)}")
-        if not args.no_export:
-            path = args.out / f"{name}.onnx"
-            export_model(model, path, contract_metadata(cfg, name, args.version, sha))
-            print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
-    runs.mkdir(parents=True, exist_ok=True)
-    (runs / f"quality-seed{args.seed}.json").write_text(json.dumps(report, indent=1))
+          f"(loaded in {time.monotonic() - t0:.0f} s)", flush=True)
+    args.ckpt_dir.mkdir(parents=True, exist_ok=True)
+    settings = dict(epochs=args.epochs, max_minutes=args.max_minutes)
+    for seed in seeds:
+        report = {"workspace": data.name, "data_sha256": sha, "seed": seed, "data_seed": args.data_seed,
+                  "train_turns": len(split["train"]), "valid_turns": len(split["valid"]), "settings": settings, "models": {}}
+        for encoder in args.encoders.split(","):
+            cfg = ModelConfig(encoder=encoder, groups=groups, tokenizer=tok)
+            model, info = train_model(cfg, split["train"], split["valid"], TrainSettings(seed=seed, **settings),
+                                      log=lambda line: print(line, flush=True))
+            name = SHIPPED[encoder]
+            save_checkpoint(args.ckpt_dir / f"{name}-seed{seed}.pt", model, sha, info)
+            test = evaluate(model, split["test"])
+            report["models"][name] = {"encoder": encoder, "train": info, "test": test}
+            print(f"seed {seed} {name}: test {json.dumps(test)}", flush=True)
+            meta = contract_metadata(cfg, name, args.version, sha, {"qgs.training_seed": str(seed)})
+            export_model(model, args.ckpt_dir / f"{name}-seed{seed}.onnx", meta)
+            if seed == export_seed and not args.no_export:
+                path = args.out / f"{name}.onnx"
+                export_model(model, path, meta)
+                print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)", flush=True)
+        (args.ckpt_dir / f"quality-seed{seed}.json").write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -157,12 +157,33 @@ def session_examples(session: dict, qrels: Dict[str, Dict[str, int]], tok: Token
 
 
 def load_examples(sessions_path: Path, qrels_path: Path, tok: TokenizerParams, feature_names: Sequence[str],
-                  max_history: int = 64, max_candidates: int = 50) -> List[TurnExample]:
+                  max_history: int = 64, max_candidates: int = 50,
+                  keep: Optional[Callable[[dict], bool]] = None) -> List[TurnExample]:
+    """Examples of every session, or of those `keep(session)` accepts (called once per session, in file order)."""
     qrels = read_qrels(qrels_path)
     out: List[TurnExample] = []
     for s in read_sessions(sessions_path):
-        out.extend(session_examples(s, qrels, tok, feature_names, max_history, max_candidates))
+        if keep is None or keep(s):
+            out.extend(session_examples(s, qrels, tok, feature_names, max_history, max_candidates))
     return out
+
+
+def split_quota(max_turns: Dict[str, int]) -> Callable[[dict], bool]:
+    """A `keep` filter: whole sessions of each split, in file order, until that split has `max_turns[split]`
+    turns (splits not named are kept whole). Smaller training sets from the same world, deterministically."""
+    seen: Dict[str, int] = {}
+
+    def keep(session: dict) -> bool:
+        split = session.get("split") or user_hash_split(session["user_id"])
+        limit = max_turns.get(split)
+        if limit is None:
+            return True
+        if seen.get(split, 0) >= limit:
+            return False
+        seen[split] = seen.get(split, 0) + len(session.get("events", []))
+        return True
+
+    return keep
 
 
 def collate(examples: Sequence[TurnExample], tok: TokenizerParams) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:

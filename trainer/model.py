@@ -552,6 +552,9 @@ def example_inputs(cfg: ModelConfig, B: int, L: int, C: int, seed: int = 0, pad:
     }
 
 
+# Twelve features in three groups: the first demo world's, kept as the default for synthetic tests and
+# fixtures and for a data folder without features.json. Real data (and the v2 demo, ten features)
+# always brings its own groups in features.json.
 DEMO_GROUPS: List[Tuple[str, List[str]]] = [
     ("text_match", ["bm25", "title_coverage", "exact_match", "semantic_sim"]),
     ("statistical", ["item_ctr", "log_popularity", "freshness", "title_len"]),

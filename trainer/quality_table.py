@@ -1,7 +1,9 @@
-"""Prints the markdown quality table of docs/model-quality.md from trainer/.runs/quality-seed*.json.
+"""Prints the trainer's own quality table from the quality-seed*.json files trainer.build_models wrote.
 
-python3 -m trainer.quality_table
+python3 -m trainer.quality_table [--runs /work/ckpt]
+A cross-check: docs/model-quality.md's table comes from the app (node scripts/quality-table.ts).
 """
+import argparse
 import json
 import statistics
 from pathlib import Path
@@ -11,10 +13,13 @@ MODELS = ["qgs-linear", "qgs-softmax", "baseline-flat"]
 GROUPS = ["all", "switch", "continuation", "start"]
 
 
-def main():
-    reports = [json.loads(p.read_text()) for p in sorted(RUNS.glob("quality-seed*.json"))]
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=Path, default=RUNS, help="folder with quality-seed*.json (build_models --ckpt-dir)")
+    runs = ap.parse_args(argv).runs
+    reports = [json.loads(p.read_text()) for p in sorted(runs.glob("quality-seed*.json"))]
     if not reports:
-        raise SystemExit(f"no quality-seed*.json in {RUNS}: run python3 -m trainer.build_models first")
+        raise SystemExit(f"no quality-seed*.json in {runs}: run python3 -m trainer.build_models first")
     seeds = [r["seed"] for r in reports]
     print(f"Test split of {reports[0]['workspace']} (data sha256 {reports[0]['data_sha256'][:12]}…), training seeds {seeds}; "
           "mean over seeds, ± half the range between seeds.\n")
@@ -34,7 +39,7 @@ def main():
         epochs = "/".join(str(len(r["train"]["epochs"])) for r in rows)
         minutes = "/".join(f"{r['train']['minutes']:.1f}" for r in rows)
         print(f"| {m} | " + " | ".join(cells) + f" | {epochs} | {minutes} |")
-    turns = reports[0]["models"][MODELS[0]]["test"]
+    turns = next(iter(reports[0]["models"].values()))["test"]
     print("\nTurns: " + ", ".join(f"{g} {turns[g]['turns']}" for g in GROUPS))
     print("\nPer seed:\n")
     for r in reports:

@@ -130,11 +130,12 @@ def save_checkpoint(path: Path, model: QGSModel, data_sha256: str, info: Dict):
     torch.save({"config": model.cfg.to_json(), "state": model.state_dict(), "data_sha256": data_sha256, "info": info}, str(path))
 
 
-def load_workspace(data: Path, tok: TokenizerParams, max_history: int):
+def load_workspace(data: Path, tok: TokenizerParams, max_history: int, keep=None):
+    """(feature groups, examples by split, sha256 of the data files); `keep` filters sessions (data.split_quota)."""
     sessions, qrels, features = workspace_files(data)
     groups = read_feature_groups(features)
     names = [f for _, fs in groups for f in fs]
-    examples = load_examples(sessions, qrels, tok, names, max_history=max_history)
+    examples = load_examples(sessions, qrels, tok, names, max_history=max_history, keep=keep)
     by_split = {k: [e for e in examples if e.split == k] for k in ("train", "valid", "test")}
     return groups, by_split, sha256_files([sessions, qrels])
 

@@ -133,9 +133,14 @@ def load_export(folder: Path, tok: TokenizerParams, max_history: int = 64, max_c
 
 
 def split_examples(examples: Sequence[TurnExample], valid_share: float = 0.15) -> Dict[str, List[TurnExample]]:
-    """By the exported split; when the export has no valid turns (a small labelled sample), a
-    deterministic share of the train turns (by turn id hash) becomes the validation set."""
+    """By the exported split; when the export has no train turns (labels on test-split users, e.g. the
+    shipped demo), every turn is training data; when it has no valid turns (a small labelled sample),
+    a deterministic share of the train turns (by turn id hash) becomes the validation set."""
     by = {k: [e for e in examples if e.split == k] for k in ("train", "valid", "test")}
+    if not by["train"]:
+        # Labels on held-out users only (the shipped demo is all test-split): the analyst's labels
+        # are the training data; what to compare on afterwards is the app's choice, not the log's split.
+        by = {"train": list(examples), "valid": [], "test": []}
     if not by["valid"] and len(by["train"]) >= 4:
         keep, valid = [], []
         for e in by["train"]:

@@ -69,3 +69,23 @@ def test_examples_and_collate(tmp_path):
     assert inputs["candidate_features"].shape[-1] == 2
     assert grades.shape == inputs["candidate_mask"].shape
     assert ((grades >= 0) == inputs["candidate_mask"]).all()
+
+
+def test_split_quota_keeps_whole_sessions_in_file_order_up_to_each_splits_turns(tmp_path):
+    from trainer.data import read_sessions, split_quota
+
+    ws = write_workspace(tmp_path / "ws", sessions=40)
+    everything = list(read_sessions(ws / "sessions.jsonl"))
+    keep = split_quota({"train": 10, "valid": 1})
+    kept = [s for s in everything if keep(s)]
+    train = [s for s in kept if s["split"] == "train"]
+    # Whole sessions, the first ones of the split, until the quota is reached (the last one may pass it).
+    all_train = [s for s in everything if s["split"] == "train"]
+    assert train == all_train[: len(train)]
+    turns = [len(s["events"]) for s in train]
+    assert sum(turns) >= 10 and sum(turns) - turns[-1] < 10
+    assert len([s for s in kept if s["split"] == "valid"]) == 1
+    # A split without a quota is kept whole (the test split: the shipped demo).
+    assert [s for s in kept if s["split"] == "test"] == [s for s in everything if s["split"] == "test"]
+    ex = load_examples(ws / "sessions.jsonl", ws / "qrels.txt", TOK, ["bm25"], keep=split_quota({"train": 10, "valid": 1}))
+    assert {e.qid.split("#")[0] for e in ex} <= {s["session_id"] for s in kept}

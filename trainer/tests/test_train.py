@@ -39,6 +39,26 @@ def test_train_evaluate_export_cli(tmp_path, capsys):
     assert res["all"]["turns"] > 0 and 0 < res["all"]["ndcg10"] <= 1
     assert res["all"]["turns"] == res["switch"]["turns"] + res["continuation"]["turns"] + res["start"]["turns"]
 
+    capsys.readouterr()
+    evaluate_mod.main(["--data", str(ws), "--without-history", str(run / "model.pt")])
+    ablated = json.loads(capsys.readouterr().out)
+    bare = ablated[f"{run / 'model.pt'} without history"]
+    assert bare["all"]["turns"] == res["all"]["turns"]
+    # First turns have no history anyway: removing it changes nothing there.
+    assert bare["start"]["ndcg10"] == res["start"]["ndcg10"]
+
+    # Ground-truth slices from a demo's turns.tsv: every turn here is marked an ambiguous refinement.
+    qids = [f"{s['session_id']}#{i}" for s in map(json.loads, (ws / "sessions.jsonl").read_text().splitlines())
+            for i in range(len(s["events"]))]
+    truth = ws / "turns.tsv"
+    truth.write_text("turn_id\ttopic\tsubject\tkind\tquery_form\tambiguous\tintent\n"
+                     + "".join(f"{q}\t0\tx\trefine\tfollow\t1\t-\n" for q in qids))
+    capsys.readouterr()
+    evaluate_mod.main(["--data", str(ws), "--truth", str(truth), str(run / "model.pt")])
+    sliced = json.loads(capsys.readouterr().out)[str(run / "model.pt")]
+    assert sliced["ambiguous"]["turns"] == sliced["true refine"]["turns"] == res["all"]["turns"]
+    assert sliced["true switch/return"]["turns"] == 0
+
     out = tmp_path / "m.onnx"
     export_mod.main(["--checkpoint", str(run / "model.pt"), "--out", str(out), "--name", "tiny"])
     meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}

@@ -1,5 +1,6 @@
 """Training from a workbench training export (docs/training-export.md): reading, refusals, and the
 one-step train → ONNX with provenance, also for logs that carry no features at all."""
+import dataclasses
 import json
 from pathlib import Path
 
@@ -60,6 +61,16 @@ def test_split_holds_out_valid_turns_when_the_export_has_none(tmp_path):
     _, _, examples, _ = load_export(write_export(tmp_path / "e", n=40), TokenizerParams())
     s = split_examples(examples)
     assert s["valid"] and s["train"] and not set(e.qid for e in s["valid"]) & set(e.qid for e in s["train"])
+
+
+def test_split_uses_every_turn_when_the_labels_are_all_on_test_split_users(tmp_path):
+    # The shipped demo is the held-out users of the training world: every session says "test".
+    _, _, examples, _ = load_export(write_export(tmp_path / "e", n=40), TokenizerParams())
+    held_out = [dataclasses.replace(e, split="test") for e in examples]
+    s = split_examples(held_out)
+    assert s["train"] and s["valid"] and not s["test"]
+    assert len(s["train"]) + len(s["valid"]) == len(held_out)
+    assert not set(e.qid for e in s["valid"]) & set(e.qid for e in s["train"])
 
 
 @pytest.mark.parametrize("damage, message", [

@@ -1,10 +1,12 @@
-// Writes a demo workspace: node src-backend/data/demo/cli-demo.ts --seed 7 --sessions 1000 --out resources/demo --gzip
+// Writes a demo workspace. The shipped demo (the test users of the training world, docs/demo-data.md):
+// node src-backend/data/demo/cli-demo.ts --seed 7 --sessions 12000 --only-split test --out resources/demo --gzip
 
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../../src-common/errors.ts';
 import { generateDemo } from './generate.ts';
 
-const usage = 'usage: node src-backend/data/demo/cli-demo.ts --seed N --sessions N --out DIR [--gzip]';
+const usage =
+  'usage: node src-backend/data/demo/cli-demo.ts --seed N --sessions N --out DIR [--gzip] [--only-split train|valid|test]';
 
 function intArg(name: string, value: string | undefined): number {
   if (value === undefined) {
@@ -26,6 +28,7 @@ try {
       sessions: { type: 'string' },
       out: { type: 'string' },
       gzip: { type: 'boolean', default: false },
+      'only-split': { type: 'string' },
     },
   }));
 } catch (err) {
@@ -41,6 +44,7 @@ const opts = {
   sessions: intArg('sessions', values.sessions),
   outDir: values.out,
   gzip: values.gzip,
+  ...(values['only-split'] !== undefined ? { onlySplit: values['only-split'] as 'train' | 'valid' | 'test' } : {}),
 };
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));

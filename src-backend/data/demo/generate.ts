@@ -10,14 +10,22 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { ApiError } from '../../../src-common/errors.ts';
 import type { DemoReport } from '../../../src-common/api/contract.ts';
-import { FEATURE_GROUPS, generateSessions } from './sessions.ts';
-import { buildWorld } from './world.ts';
+import type { Split } from '../../../src-common/api/types.ts';
+import { textStatsToJson } from '../../../src-common/features.ts';
+import { FEATURE_GROUPS, QUERY_DEPENDENCE, generateSessions } from './sessions.ts';
+import { buildWorld, type World } from './world.ts';
 
 export interface DemoOptions {
   seed: number;
   sessions: number;
   outDir: string;
   gzip?: boolean;
+  /**
+   * Write only the sessions of this split's users. The world and the session stream are the same
+   * as without it (`sessions` still counts every generated session), so the output is exactly that
+   * split's slice of the full workspace: how the shipped demo is cut from the training world.
+   */
+  onlySplit?: Split;
 }
 
 /** What a generation run produced; the API returns it as `demo.generate`'s result. */
@@ -33,8 +41,15 @@ const CHUNK = 1 << 20;
 
 export const TURNS_HEADER = 'turn_id\ttopic\tsubject\tkind\tquery_form\tambiguous\tintent\n';
 
-export function featuresJson(): string {
-  return JSON.stringify({ groups: FEATURE_GROUPS }, null, 2) + '\n';
+/**
+ * features.json v2: the feature groups in model input order, which features depend on the query
+ * (`qgs-text-v1`: the app recomputes them with src-common/features.ts; `logged`: it cannot), and the
+ * corpus statistics of the world's whole item collection that BM25 was logged with.
+ */
+export function featuresJson(world: World): string {
+  const head = JSON.stringify({ version: 2, groups: FEATURE_GROUPS, queryDependence: QUERY_DEPENDENCE }, null, 2);
+  // textStats on one line: thousands of df entries would otherwise be thousands of lines.
+  return `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "textStats": ${JSON.stringify(textStatsToJson(world.textStats))}\n}\n`;
 }
 
 /** Accumulates text and writes it in large chunks, waiting for the stream when it is full. */
@@ -96,6 +111,8 @@ function checkOptions(opts: DemoOptions): void {
       message: `must be an integer from 1 to ${MAX_SESSIONS}, got ${String(opts.sessions)}`,
     });
   }
+  if (opts.onlySplit !== undefined && !['train', 'valid', 'test'].includes(opts.onlySplit))
+    problems.push({ where: 'onlySplit', message: `must be train, valid or test, got ${String(opts.onlySplit)}` });
   if (typeof opts.outDir !== 'string' || opts.outDir.trim() === '')
     problems.push({ where: 'outDir', message: 'must be a non-empty path' });
   if (problems.length > 0) {
@@ -148,8 +165,16 @@ export async function generateDemo(
     let lastUser = '';
     let lastYield = performance.now();
     const progressEvery = Math.max(1, Math.floor(opts.sessions / 200));
+    let generated = 0;
     for (const s of generateSessions(world, opts.seed, opts.sessions)) {
       if (signal?.aborted) throw cancelled(signal);
+      generated++;
+      if (generated % progressEvery === 0 || generated === opts.sessions) onProgress?.(generated, opts.sessions);
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+      if (opts.onlySplit !== undefined && s.split !== opts.onlySplit) continue;
       await sessionsOut.write(s.line + '\n');
       let q = '';
       let tt = '';
@@ -169,18 +194,12 @@ export async function generateDemo(
         lastUser = s.userId;
       }
       summary.sessions++;
-      if (summary.sessions % progressEvery === 0 || summary.sessions === opts.sessions)
-        onProgress?.(summary.sessions, opts.sessions);
-      if (performance.now() - lastYield > YIELD_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
     }
     if (signal?.aborted) throw cancelled(signal);
     await sessionsOut.close();
     await qrelsOut.close();
     await turnsOut.close();
-    writeFileSync(tmp(files.features), featuresJson());
+    writeFileSync(tmp(files.features), featuresJson(world));
     if (gz && statSync(tmp(files.qrels)).size > QRELS_GZIP_BYTES) {
       await pipeline(createReadStream(tmp(files.qrels)), createGzip({ level: 6 }), createWriteStream(tmp(qrelsGz)), {
         signal,

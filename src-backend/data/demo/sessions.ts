@@ -2,20 +2,32 @@
 // time — its JSONL v1 line plus the ground truth kept out of the log (topic, intent, kind of turn,
 // graded relevance of every candidate) — so callers can stream any number of sessions.
 
-import { tokenize } from '../../../src-common/tokenizer.ts';
+import { prepareQuery, textFeatures } from '../../../src-common/features.ts';
 import type { Split } from '../../../src-common/api/types.ts';
 import { formatTurnId } from '../../store/turn-ids.ts';
 import { Rng } from '../../../src-common/prng.ts';
-import { DIM, bm25, clamp, dot, fill, mix, normalise, twoBrands, type Item, type World } from './world.ts';
+import { DIM, clamp, dot, fill, mix, normalise, twoBrands, type Item, type World } from './world.ts';
 
+/**
+ * The logged features, in model input order. Every one is something a real logger could know at
+ * that moment: text of the typed query and the title, item statistics, and the user's own earlier
+ * sessions. None is computed from the generator's hidden topics or vectors except `semantic_sim`,
+ * a simulated embedding service's score of the *typed* query (ambiguous when the query is). Nothing
+ * summarises the current session: what the session did before is left to the model's history input.
+ */
 export const FEATURE_GROUPS = [
   { name: 'text_match', features: ['bm25', 'title_coverage', 'exact_match', 'semantic_sim'] },
   { name: 'statistical', features: ['item_ctr', 'log_popularity', 'freshness', 'title_len'] },
-  {
-    name: 'behavioural',
-    features: ['user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'],
-  },
+  { name: 'behavioural', features: ['user_item_clicks', 'user_title_affinity'] },
 ] as const;
+
+/** Which features depend on the query, and how the app can recompute them (features.json). */
+export const QUERY_DEPENDENCE = {
+  bm25: 'qgs-text-v1',
+  title_coverage: 'qgs-text-v1',
+  exact_match: 'qgs-text-v1',
+  semantic_sim: 'logged',
+} as const;
 
 /** How a turn relates to the one before it. A switch or a return changes the topic. */
 export type TurnKind = 'first' | 'refine' | 'switch' | 'return';
@@ -50,7 +62,15 @@ export interface GeneratedSession {
 
 // Story parameters (documented in docs/demo-data.md).
 const P_REFINE = 0.55;
-const P_SWITCH = 0.35; // the rest (0.10) returns to an earlier topic of the session when there is one
+// How a refinement names its topic: an intent-only follow-up ("review", "多少钱"), the subject's
+// short form when it has one, else the full subject.
+const P_FOLLOW = 0.4;
+const P_SHORT = 0.6; // of the refinements that are not follow-ups
+/** A return to an earlier topic uses the short form (when there is one) this often. */
+const P_RETURN_SHORT = 0.6;
+/** Share of an ambiguous query's retrieved slots that go to its other readings (all wrong). */
+const OTHER_READINGS_SHARE = 0.55;
+const P_SWITCH = 0.3; // the rest (0.15) returns to an earlier topic of the session when there is one
 const P_ZH_USER = 0.2;
 const SESSIONS_PER_USER_P = 0.3; // 1 + Geometric(0.3) sessions per user, mean ≈ 3.3
 const TURNS_P = 0.22; // 1 + Geometric(0.22) turns per session, mean ≈ 4.5
@@ -64,9 +84,11 @@ interface UserState {
   split: Split;
   zh: boolean;
   domainPref: number[]; // sums to 1
+  /** Clicks per item in the user's earlier sessions (what `user_item_clicks` logs). */
   itemClicks: Map<number, number>;
-  topicClicks: Map<number, number>;
-  totalClicks: number;
+  /** Sum of the unit tf·idf title vectors of the items clicked in earlier sessions, and its length. */
+  titleBag: Map<string, number>;
+  titleBagNorm: number;
   clickedItems: number[]; // for re-finding: items this user clicked before, oldest first
   favouriteAspect: number; // the intent a bare query from this user most often hides
   clock: number; // ms since epoch of the user's next session start
@@ -114,8 +136,8 @@ function newUser(world: World, rng: Rng, n: number): UserState {
     zh,
     domainPref,
     itemClicks: new Map(),
-    topicClicks: new Map(),
-    totalClicks: 0,
+    titleBag: new Map(),
+    titleBagNorm: 0,
     clickedItems: [],
     favouriteAspect: rng.int(0, 3),
     clock: EPOCH_MS + Math.floor(rng.uniform(0, 60) * 86_400_000),
@@ -173,6 +195,7 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
   let context: Float64Array | null = null; // decaying sum of earlier query vectors in this session
   const recentClicks: Float64Array[] = []; // vectors of the last clicked items in this session
   const clickedBy = new Map<number, number[]>(); // topic -> items clicked for it this session
+  const sessionClicks: number[] = []; // items clicked in this session, in order
 
   for (let e = 0; e < nTurns; e++) {
     let kind: TurnKind;
@@ -211,8 +234,18 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     const t = world.topics[topic]!;
     // Within a topic users often drop the subject ("review", "多少钱") or shorten it ("running
     // shoes"); such a query fits sibling topics too, and only the session says which one is meant.
+    // On a return to an earlier topic they often use the short form too ("running shoes" again after
+    // a detour): when siblings share it, only the earlier part of the session says which is meant.
     const form: QueryForm =
-      kind !== 'refine' ? 'full' : rng.chance(0.25) ? 'follow' : rng.chance(0.5) ? 'short' : 'full';
+      kind === 'refine'
+        ? rng.chance(P_FOLLOW)
+          ? 'follow'
+          : rng.chance(P_SHORT)
+            ? 'short'
+            : 'full'
+        : kind === 'return' && rng.chance(P_RETURN_SHORT)
+          ? 'short'
+          : 'full';
     let query: string;
     let meanings: number[];
     if (form === 'follow') {
@@ -224,8 +257,7 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
       meanings = short ? readings(world, topic, short) : [topic];
       query = composeQuery(world, rng, topic, aspect, short ?? t.subject);
     }
-    const queryTokens = [...new Set(tokenize(query))];
-    const queryPhrase = ` ${tokenize(query).join(' ')} `;
+    const prepared = prepareQuery(query);
     // The query's embedding only knows what was typed: an ambiguous query sits between its readings.
     const typedVec = meanings.length > 1 ? meanVec(meanings.map((m) => world.topics[m]!.vec)) : t.vec;
     const queryVec =
@@ -238,33 +270,18 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     const clickMean = recentClicks.length > 0 ? meanVec(recentClicks) : null;
     const rows = candidates.map((idx) => {
       const item = world.items[idx]!;
-      const b = bm25(world, queryTokens, item) * Math.exp(0.15 * rng.normal());
-      let covered = 0;
-      for (const q of queryTokens) if (item.tf.has(q)) covered++;
-      const affinityPrior =
-        user.domainPref[world.topics[item.topic]!.domain]! /
-        world.topicsByDomain[world.topics[item.topic]!.domain]!.length;
       const f = {
-        bm25: b,
-        title_coverage: queryTokens.length > 0 ? covered / queryTokens.length : 0,
-        exact_match: item.phrase.includes(queryPhrase) ? 1 : 0,
+        // The one feature module, exactly: the app recomputes these for an edited query.
+        ...textFeatures(world.textStats, prepared, item.prepared),
         semantic_sim: clamp(dot(queryVec, item.vec) + 0.2 * rng.normal(), -1, 1),
-        item_ctr: item.ctr,
-        log_popularity: item.logPopularity,
-        freshness: item.freshness,
-        title_len: item.titleLen,
         user_item_clicks: user.itemClicks.get(idx) ?? 0,
-        user_topic_affinity: ((user.topicClicks.get(item.topic) ?? 0) + 3 * affinityPrior) / (user.totalClicks + 3),
-        session_topic_sim: context ? clamp(dot(context, item.vec) + 0.05 * rng.normal(), -1, 1) : 0,
-        recent_click_sim: clickMean ? clamp(dot(clickMean, item.vec) + 0.05 * rng.normal(), -1, 1) : 0,
+        user_title_affinity: titleAffinity(user, item),
       };
+      // The engine's own signals are hidden state (its session model); only the order is logged.
+      const sessionSim = context ? dot(context, item.vec) + 0.05 * rng.normal() : 0;
+      const clickSim = clickMean ? dot(clickMean, item.vec) + 0.05 * rng.normal() : 0;
       const prod =
-        0.12 * f.bm25 +
-        1.1 * f.session_topic_sim +
-        0.7 * f.recent_click_sim +
-        3 * f.item_ctr +
-        0.3 * f.semantic_sim +
-        0.4 * rng.normal();
+        0.12 * f.bm25 + 1.1 * sessionSim + 0.7 * clickSim + 3 * item.ctr + 0.3 * f.semantic_sim + 0.4 * rng.normal();
       return { idx, item, f, prod, grade: grade(item, topic, intent) };
     });
     rows.sort((a, b) => b.prod - a.prod);
@@ -282,8 +299,7 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
         `${p > 0 ? ',' : ''}${row.item.jsonHead},"position":${p + 1},"features":{` +
         `"bm25":${fmt(f.bm25, 1e3)},"title_coverage":${fmt(f.title_coverage, 1e3)},"exact_match":${f.exact_match},` +
         `"semantic_sim":${fmt(f.semantic_sim, 1e4)},${row.item.statsJson},` +
-        `"user_item_clicks":${f.user_item_clicks},"user_topic_affinity":${fmt(f.user_topic_affinity, 1e4)},` +
-        `"session_topic_sim":${fmt(f.session_topic_sim, 1e4)},"recent_click_sim":${fmt(f.recent_click_sim, 1e4)}}`;
+        `"user_item_clicks":${f.user_item_clicks},"user_title_affinity":${fmt(f.user_title_affinity, 1e4)}}`;
       if (click) {
         const dwell = Math.round(DWELL_MEDIAN_S[row.grade]! * 1000 * Math.exp(0.7 * rng.normal()));
         dwellTotal += dwell;
@@ -311,10 +327,7 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     // Behaviour feeds the next turn's features.
     for (const idx of clickedNow) {
       const item = world.items[idx]!;
-      user.itemClicks.set(idx, (user.itemClicks.get(idx) ?? 0) + 1);
-      user.topicClicks.set(item.topic, (user.topicClicks.get(item.topic) ?? 0) + 1);
-      user.totalClicks++;
-      if (user.clickedItems.length < 200) user.clickedItems.push(idx);
+      sessionClicks.push(idx);
       recentClicks.push(item.vec);
       if (recentClicks.length > 5) recentClicks.shift();
       const list = clickedBy.get(item.topic) ?? [];
@@ -324,11 +337,32 @@ function makeSession(world: World, rng: Rng, user: UserState, sessionId: string)
     context = context ? mix(context, 0.5, queryVec, 1) : queryVec;
     clock += Math.round(rng.uniform(3, 40) * 1000) + dwellTotal;
   }
+  // The user's long-term profile learns this session's clicks once it is over (features of the
+  // user's later sessions see them; this session's turns do not).
+  for (const idx of sessionClicks) {
+    user.itemClicks.set(idx, (user.itemClicks.get(idx) ?? 0) + 1);
+    if (user.clickedItems.length < 200) user.clickedItems.push(idx);
+    const item = world.items[idx]!;
+    for (const [token, w] of item.tfidf) user.titleBag.set(token, (user.titleBag.get(token) ?? 0) + w / item.tfidfNorm);
+  }
+  if (sessionClicks.length > 0) {
+    let n = 0;
+    for (const w of user.titleBag.values()) n += w * w;
+    user.titleBagNorm = Math.sqrt(n);
+  }
   // Next session of this user: hours to days later.
   user.clock = clock + Math.round((0.5 - Math.log(1 - rng.next()) * 48) * 3_600_000);
 
   const line = `{"v":1,"session_id":"${sessionId}","user_id":"${user.id}","split":"${user.split}","events":[${events.join(',')}]}`;
   return { sessionId, userId: user.id, split: user.split, line, turns };
+}
+
+/** Cosine between the item's tf·idf title vector and the titles the user clicked in earlier sessions. */
+function titleAffinity(user: UserState, item: Item): number {
+  if (user.titleBagNorm === 0 || item.tfidfNorm === 0) return 0;
+  let s = 0;
+  for (const [token, w] of item.tfidf) s += w * (user.titleBag.get(token) ?? 0);
+  return s / (item.tfidfNorm * user.titleBagNorm);
 }
 
 function meanVec(vs: readonly Float64Array[]): Float64Array {
@@ -371,10 +405,10 @@ function retrieve(
   // reading is what the user means.
   const others = meanings.filter((m) => m !== topic);
   if (others.length > 0) {
-    const nOthers = Math.round(nCur * 0.45);
+    const nOthers = Math.round(nCur * OTHER_READINGS_SHARE);
     for (let k = 0; k < nOthers; k++) {
       const o = world.topics[rng.pick(others)]!;
-      add(rng.pick(aspect >= 0 && rng.chance(0.7) ? o.itemsByAspect[aspect]! : o.items));
+      add(rng.pick(aspect >= 0 && rng.chance(0.8) ? o.itemsByAspect[aspect]! : o.items));
     }
   }
   for (const idx of rng.sample(t.items, nCur + 4)) if (chosen.size < nCur) add(idx);

@@ -1,8 +1,15 @@
 // The demo world: topics (one per subject of a domain) with latent vectors, and a pool of items
-// per topic with titles, static quality signals and precomputed title statistics for BM25.
+// per topic with titles, static quality signals and each title prepared once for the one feature
+// module (src-common/features.ts), whose corpus statistics are those of the whole item collection.
 // Built once per seed (~12k items, a few MB); sessions are streamed on top of it.
 
-import { tokenize } from '../../../src-common/tokenizer.ts';
+import {
+  idf as tokenIdf,
+  prepareTitle,
+  textStatsFromTitles,
+  type PreparedTitle,
+  type TextStats,
+} from '../../../src-common/features.ts';
 import { Rng } from '../../../src-common/prng.ts';
 import { DOMAINS, type DomainDef } from './vocab.ts';
 
@@ -41,9 +48,11 @@ export interface Item {
   /** The four statistical features as JSON members: they never change, so they are formatted once. */
   statsJson: string;
   vec: Float64Array;
-  tf: Map<string, number>;
-  /** Tokens joined by single spaces with spaces at both ends, for exact phrase matching. */
-  phrase: string;
+  /** The title tokenized once for the text features (src-common/features.ts). */
+  prepared: PreparedTitle;
+  /** The title's tokens weighted by tf·idf, and that vector's length: for title-to-title similarity. */
+  tfidf: Map<string, number>;
+  tfidfNorm: number;
 }
 
 export interface World {
@@ -53,8 +62,8 @@ export interface World {
   topicsByDomain: number[][];
   /** aspectVecs[domain][aspect]: the direction an intent moves a query or an item. */
   aspectVecs: Float64Array[][];
-  idf: Map<string, number>;
-  avgTitleLen: number;
+  /** Corpus statistics of every item title: what BM25 was logged with (features.json's textStats). */
+  textStats: TextStats;
 }
 
 export function randomUnit(rng: Rng): Float64Array {
@@ -150,9 +159,7 @@ export function buildWorld(seed: number): World {
           title += domain.lang === 'zh' ? `_${source}` : rng.chance(0.5) ? ` - ${source}` : ` | ${source}`;
         }
         const quality = (rng.next() + rng.next() + rng.next()) / 3;
-        const tokens = tokenize(title);
-        const tf = new Map<string, number>();
-        for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+        const prepared = prepareTitle(title);
         const index = items.length;
         const id = `i${String(index).padStart(6, '0')}`;
         // Logged statistics are only loosely tied to quality: popular is not the same as relevant.
@@ -170,11 +177,12 @@ export function buildWorld(seed: number): World {
           ctr,
           logPopularity,
           freshness,
-          titleLen: tokens.length,
-          statsJson: `"item_ctr":${round(ctr, 1e4)},"log_popularity":${round(logPopularity, 1e3)},"freshness":${round(freshness, 1e4)},"title_len":${tokens.length}`,
+          titleLen: prepared.len,
+          statsJson: `"item_ctr":${round(ctr, 1e4)},"log_popularity":${round(logPopularity, 1e3)},"freshness":${round(freshness, 1e4)},"title_len":${prepared.len}`,
           vec: mix(mix(topic.vec, 1, aspectVecs[d]![aspect]!, 0.35), 1, randomUnit(rng), 0.6),
-          tf,
-          phrase: ` ${tokens.join(' ')} `,
+          prepared,
+          tfidf: new Map(),
+          tfidfNorm: 0,
         });
         topic.items.push(index);
         topic.itemsByAspect[aspect]!.push(index);
@@ -183,16 +191,17 @@ export function buildWorld(seed: number): World {
     topicsByDomain.push(ids);
   });
 
-  const df = new Map<string, number>();
-  let totalLen = 0;
+  const textStats = textStatsFromTitles(items.map((item) => item.title));
   for (const item of items) {
-    totalLen += item.titleLen;
-    for (const t of item.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    let norm = 0;
+    for (const [token, tf] of item.prepared.tf) {
+      const w = tf * tokenIdf(textStats, token);
+      item.tfidf.set(token, w);
+      norm += w * w;
+    }
+    item.tfidfNorm = Math.sqrt(norm);
   }
-  const idf = new Map<string, number>();
-  const n = items.length;
-  for (const [t, f] of df) idf.set(t, Math.log(1 + (n - f + 0.5) / (f + 0.5)));
-  return { topics, items, domains: DOMAINS, topicsByDomain, aspectVecs, idf, avgTitleLen: totalLen / n };
+  return { topics, items, domains: DOMAINS, topicsByDomain, aspectVecs, textStats };
 }
 
 /** x rounded to 1/scale, as it is written in the log. */
@@ -202,16 +211,4 @@ export function round(x: number, scale: number): number {
 
 export function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
-}
-
-/** Okapi BM25 (k1 = 1.2, b = 0.75) of a tokenised query against an item title. */
-export function bm25(world: World, queryTokens: readonly string[], item: Item): number {
-  let s = 0;
-  const norm = 1.2 * (0.25 + (0.75 * item.titleLen) / world.avgTitleLen);
-  for (const t of queryTokens) {
-    const tf = item.tf.get(t);
-    if (tf === undefined) continue;
-    s += ((world.idf.get(t) ?? 0) * tf * 2.2) / (tf + norm);
-  }
-  return s;
 }

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-common/errors.ts';
 import { generateDemo, type DemoSummary } from '../../../src-backend/data/demo/generate.ts';
 import { parseSessionLine } from '../../../src-backend/data/session-validate.ts';
+import { buildWorld } from '../../../src-backend/data/demo/world.ts';
+import { textStatsFromJson, textStatsFromTitles, textStatsToJson } from '../../../src-common/features.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'demo-test-'));
 const dir = (name: string): string => join(root, name);
@@ -65,16 +67,33 @@ describe('generateDemo output files', () => {
     });
   });
 
-  it("emits session-log v1 lines that the importer's validator accepts, with the twelve demo features", () => {
+  it("emits session-log v1 lines that the importer's validator accepts, with the ten demo features", () => {
     const features = JSON.parse(readFileSync(join(dir('a'), 'features.json'), 'utf8')) as {
+      version: number;
       groups: { name: string; features: string[] }[];
+      queryDependence: Record<string, string>;
     };
+    expect(features.version).toBe(2);
     expect(features.groups.map((g) => g.name)).toEqual(['text_match', 'statistical', 'behavioural']);
     expect(features.groups.map((g) => g.features)).toEqual([
       ['bm25', 'title_coverage', 'exact_match', 'semantic_sim'],
       ['item_ctr', 'log_popularity', 'freshness', 'title_len'],
-      ['user_item_clicks', 'user_topic_affinity', 'session_topic_sim', 'recent_click_sim'],
+      ['user_item_clicks', 'user_title_affinity'],
     ]);
+    // Only the query-dependent features are listed: the text ones the app recomputes, the embedding
+    // score it cannot.
+    expect(features.queryDependence).toEqual({
+      bm25: 'qgs-text-v1',
+      title_coverage: 'qgs-text-v1',
+      exact_match: 'qgs-text-v1',
+      semantic_sim: 'logged',
+    });
+    // BM25's corpus statistics travel with the log: those of the world's whole item collection.
+    const stats = textStatsToJson(textStatsFromTitles(buildWorld(3).items.map((i) => i.title)));
+    expect((features as unknown as { textStats: unknown }).textStats).toEqual(stats);
+    expect(stats.docs).toBeGreaterThan(10_000);
+    // What the backend will read it with (the counterfactual recomputation).
+    expect(textStatsFromJson((features as unknown as { textStats: unknown }).textStats).docs).toBe(stats.docs);
     const names = features.groups.flatMap((g) => g.features).sort();
     const utf8 = new TextEncoder();
     lines.forEach((line, i) => expect(parseSessionLine(utf8.encode(line)).problems, `line ${i + 1}`).toEqual([]));
@@ -167,6 +186,32 @@ describe('generateDemo output files', () => {
   });
 });
 
+describe('generateDemo --only-split', () => {
+  it("writes exactly that split's sessions of the same world, byte for byte, with the same features.json", async () => {
+    const test = await generateDemo({ seed: 3, sessions: SESSIONS, outDir: dir('only-test'), onlySplit: 'test' });
+    const sliced = readFileSync(join(dir('only-test'), 'sessions.jsonl'), 'utf8');
+    const expected = lines.filter((l) => (JSON.parse(l) as Session).split === 'test');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sliced).toBe(expected.join('\n') + '\n');
+    expect(test.sessions).toBe(expected.length);
+    const ids = new Set(expected.map((l) => (JSON.parse(l) as Session).session_id));
+    const qrels = readFileSync(join(dir('a'), 'qrels.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l && ids.has(l.split('#')[0]!));
+    expect(readFileSync(join(dir('only-test'), 'qrels.txt'), 'utf8')).toBe(qrels.join('\n') + '\n');
+    expect(
+      readFileSync(join(dir('only-test'), 'features.json')).equals(readFileSync(join(dir('a'), 'features.json'))),
+    ).toBe(true);
+  });
+
+  it('rejects an unknown split by name', async () => {
+    await expect(
+      generateDemo({ seed: 1, sessions: 10, outDir: dir('bad-split'), onlySplit: 'dev' as 'test' }),
+    ).rejects.toMatchObject({ code: 'invalid_input', problems: [{ where: 'onlySplit' }] });
+    expect(existsSync(dir('bad-split'))).toBe(false);
+  });
+});
+
 describe('generateDemo cancel and bad input', () => {
   it('stops when cancelled and leaves no files behind', async () => {
     const out = dir('cancelled');
@@ -230,9 +275,9 @@ describe('cli-demo', () => {
 describe('shipped resources/demo', () => {
   const shipped = join(import.meta.dirname, '../../../resources/demo');
 
-  it('is what the documented command generates, and small enough to ship', async () => {
+  it('is what the documented command generates (the test users of the training world), and small enough to ship', async () => {
     const out = dir('shipped');
-    await generateDemo({ seed: 7, sessions: 1000, outDir: out, gzip: true });
+    await generateDemo({ seed: 7, sessions: 12_000, outDir: out, gzip: true, onlySplit: 'test' });
     for (const f of ['sessions.jsonl.gz', 'qrels.txt', 'features.json', 'turns.tsv']) {
       expect(
         readFileSync(join(shipped, f)).equals(readFileSync(join(out, f))),
@@ -241,7 +286,13 @@ describe('shipped resources/demo', () => {
     }
     expect(statSync(join(shipped, 'sessions.jsonl.gz')).size).toBeLessThanOrEqual(8 * 1024 * 1024);
     expect(readFileSync(join(shipped, 'README.md'), 'utf8')).toContain(
-      'cli-demo.ts --seed 7 --sessions 1000 --out resources/demo --gzip',
+      'cli-demo.ts --seed 7 --sessions 12000 --only-split test --out resources/demo --gzip',
     );
+    const lines = gunzipSync(readFileSync(join(shipped, 'sessions.jsonl.gz')))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(1000);
+    expect(lines.length).toBeLessThanOrEqual(1500);
   });
 });

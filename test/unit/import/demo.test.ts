@@ -1,6 +1,7 @@
 // The demo generator's output is a valid session log and qrels file for the importers.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { generateDemo } from '../../../src-backend/data/demo/generate.ts';
 import { openStore, listSessions, workspaceStats } from '../../../src-backend/store/index.ts';
 import { importSessionLog } from '../../../src-backend/data/session-log.ts';
@@ -19,6 +20,26 @@ describe('demo workspace import', () => {
     expect(workspaceStats(store)).toMatchObject({ sessions: 40, users: summary.users, qrelsSets: ['ground-truth'] });
     // Query switches exist in the demo, so the has-switch filter finds sessions.
     expect(listSessions(store, { hasSwitch: true, offset: 0, limit: 1 }).total).toBeGreaterThan(0);
+    store.close();
+  });
+
+  it('imports the shipped resources/demo with the counts its README states: the held-out users only', async () => {
+    const demo = join(import.meta.dirname, '../../../resources/demo');
+    const store = openStore(join(tempDir(), 'shipped.db'));
+    const report = await importSessionLog(store, join(demo, 'sessions.jsonl.gz'));
+    expect(report).toMatchObject({ sessions: 1191, turns: 5681, resultRows: 85_449 });
+    const q = await importQrels(store, join(demo, 'qrels.txt'), { setName: 'ground-truth' });
+    expect(q.resultRows).toBe(85_449);
+    const stats = workspaceStats(store);
+    expect(stats).toMatchObject({ sessions: 1191, users: 364, turns: 5681 });
+    // The ten features of features.json, and nothing else, arrive in the workspace.
+    const spec = JSON.parse(readFileSync(join(demo, 'features.json'), 'utf8')) as { groups: { features: string[] }[] };
+    expect([...stats.featureNames].sort()).toEqual(spec.groups.flatMap((g) => g.features).sort());
+    const readme = readFileSync(join(demo, 'README.md'), 'utf8');
+    for (const n of ['1,191 sessions', '364 users', '5,681 turns', '85,449 result rows']) expect(readme).toContain(n);
+    // Every session belongs to a test-split user: nobody the shipped models were trained on.
+    expect(listSessions(store, { split: 'train', offset: 0, limit: 1 }).total).toBe(0);
+    expect(listSessions(store, { split: 'test', offset: 0, limit: 1 }).total).toBe(1191);
     store.close();
   });
 });

@@ -23,7 +23,7 @@ describe('shipped models', () => {
     expect(res.meta!.encoderKind).toBe(encoder);
     expect(res.meta!.modelName).toBe(file.replace('.onnx', ''));
     expect(res.meta!.featureGroups.map((g) => g.name)).toEqual(['text_match', 'statistical', 'behavioural']);
-    expect(res.meta!.featureNames).toHaveLength(12);
+    expect(res.meta!.featureNames).toHaveLength(10);
     expect(res.meta!.tokenizer).toEqual({ tokenBuckets: 16384, itemBuckets: 8192, queryTokens: 16, titleTokens: 24 });
     expect(res.meta!.trainingDataSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(res.meta!.opset).toBeGreaterThanOrEqual(17);
