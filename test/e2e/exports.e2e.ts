@@ -204,6 +204,15 @@ test("train a model on a task's labels: progress, Cancel, the comparison, then t
   // The default base model is the first linear QGS model; epochs default to 6.
   await eventually(async () => assert.equal(await dlg.getByTestId('train-base').inputValue(), base.sha256));
   assert.equal(await dlg.getByTestId('train-epochs').inputValue(), '6');
+  // Grades: every annotator's labels by default; the consensus rules are offered (docs/agreement.md).
+  assert.equal(await dlg.getByTestId('train-source').inputValue(), '');
+  assert.deepEqual(
+    await dlg
+      .getByTestId('train-source')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ['', 'majority', 'median', 'adjudicated'],
+  );
 
   // Cancel while the trainer runs: nothing registered.
   await dlg.getByTestId('train-epochs').fill('50');
