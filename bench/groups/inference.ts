@@ -60,7 +60,7 @@ function python(args: string[], ctx: BenchContext): string {
 /**
  * The same weights as ONNX and as a PyTorch state dict. Exported on every run, so the ONNX graph is
  * always the current trainer/model.py's (a cached export would time an old graph). Weights: the
- * trainer's checkpoint when one exists, else the shipped model's own (recovered from its file).
+ * shipped model's own (recovered from its file), else the trainer's checkpoint when one exists.
  */
 function eagerModels(ctx: BenchContext): { linear: string; flattened: string } {
   mkdirSync(CACHE, { recursive: true });
@@ -69,7 +69,9 @@ function eagerModels(ctx: BenchContext): { linear: string; flattened: string } {
     const name = enc === 'linear' ? 'qgs-linear' : 'baseline-flat';
     const ckpt = join(ROOT, 'trainer', '.runs', `${name}-seed1`, 'model.pt');
     const shipped = join(ROOT, 'resources', 'models', `${name}.onnx`);
-    const weights = existsSync(ckpt) ? ['--checkpoint', ckpt] : existsSync(shipped) ? ['--onnx', shipped] : [];
+    // The shipped model's own weights first: that is the model the API side scores, and a local
+    // checkpoint can be left over from an older world (other features).
+    const weights = existsSync(shipped) ? ['--onnx', shipped] : existsSync(ckpt) ? ['--checkpoint', ckpt] : [];
     python(['export', CACHE, '--encoder', enc, ...weights], ctx);
   }
   return out;
@@ -262,11 +264,12 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
     // no assembly, no SQLite) — what the worker hop and the API add.
     const reader = new TurnReader(b.store.db);
     const st = reader.readTurn(turnId);
-    const a = assembleTurn(st.earlier, st.query, st.candidates, inputSpec(linear), { maxHistory: 256 });
+    const linearSpec = inputSpec(linear);
+    const a = assembleTurn(st.earlier, st.query, st.candidates, linearSpec, { maxHistory: 256 });
     const packed = packBatch([a.tensors], {
       Tq: linear.tokenizer.queryTokens,
       Ti: linear.tokenizer.titleTokens,
-      F: 12,
+      F: linearSpec.groups.flatMap((g) => g.features).length,
     });
     const direct = await ort.InferenceSession.create(
       linear.filePath,
