@@ -58,10 +58,11 @@ def main(argv=None):
     ap.add_argument("--ckpt-dir", type=Path, default=ROOT / "trainer/.runs",
                     help="<model>-seed<N>.pt, <model>-seed<N>.onnx and quality-seed<N>.json go here")
     ap.add_argument("--no-export", action="store_true", help="write nothing to --out")
+    ap.add_argument("--threads", type=int, default=2, help="torch intra-op threads (1 when two runs share a 2-core machine)")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     export_seed = args.export_seed if args.export_seed is not None else seeds[0]
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)  # decays underflow to denormals, which are very slow on CPU
     data = ensure_workspace(args.sessions, args.data_seed)
     tok = TokenizerParams()

@@ -359,6 +359,13 @@ const PRODUCT_ZH: readonly AspectDef[] = [
     mods: ['{s}对比', '{s}区别', '{b}和{b2}{s}'],
     titles: ['{b}和{b2}{s}对比', '{s}怎么选?{n}个区别讲清楚', '{s}对比评测'],
   },
+  {
+    // Problem intent: "不工作" alone means nothing without the product the session was about.
+    key: 'fix',
+    follow: ['不工作', '坏了'],
+    mods: ['{s}不工作', '{s}坏了', '{s}故障'],
+    titles: ['{s}不工作怎么办?{n}个排查方法', '{b}{s}常见故障及解决办法', '{s}坏了先别急着换:自己动手修'],
+  },
 ];
 const PRODUCT_ZH_VAGUE = ['买之前一定要看的几点', '用了{n}年的真实感受', '今年最值得买的好物'];
 

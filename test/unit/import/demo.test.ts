@@ -27,11 +27,11 @@ describe('demo workspace import', () => {
     const demo = join(import.meta.dirname, '../../../resources/demo');
     const store = openStore(join(tempDir(), 'shipped.db'));
     const report = await importSessionLog(store, join(demo, 'sessions.jsonl.gz'));
-    expect(report).toMatchObject({ sessions: 1191, turns: 5681, resultRows: 85_449 });
+    expect(report).toMatchObject({ sessions: 1243, turns: 5425, resultRows: 81_469 });
     const q = await importQrels(store, join(demo, 'qrels.txt'), { setName: 'ground-truth' });
-    expect(q.resultRows).toBe(85_449);
+    expect(q.resultRows).toBe(81_469);
     const stats = workspaceStats(store);
-    expect(stats).toMatchObject({ sessions: 1191, users: 364, turns: 5681 });
+    expect(stats).toMatchObject({ sessions: 1243, users: 372, turns: 5425 });
     // The ten features of features.json, and nothing else, arrive in the workspace.
     const spec = JSON.parse(readFileSync(join(demo, 'features.json'), 'utf8')) as { groups: { features: string[] }[] };
     expect([...stats.featureNames].sort()).toEqual(spec.groups.flatMap((g) => g.features).sort());
