@@ -45,11 +45,19 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 };
 
-function python(args: string[], ctx: BenchContext): string {
+function python(args: string[], ctx: BenchContext, threads?: number): string {
+  // torch.set_num_threads does not reach Debian's torch's BLAS (generic libblas → OpenBLAS with its
+  // own pthread pool, one thread per core): without these, "1-thread" eager ran its matmuls on both
+  // cores while onnxruntime had one. They must be set before the interpreter loads the library.
+  const pin = threads ? String(threads) : undefined;
+  const env = pin
+    ? { ...process.env, OPENBLAS_NUM_THREADS: pin, OMP_NUM_THREADS: pin, MKL_NUM_THREADS: pin }
+    : process.env;
   const r = spawnSync(PYTHON, [join(here, '..', 'pytorch_eager.py'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
+    env,
   });
   if (r.status !== 0) throw new Error(`pytorch_eager.py ${args[0]} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const last = r.stdout.trim().split('\n').at(-1)!;
@@ -321,12 +329,12 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
     // ---- same model, same inputs: onnxruntime forward only vs PyTorch eager ----
     // Alternating rounds, best of each: other processes share this machine's two cores, and the
     // best round is the least disturbed one for both runtimes alike.
-    const compare = async (maxHistory: number) => {
+    const compare = async (maxHistory: number, threads: number) => {
       const batchDir = join(CACHE, `batches-L${maxHistory}`);
       const batches = writeBatches(b, eagerLinear, batchDir, maxHistory);
       const fwd = await ort.InferenceSession.create(
         eagerLinear.filePath,
-        sessionOptions('cpu', settings.threads) as ort.InferenceSession.SessionOptions,
+        sessionOptions('cpu', threads) as ort.InferenceSession.SessionOptions,
       );
       const tensors = batches.map((bt) =>
         Object.fromEntries(Object.entries(bt.feeds).map(([k, f]) => [k, new ort.Tensor(f.type, f.data, f.dims)])),
@@ -348,7 +356,7 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
         const cpu = process.cpuUsage(c0);
         ortBest = Math.max(ortBest, done / ((performance.now() - f0) / 1000));
         ortCpu = Math.max(ortCpu, done / ((cpu.user + cpu.system) / 1e6));
-        const e = JSON.parse(python(['time', CACHE, batchDir, '--threads', String(settings.threads)], ctx)) as {
+        const e = JSON.parse(python(['time', CACHE, batchDir, '--threads', String(threads)], ctx, threads)) as {
           turns_per_s: number;
           turns_per_cpu_s: number;
         };
@@ -358,12 +366,15 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
       await fwd.release();
       const Ls = batches.map((x) => x.feeds.history_mask!.dims[1]!);
       ctx.log(
-        `forward-only, max history ${maxHistory} (${batches.length} batches of 64 test-split turns, padded L ${Math.min(...Ls)}–${Math.max(...Ls)}): onnxruntime ${ortBest.toFixed(0)} turns/s, PyTorch eager ${eagerBest.toFixed(0)} turns/s (${settings.threads} thread, best of ${ROUNDS})`,
+        `forward-only, max history ${maxHistory} (${batches.length} batches of 64 test-split turns, padded L ${Math.min(...Ls)}–${Math.max(...Ls)}): onnxruntime ${ortBest.toFixed(0)} turns/s, PyTorch eager ${eagerBest.toFixed(0)} turns/s (${threads} thread(s) each, best of ${ROUNDS})`,
       );
       ctx.log(`  per CPU-second: onnxruntime ${ortCpu.toFixed(0)} turns, PyTorch eager ${eagerCpu.toFixed(0)} turns`);
       return { ortBest, eagerBest, ortCpu, eagerCpu };
     };
-    const c64 = await compare(settings.maxHistory);
+    const c64 = await compare(settings.maxHistory, settings.threads);
+    // Both runtimes on every core (the batch job's onnxruntime gets one: the backend thread has the other).
+    const cores = os.availableParallelism();
+    const cAll = cores > settings.threads ? await compare(settings.maxHistory, cores) : null;
     await runBatch();
     const best = batchRuns.reduce((a, x) => (x.rep.turnsPerSecond > a.rep.turnsPerSecond ? x : a));
     const rep = best.rep;
@@ -383,7 +394,7 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
       c64.eagerBest,
       'turns/s',
       null,
-      `forward only, torch.no_grad, ${settings.threads} thread(s) like onnxruntime, max history ${settings.maxHistory}`,
+      `forward only, torch.no_grad, ${settings.threads} thread(s) like onnxruntime (OpenBLAS pinned too), max history ${settings.maxHistory}`,
     );
     out.ort_forward_turns_per_s = fig(c64.ortBest, 'turns/s', null, 'same batches, session.run only');
     out.batch_vs_pytorch_eager = fig(
@@ -404,6 +415,13 @@ export default async function inference(ctx: BenchContext): Promise<Record<strin
       '≥ 2×',
       `same, turns per CPU-second (ort ${c64.ortCpu.toFixed(0)}, eager ${c64.eagerCpu.toFixed(0)}): robust to other load`,
     );
+    if (cAll)
+      out.ort_forward_vs_pytorch_eager_all_cores = fig(
+        cAll.ortBest / cAll.eagerBest,
+        '×',
+        '≥ 2×',
+        `forward only, same batches, ${cores} threads each (ort ${cAll.ortBest.toFixed(0)}, eager ${cAll.eagerBest.toFixed(0)} turns/s, wall)`,
+      );
 
     // ---- RSS with the 1M-row workspace and two models loaded ----
     await b.dispatcher.call('score.turn', { turnId, models: [linear.sha256, flat.sha256], maxHistory: 256 });
