@@ -362,6 +362,10 @@ export const LABELS_SOURCE = /^labels:(task|annotator):([0-9A-Za-z_-]{1,64})$/;
 export const CONSENSUS_RULES = ['majority', 'median', 'adjudicated'] as const;
 export type ConsensusRuleName = (typeof CONSENSUS_RULES)[number];
 export const CONSENSUS_SOURCE = /^labels:consensus:([0-9]{1,10}):(majority|median|adjudicated)$/;
+/** A task's grades source: every annotator's labels (no rule), or one consensus value per item. */
+export function taskGradesSource(taskId: number, rule: '' | ConsensusRuleName = ''): string {
+  return rule ? `labels:consensus:${taskId}:${rule}` : `labels:task:${taskId}`;
+}
 export function parseGradesSource(
   source: string,
 ):

@@ -174,6 +174,16 @@ test("export a task's labels as training data and qrels, and the workspace as Pa
     assert.ok((await num(page, 'rows-labels')) >= t.labels);
     for (const f of ['turns', 'results', 'labels', 'scores'])
       assert.ok(existsSync(join(root, 'parquet-export', `${f}.parquet`)), `${f}.parquet written`);
+    // Again, replacing it, with the task's consensus added: one more labels row per judged item.
+    const labelRows = await num(page, 'rows-labels');
+    await pq.getByTestId('job-again').click();
+    await pq.getByTestId('parquet-overwrite').check();
+    await pq.getByTestId('parquet-task').selectOption(String(t.taskId));
+    await pq.getByTestId('parquet-source').selectOption('median');
+    await shoot(page, 'parquet-consensus');
+    await pq.getByTestId('job-submit').click();
+    await pq.getByTestId('job-result').waitFor({ timeout: 60_000 });
+    assert.equal(await num(page, 'rows-labels'), labelRows + t.labels);
     await pq.getByTestId('job-close').click();
 
     // Esc closes an idle dialog.

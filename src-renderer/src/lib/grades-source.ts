@@ -3,7 +3,12 @@
 // `g=` URL value and its resolution to the set name `qrels.turn` takes, which source can be graded
 // inline and on which scale, and what a key press means. Unit-tested in test/unit/renderer/.
 import type { Annotator, Scale, ScaleLevel, TaskSummary } from '../../../src-common/api/labeling-types.ts';
-import { CONSENSUS_RULES, CONSENSUS_SOURCE, type ConsensusRuleName } from '../../../src-common/api/labeling-types.ts';
+import {
+  CONSENSUS_RULES,
+  CONSENSUS_SOURCE,
+  taskGradesSource,
+  type ConsensusRuleName,
+} from '../../../src-common/api/labeling-types.ts';
 
 /** `g=` value of "My labels": machine-independent (the annotator id differs per machine), so a link stays valid. */
 export const MINE = 'labels:mine';
@@ -38,13 +43,13 @@ export function sourceOptions(
   const out: SourceOption[] = sets.map((s) => ({ value: s, label: s, kind: 'qrels' as const }));
   if (me) out.push({ value: MINE, label: 'My labels', kind: 'mine' });
   for (const t of tasks)
-    out.push({ value: `labels:task:${t.taskId}`, label: `Task: ${t.name}`, kind: 'task', taskId: t.taskId });
+    out.push({ value: taskGradesSource(t.taskId), label: `Task: ${t.name}`, kind: 'task', taskId: t.taskId });
   // A task's consensus, once several annotators labelled it (read-only: one value per item).
   for (const t of tasks)
     if ((t.progress ?? []).filter((p) => p.labels > 0).length >= 2)
       for (const rule of CONSENSUS_RULES)
         out.push({
-          value: `labels:consensus:${t.taskId}:${rule}`,
+          value: taskGradesSource(t.taskId, rule),
           label: `${CONSENSUS_LABELS[rule]}: ${t.name}`,
           kind: 'consensus',
           taskId: t.taskId,
