@@ -152,6 +152,8 @@ test('labeling: a grade whose acknowledgement is lost is kept, retried with the 
   await openApp(`#/task/${task.taskId}/judge/0`);
   await page.getByTestId('judge').waitFor();
   await page.locator('[data-testid=cand]').first().waitFor();
+  // The view swallows grade keys while a turn is loading (aria-busy): press only once it is idle.
+  await page.locator('[data-testid=judge] section.turn[aria-busy="false"]').waitFor();
   // The first two attempts reach the backend (which commits), but the answer never gets back, as
   // when the backend dies right after committing; the third gets through.
   let attempts = 0;
@@ -166,7 +168,11 @@ test('labeling: a grade whose acknowledgement is lost is kept, retried with the 
   });
   await page.keyboard.press('2');
   await eventually(async () =>
-    assert.match((await page.getByTestId('save-state').textContent())!, /unreachable|waiting|saving/),
+    assert.match(
+      (await page.getByTestId('save-state').textContent())!,
+      /unreachable|waiting|saving/,
+      `save state after the grade key (${attempts} requests intercepted)`,
+    ),
   );
   await shots(page, 'judge-retrying');
   await eventually(async () => assert.match((await page.getByTestId('save-state').textContent())!, /saved/), 15_000);
