@@ -506,4 +506,24 @@ test('keyboard: W jumps from anywhere to the worst regression of the pair', asyn
   // The header link reaches the dataset view.
   await page.getByTestId('nav-dataset').click();
   await page.getByTestId('dataset').waitFor();
+
+  // From the dataset view, W follows the view's measure: the worst turn by reciprocal rank.
+  const worstRR = (
+    await api.call('metrics.turns', {
+      modelA: a.sha256,
+      modelB: b.sha256,
+      setName: SET,
+      measure: 'recip_rank',
+      limit: 1,
+    })
+  ).rows[0]!;
+  assert.notEqual(worstRR.turnId, worst.turnId, 'NDCG@10 and MRR pick different worst turns on the demo');
+  await openApp(`#/dataset?a=${short(a.sha256)}&b=${short(b.sha256)}&measure=recip_rank`);
+  await eventually(async () => assert.equal((await tableIds(page))[0], worstRR.turnId), 20_000);
+  await page.keyboard.press('Shift+W');
+  await eventually(
+    async () => assert.equal(await page.locator('.session-head .sid').textContent(), worstRR.sessionId),
+    20_000,
+  );
+  assert.ok(page.url().includes(`/turn/${worstRR.index}?`), page.url());
 });
