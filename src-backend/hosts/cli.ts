@@ -20,7 +20,9 @@ import {
 } from '../../src-common/api/types.ts';
 import {
   isMethodName,
+  CUT_TURN_MEASURES,
   TURN_KINDS,
+  TURN_MEASURES,
   type BatchScoreReport,
   type FeatureSpecInfo,
   type MethodInput,
@@ -70,6 +72,7 @@ commands:
   score   turn TURN_ID MODEL [MODEL2] [--max-history N]
                                            rank one turn's candidates with one or two models
   regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]
+                [--measure ndcg_cut|P|map|recip_rank|err|judged|Rprec] [--k N]
                                            per-turn NDCG@10 / MRR of two batch-scored models: means by
                                            turn kind, then the turns where B is worst against A
   labels  export-events FILE [--all | --annotator ID] | import-events FILE
@@ -112,6 +115,8 @@ const { values: opt, positionals } = parseArgs({
     'max-history': { type: 'string' },
     kind: { type: 'string' },
     limit: { type: 'string' },
+    measure: { type: 'string' },
+    k: { type: 'string' },
     all: { type: 'boolean', default: false },
     annotator: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -479,18 +484,23 @@ async function main(): Promise<void> {
       const [refA, refB] = args;
       if (!refA || !refB)
         fail(
-          'usage: regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N]',
+          'usage: regressions MODEL_A MODEL_B [--set NAME] [--kind switch|continuation|start] [--split S] [--limit N] [--measure M] [--k N]',
         );
       const kind = opt.kind;
       if (kind !== undefined && !oneOf(TURN_KINDS, kind))
         fail(`--kind must be ${TURN_KINDS.join(', ')}, got "${kind}"`);
       const split = splitOption();
+      const measure = opt.measure;
+      if (measure !== undefined && !oneOf(TURN_MEASURES, measure))
+        fail(`--measure must be ${TURN_MEASURES.join(', ')}, got "${measure}"`);
       const backend = open('cli');
       const input = {
         modelA: await modelRef(backend, refA),
         modelB: await modelRef(backend, refB),
         setName: opt.set ?? 'ground-truth',
         limit: int('limit', opt.limit, 20),
+        ...(measure ? { measure } : {}),
+        ...(opt.k !== undefined ? { k: int('k', opt.k, 10) } : {}),
         ...(kind ? { boundary: kind } : {}),
         ...(split ? { split } : {}),
       };
@@ -594,14 +604,15 @@ async function main(): Promise<void> {
 
 function describeRegressions(r: TurnMetricsPage): string {
   const f = (n: number | null) => (n === null ? '     —' : n.toFixed(4));
+  const measureName = CUT_TURN_MEASURES.has(r.measure) ? `${r.measure}@${r.k}` : r.measure;
   const lines = [
-    `A = ${r.modelA.name}, B = ${r.modelB.name}, grades: ${r.setName}, NDCG@${r.k}; Δ = B − A`,
-    '  turn kind        turns  NDCG A  NDCG B  MRR A   MRR B',
+    `A = ${r.modelA.name}, B = ${r.modelB.name}, grades: ${r.setName}, ${measureName}; Δ = B − A in ${measureName}`,
+    `  turn kind        turns  ${measureName.slice(0, 9).padEnd(9)} A / B     NDCG A  NDCG B  MRR A   MRR B`,
   ];
   for (const k of ['start', 'switch', 'continuation', 'all'] as const) {
     const s = r.summary[k];
     lines.push(
-      `  ${k.padEnd(15)} ${String(s.turns).padStart(6)}  ${f(s.ndcgA)}  ${f(s.ndcgB)}  ${f(s.mrrA)}  ${f(s.mrrB)}`,
+      `  ${k.padEnd(15)} ${String(s.turns).padStart(6)}  ${f(s.valueA)} / ${f(s.valueB)}   ${f(s.ndcgA)}  ${f(s.ndcgB)}  ${f(s.mrrA)}  ${f(s.mrrB)}`,
     );
   }
   lines.push(`  ${r.skippedNoRelevant.toLocaleString('en')} turns left out (no relevant candidate)`);
@@ -611,11 +622,11 @@ function describeRegressions(r: TurnMetricsPage): string {
     );
   lines.push(
     `\n${r.total.toLocaleString('en')} turns; worst for B first:`,
-    '      Δ  NDCG A  NDCG B  kind          turn  query',
+    '      Δ  value A value B  kind          turn  query',
   );
   for (const x of r.rows)
     lines.push(
-      `  ${x.delta.toFixed(3).padStart(6)}  ${x.ndcgA.toFixed(3)}   ${x.ndcgB.toFixed(3)}   ${x.kind.padEnd(12)}  ${x.turnId}  ${x.query.slice(0, 50)}`,
+      `  ${x.delta.toFixed(3).padStart(6)}  ${x.valueA.toFixed(3)}   ${x.valueB.toFixed(3)}   ${x.kind.padEnd(12)}  ${x.turnId}  ${x.query.slice(0, 50)}`,
     );
   return lines.join('\n');
 }

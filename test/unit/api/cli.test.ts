@@ -140,4 +140,23 @@ describe('inProcessTransport', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already exists; choose another name or overwrite it/);
   });
+
+  it('regressions ranks by the measure asked for, and refuses one it does not know', () => {
+    const tiny = join(ROOT, 'test/unit/inference/fixtures');
+    const add = (f: string) => {
+      const r = cli('models', 'add', join(tiny, f), '--json');
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { sha256: string }).sha256.slice(0, 12);
+    };
+    const [a, b] = [add('tiny-flat.onnx'), add('tiny-linear.onnx')];
+    for (const m of [a, b]) expect(cli('score', m).status).toBe(0);
+    const rr = cli('regressions', a, b, '--set', 'g', '--measure', 'recip_rank');
+    expect(rr.status, rr.stderr).toBe(0);
+    expect(rr.stdout).toMatch(/grades: g, recip_rank; Δ = B − A in recip_rank/);
+    const p5 = cli('regressions', a, b, '--set', 'g', '--measure', 'P', '--k', '5');
+    expect(p5.stdout).toMatch(/P@5; Δ = B − A in P@5/);
+    const bad = cli('regressions', a, b, '--measure', 'ndcg10');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--measure must be ndcg_cut, P, map, recip_rank, err, judged, Rprec, got "ndcg10"');
+  });
 });
