@@ -3,7 +3,7 @@ seeds) → evaluate on the test split → export seed-N ONNX files, and write th
 (docs/model-quality.md, docs/trainer.md).
 
 /usr/bin/python3 -m trainer.build_models [--seeds 1,2,3] [--sessions 12000] [--data-seed 7]
-    [--max-train-turns 30000] [--max-valid-turns 1000] [--ckpt-dir DIR]
+    [--max-train-turns 40000] [--max-valid-turns 2000] [--epochs 12] [--ckpt-dir DIR] [--threads N]
 
 One world, one split: the training workspace is `cli-demo.ts --seed 7 --sessions 12000` (every
 user), the shipped demo (resources/demo) is the test-split users' sessions of that same run
@@ -47,10 +47,10 @@ def main(argv=None):
     ap.add_argument("--sessions", type=int, default=DEFAULT_SESSIONS, help="sessions of the whole world")
     ap.add_argument("--data-seed", type=int, default=DEFAULT_DATA_SEED)
     ap.add_argument("--seeds", default="1", help="training seeds (init + shuffling), comma-separated")
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--max-minutes", type=float, default=20.0, help="per model; a safety net only (the shipped run: every model ran all its epochs)")
-    ap.add_argument("--max-train-turns", type=int, default=30000, help="whole train-split sessions, in file order, up to this many turns")
-    ap.add_argument("--max-valid-turns", type=int, default=1000)
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--max-minutes", type=float, default=40.0, help="per model; a safety net only (the shipped run: every model ran all its epochs)")
+    ap.add_argument("--max-train-turns", type=int, default=40000, help="whole train-split sessions, in file order, up to this many turns")
+    ap.add_argument("--max-valid-turns", type=int, default=2000)
     ap.add_argument("--encoders", default="linear,softmax,flattened")
     ap.add_argument("--version", default="2.0.0")
     ap.add_argument("--out", type=Path, default=ROOT / "resources/models", help="where the export seed's ONNX files go")
