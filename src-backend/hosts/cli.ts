@@ -607,7 +607,7 @@ function describeRegressions(r: TurnMetricsPage): string {
   const measureName = CUT_TURN_MEASURES.has(r.measure) ? `${r.measure}@${r.k}` : r.measure;
   const lines = [
     `A = ${r.modelA.name}, B = ${r.modelB.name}, grades: ${r.setName}, ${measureName}; Δ = B − A in ${measureName}`,
-    `  turn kind        turns  ${measureName.slice(0, 9).padEnd(9)} A / B     NDCG A  NDCG B  MRR A   MRR B`,
+    `  turn kind        turns  ${`${measureName} A / B`.padEnd(15)}   NDCG A  NDCG B  MRR A   MRR B`,
   ];
   for (const k of ['start', 'switch', 'continuation', 'all'] as const) {
     const s = r.summary[k];
