@@ -133,6 +133,10 @@ test('counterfactual: an edited query recomputes the text-match features, re-ran
     assert.equal(tf['exact_match']!.value, 1, 'the query is the title: exact match');
     const sub = page.locator(`[data-testid=cf-text-features][data-for-item="${esc(target.itemId)}"]`);
     const line = (await sub.textContent()) ?? '';
+    assert.ok(
+      TEXT_FEATURES.some((f) => tf[f]!.value !== tf[f]!.logged),
+      'the edited query changed some text-match feature',
+    );
     for (const f of TEXT_FEATURES)
       if (tf[f]!.value !== tf[f]!.logged)
         assert.ok(line.includes(`${f} ${fmt(tf[f]!.logged)} → ${fmt(tf[f]!.value)}`), `${f} in "${line}"`);
@@ -151,7 +155,7 @@ test('counterfactual: an edited query recomputes the text-match features, re-ran
     );
     assert.match(
       (await panel.locator('[data-feature=exact_match] [data-testid=feature-recomputed]').textContent()) ?? '',
-      /0 → 1 · recomputed/,
+      new RegExp(`${fmt(tf['exact_match']!.logged)} → 1 · recomputed`),
     );
     await row.scrollIntoViewIfNeeded();
     await screenshot('counterfactual-recomputed-1440');

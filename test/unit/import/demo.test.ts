@@ -36,10 +36,10 @@ describe('demo workspace import', () => {
     const spec = JSON.parse(readFileSync(join(demo, 'features.json'), 'utf8')) as { groups: { features: string[] }[] };
     expect([...stats.featureNames].sort()).toEqual(spec.groups.flatMap((g) => g.features).sort());
     const readme = readFileSync(join(demo, 'README.md'), 'utf8');
-    for (const n of ['1,191 sessions', '364 users', '5,681 turns', '85,449 result rows']) expect(readme).toContain(n);
+    for (const n of ['1,243 sessions', '372 users', '5,425 turns', '81,469 result rows']) expect(readme).toContain(n);
     // Every session belongs to a test-split user: nobody the shipped models were trained on.
     expect(listSessions(store, { split: 'train', offset: 0, limit: 1 }).total).toBe(0);
-    expect(listSessions(store, { split: 'test', offset: 0, limit: 1 }).total).toBe(1191);
+    expect(listSessions(store, { split: 'test', offset: 0, limit: 1 }).total).toBe(1243);
     store.close();
   });
 });
