@@ -275,6 +275,14 @@ test('dataset view: a label task as the grades source, picked in the select and 
   await eventually(async () =>
     assert.ok(page.url().includes(`/turn/${row.index}?`) && page.url().includes(`g=${g}`), page.url()),
   );
+  // W from here: the worst turn by the task's labels, opened with the same grades source.
+  await openApp(routeHash({ name: 'dataset', a: short(a.sha256), b: short(b.sha256), grades: g }));
+  await assertTableMatches(page, byTask);
+  await page.keyboard.press('Shift+W');
+  const worstByTask = byTask.rows[0]!;
+  await eventually(async () =>
+    assert.ok(page.url().includes(`/turn/${worstByTask.index}?`) && page.url().includes(`g=${g}`), page.url()),
+  );
   // Back to the judgment set: g= leaves the URL (the default set is implied).
   await openApp(routeHash({ name: 'dataset', a: short(a.sha256), b: short(b.sha256), grades: g }));
   await assertTableMatches(page, byTask);
