@@ -8,12 +8,12 @@
 // sides are typed from one place.
 
 /** What an open dialog is for: picks its title and file filters. */
-export type OpenKind = 'sessions' | 'trecRun' | 'qrels' | 'model' | 'workspace';
+export type OpenKind = 'sessions' | 'trecRun' | 'qrels' | 'model' | 'workspace' | 'labelEvents';
 /** What a save dialog is for. */
-export type SaveKind = 'trecRun' | 'qrels' | 'workspace';
+export type SaveKind = 'trecRun' | 'qrels' | 'workspace' | 'labelEvents';
 
-export const OPEN_KINDS: readonly OpenKind[] = ['sessions', 'trecRun', 'qrels', 'model', 'workspace'];
-export const SAVE_KINDS: readonly SaveKind[] = ['trecRun', 'qrels', 'workspace'];
+export const OPEN_KINDS: readonly OpenKind[] = ['sessions', 'trecRun', 'qrels', 'model', 'workspace', 'labelEvents'];
+export const SAVE_KINDS: readonly SaveKind[] = ['trecRun', 'qrels', 'workspace', 'labelEvents'];
 
 /** What the main process tells windows after a menu action (imports and models run in main). */
 export type MenuCommand = { type: 'data-changed'; what: 'sessions' | 'trecRun' | 'qrels' | 'model' | 'workspace' };

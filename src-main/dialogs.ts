@@ -11,12 +11,33 @@ const OPEN: Record<OpenKind, { title: string; filters: { name: string; extension
   qrels: { title: 'Import qrels', filters: [{ name: 'TREC qrels', extensions: ['txt', 'qrels', 'tsv', 'gz'] }] },
   model: { title: 'Add model', filters: [{ name: 'ONNX model', extensions: ['onnx'] }] },
   workspace: { title: 'Open workspace', filters: [{ name: 'Workbench workspace', extensions: ['db', 'sqlite'] }] },
+  labelEvents: {
+    title: "Import a teammate's label events",
+    filters: [{ name: 'Label events (JSONL)', extensions: ['jsonl'] }],
+  },
 };
 
-const SAVE: Record<SaveKind, { title: string; filters: { name: string; extensions: string[] }[] }> = {
-  trecRun: { title: 'Export TREC run', filters: [{ name: 'TREC run', extensions: ['txt', 'run'] }] },
-  qrels: { title: 'Export qrels', filters: [{ name: 'TREC qrels', extensions: ['txt', 'qrels'] }] },
-  workspace: { title: 'New workspace', filters: [{ name: 'Workbench workspace', extensions: ['db'] }] },
+const SAVE: Record<SaveKind, { title: string; fallback: string; filters: { name: string; extensions: string[] }[] }> = {
+  trecRun: {
+    title: 'Export TREC run',
+    fallback: 'run.txt',
+    filters: [{ name: 'TREC run', extensions: ['txt', 'run'] }],
+  },
+  qrels: {
+    title: 'Export qrels',
+    fallback: 'qrels.txt',
+    filters: [{ name: 'TREC qrels', extensions: ['txt', 'qrels'] }],
+  },
+  workspace: {
+    title: 'New workspace',
+    fallback: 'workspace.db',
+    filters: [{ name: 'Workbench workspace', extensions: ['db'] }],
+  },
+  labelEvents: {
+    title: 'Export label events',
+    fallback: 'label-events.jsonl',
+    filters: [{ name: 'Label events (JSONL)', extensions: ['jsonl'] }],
+  },
 };
 
 export function isOpenKind(v: unknown): v is OpenKind {
@@ -45,10 +66,9 @@ export function safeFileName(name: string | undefined, fallback: string): string
 }
 
 export function saveDialogOptions(kind: SaveKind, defaultName?: string): SaveDialogOptions {
-  const fallback = kind === 'workspace' ? 'workspace.db' : `${kind === 'trecRun' ? 'run' : 'qrels'}.txt`;
   return {
     title: SAVE[kind].title,
-    defaultPath: safeFileName(defaultName, fallback),
+    defaultPath: safeFileName(defaultName, SAVE[kind].fallback),
     filters: SAVE[kind].filters,
     properties: ['createDirectory', 'showOverwriteConfirmation'],
   };

@@ -8,7 +8,7 @@ import { APP_INDEX_URL } from '../../../src-main/app-protocol.ts';
 import { buildMenuTemplate, type MenuActions } from '../../../src-main/menu.ts';
 import { classifyLaunchFile, filesFromArgv, setupSingleInstance } from '../../../src-main/single-instance.ts';
 import { addRecent, MAX_RECENT, parseRecent } from '../../../src-main/recent.ts';
-import { saveDialogOptions, safeFileName } from '../../../src-main/dialogs.ts';
+import { openDialogOptions, saveDialogOptions, safeFileName } from '../../../src-main/dialogs.ts';
 import type { MenuItemConstructorOptions } from 'electron';
 
 const trusted = { senderFrame: { url: APP_INDEX_URL, parent: null } };
@@ -57,6 +57,21 @@ describe('IPC handlers', () => {
     const cancelled = fakeDeps(null);
     expect(await createIpcHandlers(cancelled.deps)[IPC.openFile](trusted, 'model')).toBeNull();
     expect(cancelled.deps.grant).not.toHaveBeenCalled();
+  });
+
+  it('label-event files (Team → files): open grants reading, save grants writing, a .jsonl default name', async () => {
+    const { deps, log } = fakeDeps('/team/ana.jsonl');
+    const h = createIpcHandlers(deps);
+    await h[IPC.openFile](trusted, 'labelEvents');
+    await h[IPC.saveFile](trusted, 'labelEvents', 'my-label-events.jsonl');
+    expect(log).toEqual([
+      'open:labelEvents',
+      'grant:read:/team/ana.jsonl',
+      'save:labelEvents:my-label-events.jsonl',
+      'grant:write:/team/ana.jsonl',
+    ]);
+    expect(saveDialogOptions('labelEvents').defaultPath).toBe('label-events.jsonl');
+    expect(openDialogOptions('labelEvents').filters?.[0]?.extensions).toEqual(['jsonl']);
   });
 
   it.each(untrusted)('refuses a sender that is not the app page (%j), without showing a dialog', async (e) => {
