@@ -256,7 +256,8 @@ export function insertTaskInTx(
   return taskId;
 }
 
-interface TaskDbRow {
+/** A `tasks` row as SQLite returns it (`SELECT *`). */
+export interface TaskDbRow {
   task_id: number;
   name: string;
   scale: string;
@@ -265,7 +266,7 @@ interface TaskDbRow {
   hide_scores: number;
   created_at: string;
 }
-const toTask = (r: TaskDbRow): TaskRow => ({
+export const toTask = (r: TaskDbRow): TaskRow => ({
   taskId: r.task_id,
   name: r.name,
   scale: r.scale,
@@ -284,14 +285,15 @@ export function findTask(l: LabelsDb, taskId: number): TaskRow | null {
   return r ? toTask(r) : null;
 }
 
-interface TaskTurnDbRow {
+/** A `task_turns` row as SQLite returns it. */
+export interface TaskTurnDbRow {
   ordinal: number;
   turn_id: string;
   kind: TurnKindL;
   pool: string;
   rankings: string;
 }
-const toTaskTurn = (r: TaskTurnDbRow): TaskTurnRow => ({
+export const toTaskTurn = (r: TaskTurnDbRow): TaskTurnRow => ({
   ordinal: r.ordinal,
   turnId: r.turn_id,
   kind: r.kind,

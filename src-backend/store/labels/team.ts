@@ -4,7 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
 import type { LabelsDb } from './db.ts';
-import { toStored, type EventDbRow, type StoredEvent, type TaskTurnRow } from './labels.ts';
+import {
+  toStored,
+  toTask,
+  toTaskTurn,
+  type EventDbRow,
+  type StoredEvent,
+  type TaskDbRow,
+  type TaskTurnDbRow,
+  type TaskTurnRow,
+} from './labels.ts';
 import type { LabelEvent, TaskSpec } from '../../../src-common/api/labeling-types.ts';
 
 // ---- sync state ----
@@ -128,45 +137,35 @@ export function taskDefinitions(
   l: LabelsDb,
   by: { afterTaskId: number; limit: number } | { taskIds: number[] } | 'all',
 ): (TaskDefinition & { taskId: number })[] {
-  const rows = (
-    by === 'all'
-      ? l.db.prepare('SELECT * FROM tasks ORDER BY task_id').all()
-      : 'afterTaskId' in by
-        ? l.db.prepare('SELECT * FROM tasks WHERE task_id > ? ORDER BY task_id LIMIT ?').all(by.afterTaskId, by.limit)
-        : by.taskIds.length === 0
-          ? []
-          : l.db
-              .prepare(`SELECT * FROM tasks WHERE task_id IN (${by.taskIds.map(() => '?').join(',')}) ORDER BY task_id`)
-              .all(...by.taskIds)
-  ) as {
-    task_id: number;
-    task_uid: string;
-    name: string;
-    scale: string;
-    spec: string;
-    instructions: string;
-    hide_scores: number;
-    created_at: string;
-  }[];
-  const turns = l.db.prepare('SELECT turn_id, kind, pool, rankings FROM task_turns WHERE task_id = ? ORDER BY ordinal');
-  return rows.map((r) => ({
-    taskId: r.task_id,
-    taskUid: r.task_uid,
-    name: r.name,
-    scale: r.scale,
-    spec: JSON.parse(r.spec) as TaskSpec,
-    instructions: r.instructions,
-    hideScores: r.hide_scores === 1,
-    createdAt: r.created_at,
-    turns: (
-      turns.all(r.task_id) as { turn_id: string; kind: TaskTurnRow['kind']; pool: string; rankings: string }[]
-    ).map((t) => ({
-      turnId: t.turn_id,
-      kind: t.kind,
-      pool: JSON.parse(t.pool) as string[],
-      rankings: JSON.parse(t.rankings) as Record<string, string[]>,
-    })),
-  }));
+  const rows = (by === 'all'
+    ? l.db.prepare('SELECT * FROM tasks ORDER BY task_id').all()
+    : 'afterTaskId' in by
+      ? l.db.prepare('SELECT * FROM tasks WHERE task_id > ? ORDER BY task_id LIMIT ?').all(by.afterTaskId, by.limit)
+      : by.taskIds.length === 0
+        ? []
+        : l.db
+            .prepare(`SELECT * FROM tasks WHERE task_id IN (${by.taskIds.map(() => '?').join(',')}) ORDER BY task_id`)
+            .all(...by.taskIds)) as unknown as (TaskDbRow & { task_uid: string })[];
+  const turns = l.db.prepare(
+    'SELECT ordinal, turn_id, kind, pool, rankings FROM task_turns WHERE task_id = ? ORDER BY ordinal',
+  );
+  return rows.map((r) => {
+    const t = toTask(r);
+    return {
+      taskId: t.taskId,
+      taskUid: r.task_uid,
+      name: t.name,
+      scale: t.scale,
+      spec: t.spec,
+      instructions: t.instructions,
+      hideScores: t.hideScores,
+      createdAt: t.createdAt,
+      turns: (turns.all(r.task_id) as unknown as TaskTurnDbRow[]).map((row) => {
+        const { ordinal: _ordinal, ...turn } = toTaskTurn(row);
+        return turn;
+      }),
+    };
+  });
 }
 
 /** A task name not used yet here: the given one, or it with the task's short id (a name clash from elsewhere). */
