@@ -42,19 +42,22 @@ async function assertTableMatches(page: Page, want: TurnMetricsPage): Promise<vo
       ),
     20_000,
   );
+  // The same turns can come back in the same order under another measure: wait for the values too.
   const rows = page.locator('[data-testid=dataset-table] tbody tr[data-turn-id]');
-  for (const [i, r] of want.rows.slice(0, 8).entries()) {
-    const cells = await rows.nth(i).locator('td').allTextContents();
-    assert.equal(cells[0], r.turnId);
-    assert.equal(cells[2], r.query);
-    assert.equal(cells[3], r.userId);
-    // The chosen measure (NDCG@k by default), its Δ, then MRR (NDCG@k when the measure is MRR).
-    assert.equal(cells[4], r.valueA.toFixed(3));
-    assert.equal(cells[5], r.valueB.toFixed(3));
-    assert.equal(Number(cells[6]!.replace('−', '-')).toFixed(3), r.delta.toFixed(3));
-    assert.equal(cells[7], (want.measure === 'recip_rank' ? r.ndcgA : r.mrrA).toFixed(3));
-    assert.equal(cells[8], (want.measure === 'recip_rank' ? r.ndcgB : r.mrrB).toFixed(3));
-  }
+  await eventually(async () => {
+    for (const [i, r] of want.rows.slice(0, 8).entries()) {
+      const cells = await rows.nth(i).locator('td').allTextContents();
+      assert.equal(cells[0], r.turnId);
+      assert.equal(cells[2], r.query);
+      assert.equal(cells[3], r.userId);
+      // The chosen measure (NDCG@k by default), its Δ, then MRR (NDCG@k when the measure is MRR).
+      assert.equal(cells[4], r.valueA.toFixed(3));
+      assert.equal(cells[5], r.valueB.toFixed(3));
+      assert.equal(Number(cells[6]!.replace('−', '-')).toFixed(3), r.delta.toFixed(3));
+      assert.equal(cells[7], (want.measure === 'recip_rank' ? r.ndcgA : r.mrrA).toFixed(3));
+      assert.equal(cells[8], (want.measure === 'recip_rank' ? r.ndcgB : r.mrrB).toFixed(3));
+    }
+  }, 20_000);
   assert.equal(
     await page
       .getByTestId('dataset-total')
