@@ -61,15 +61,16 @@ export class GradeSource {
   private readonly outbox: LabelOutbox;
   private ctl: AbortController | null = null;
   private mineCtl: AbortController | null = null;
+  private readonly unlisten: () => void;
 
   constructor(client: ApiClient, opts: { outbox?: LabelOutbox; choice?: string | null } = {}) {
     this.client = client;
     this.outbox = opts.outbox ?? sharedOutbox(client);
     this.choice = opts.choice !== undefined ? opts.choice : remembered;
-    this.outbox.onChange = () => {
+    this.unlisten = this.outbox.listen(() => {
       this.waiting = this.outbox.pending;
-      this.retrying = this.outbox.pending > 0 && this.outbox.lastError !== null;
-    };
+      this.retrying = this.outbox.retrying;
+    });
   }
 
   /** Loads the sources: qrels sets (workspace.stats), this annotator, the tasks and the scales. */
@@ -235,5 +236,6 @@ export class GradeSource {
   dispose(): void {
     this.ctl?.abort();
     this.mineCtl?.abort();
+    this.unlisten();
   }
 }

@@ -44,8 +44,7 @@ export class LabelOutbox {
   private waiters = new Map<string, { resolve(a: LabelAck): void; reject(e: unknown): void }[]>();
   private running = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  /** Called after every change (queue length, last error). */
-  onChange: () => void = () => {};
+  private readonly listeners = new Set<() => void>();
   lastError: unknown = null;
   /** ms before the n-th retry (capped). */
   backoff = (n: number) => Math.min(2000, 100 * 2 ** Math.min(n, 5));
@@ -67,6 +66,20 @@ export class LabelOutbox {
     return this.queue.length;
   }
 
+  /** Writes are waiting and the last try did not reach the backend. */
+  get retrying(): boolean {
+    return this.queue.length > 0 && this.lastError !== null;
+  }
+
+  /**
+   * Calls `fn` after every change (queue length, last error); returns the unsubscribe function.
+   * Several views may listen to the one shared outbox at once.
+   */
+  listen(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   /** Writes not yet acknowledged, oldest first (for the UI and tests). */
   entries(): readonly OutboxEntry[] {
     return this.queue;
@@ -78,7 +91,7 @@ export class LabelOutbox {
     } catch {
       // storage full or unavailable: the in-memory queue still retries
     }
-    this.onChange();
+    for (const fn of this.listeners) fn();
   }
 
   /** Queues a write; resolves with the backend's acknowledgement, rejects on a final (non-transient) error. */

@@ -2,40 +2,11 @@
 // reload through sessionStorage, drops a refused write), the routes, and the instructions parser
 // (Markdown subset as text, never HTML).
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../src-common/api/client.ts';
 import { ApiError } from '../../../src-common/errors.ts';
-import { LabelOutbox, isTransient, type StorageLike } from '../../../src-renderer/src/lib/label-outbox.ts';
+import { LabelOutbox, isTransient } from '../../../src-renderer/src/lib/label-outbox.ts';
 import { labelHash, parseLabelHash, type LabelRoute } from '../../../src-renderer/src/lib/label-routes.ts';
 import { parseInstructions } from '../../../src-renderer/src/lib/label-markdown.ts';
-
-function memoryStorage(): StorageLike & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
-}
-
-function fakeClient(answers: (() => unknown)[], seen: { method: string; input: { eventId: string } }[]): ApiClient {
-  return {
-    call: async (method: string, input: { eventId: string }) => {
-      seen.push({ method, input });
-      const next = answers.shift();
-      if (!next) throw new Error('no more answers');
-      return next();
-    },
-  } as unknown as ApiClient;
-}
-
-const ack = (eventId: string) => ({
-  eventId,
-  seq: 1,
-  duplicate: false,
-  recordedAt: 'now',
-  labels: {},
-  skipped: false,
-  flag: null,
-});
-const unreachable = () => {
-  throw new ApiError('internal', 'cannot reach the workbench backend: fetch failed');
-};
+import { ack, fakeClient, memoryStorage, unreachable } from '../helpers/outbox-fakes.ts';
 
 describe('label outbox', () => {
   it('retries a write the backend could not take with the same event id until acknowledged, keeping it in storage meanwhile', async () => {
@@ -45,7 +16,7 @@ describe('label outbox', () => {
     const box = new LabelOutbox(() => client, storage);
     box.backoff = () => 5;
     const snapshots: number[] = [];
-    box.onChange = () => snapshots.push(box.pending);
+    box.listen(() => snapshots.push(box.pending));
     const p = box.send('labels.record', {
       eventId: 'e1-aaaaaaaa',
       taskId: 1,
